@@ -1,0 +1,33 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { router } from './actions/router';
+import { properties, providerCredentials } from './description';
+
+export class KlingImageToVideo implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Kling Image-to-Video',
+		name: 'klingImageToVideo',
+		icon: { light: 'file:kling.svg', dark: 'file:kling.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle:
+			'={{ {generate: "Generate Video", submit: "Submit Task", waitForCompletion: "Wait for Completion", getStatus: "Get Status"}[$parameter["operation"]] }}',
+		description: 'Turn a still image into a short video with Kling V2.1, through Novita AI, MyRouter, HighwayAPI, AI/ML API or GMI Cloud',
+		defaults: { name: 'Kling Image-to-Video' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: providerCredentials,
+		properties,
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

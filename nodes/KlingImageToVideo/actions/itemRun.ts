@@ -1,0 +1,140 @@
+import {
+	NodeOperationError,
+	type IBinaryData,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type NodeApiError,
+} from 'n8n-workflow';
+
+import type { ProviderId } from '../providers';
+import { CancelledError } from '../transport/providerClient';
+
+/**
+ * One execution of the node over its input items: every item ends as exactly one output item,
+ * paired to its input. With "Continue On Fail" a failed item carries its error; without it, the
+ * first failure stops the other items' work (nothing keeps running after the node returns) and is
+ * raised, naming the tasks already started so that none of them is lost.
+ */
+
+type NodeError = NodeApiError | NodeOperationError;
+
+export class ItemRun {
+	private readonly outputs: Array<INodeExecutionData | undefined>;
+	private readonly stopOthers = new AbortController();
+	private readonly startedTasks = new Map<number, string>();
+	private firstFatalError?: NodeError;
+	readonly signal: AbortSignal;
+	readonly continueOnFail: boolean;
+
+	constructor(
+		readonly ctx: IExecuteFunctions,
+		readonly provider: ProviderId,
+		readonly itemCount: number,
+	) {
+		this.outputs = new Array(itemCount).fill(undefined);
+		this.continueOnFail = ctx.continueOnFail();
+		const cancel = ctx.getExecutionCancelSignal?.();
+		this.signal = cancel ? AbortSignal.any([cancel, this.stopOthers.signal]) : this.stopOthers.signal;
+	}
+
+	get executionCancelled(): boolean {
+		return this.signal.aborted && !this.stopOthers.signal.aborted;
+	}
+
+	noteTaskStarted(itemIndex: number, taskId: string): void {
+		this.startedTasks.set(itemIndex, taskId);
+	}
+
+	succeed(itemIndex: number, json: IDataObject, binary?: Record<string, IBinaryData>): void {
+		this.outputs[itemIndex] = { json, ...(binary && { binary }), pairedItem: { item: itemIndex } };
+	}
+
+	/**
+	 * Checks every item, one after the other, before any request is sent: without "Continue On
+	 * Fail" the first bad item stops the run while nothing has been paid for yet.
+	 */
+	async checkEach<T>(itemIndexes: number[], check: (itemIndex: number) => Promise<T> | T): Promise<Map<number, T>> {
+		const checked = new Map<number, T>();
+		for (const itemIndex of itemIndexes) {
+			try {
+				checked.set(itemIndex, await check(itemIndex));
+			} catch (error) {
+				if (!this.continueOnFail) throw asNodeError(this.ctx, error, itemIndex);
+				this.recordFailure(itemIndex, error);
+			}
+		}
+		return checked;
+	}
+
+	/**
+	 * Runs `work` for each item at once. An item whose work throws becomes an error item, or, without
+	 * "Continue On Fail", stops the rest; the first such error is raised once everything has stopped.
+	 */
+	async forEachItem(itemIndexes: number[], work: (itemIndex: number) => Promise<void>): Promise<void> {
+		await Promise.all(
+			itemIndexes.map(async (itemIndex) => {
+				try {
+					await work(itemIndex);
+				} catch (error) {
+					this.recordFailure(itemIndex, error);
+				}
+			}),
+		);
+		if (this.executionCancelled) throw new NodeOperationError(this.ctx.getNode(), 'The execution was stopped');
+		if (this.firstFatalError) throw this.withStartedTasks(this.firstFatalError);
+	}
+
+	outputItems(): INodeExecutionData[] {
+		return this.outputs.filter((output): output is INodeExecutionData => output !== undefined);
+	}
+
+	private recordFailure(itemIndex: number, error: unknown): void {
+		// Work cut short because another item failed, or because the execution was stopped.
+		if (error instanceof CancelledError || this.signal.aborted) return;
+		const nodeError = asNodeError(this.ctx, error, itemIndex);
+		if (this.continueOnFail) {
+			const taskId = this.startedTasks.get(itemIndex) ?? (nodeError.context.taskId as string | undefined);
+			this.outputs[itemIndex] = {
+				json: {
+					error: nodeError.message,
+					...(nodeError.description && { errorDescription: nodeError.description }),
+					provider: this.provider,
+					...(taskId && { taskId }),
+					...(typeof nodeError.context.taskStatus === 'string' && { status: nodeError.context.taskStatus }),
+				},
+				error: nodeError,
+				pairedItem: { item: itemIndex },
+			};
+			return;
+		}
+		this.firstFatalError ??= nodeError;
+		this.stopOthers.abort();
+	}
+
+	private withStartedTasks(error: NodeError): NodeError {
+		const failedItem = error.context.itemIndex;
+		const others = [...this.startedTasks].filter(
+			([itemIndex]) => itemIndex !== failedItem && this.outputs[itemIndex] === undefined,
+		);
+		if (others.length > 0) {
+			const list = others.map(([itemIndex, taskId]) => `item ${itemIndex}: ${taskId}`).join(', ');
+			error.description = `${error.description ?? ''} Tasks already started for other items keep running at the provider and may be charged; pick them up with "Wait for Completion": ${list}.`.trim();
+		}
+		return error;
+	}
+}
+
+function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeError {
+	if (isNodeError(error)) {
+		error.context.itemIndex ??= itemIndex;
+		return error;
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	return new NodeOperationError(ctx.getNode(), message, { itemIndex });
+}
+
+/** By name, not instanceof: the host may load its own copy of n8n-workflow. */
+function isNodeError(error: unknown): error is NodeError {
+	return error instanceof Error && (error.name === 'NodeApiError' || error.name === 'NodeOperationError');
+}

@@ -1,0 +1,47 @@
+import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
+
+const fields: INodeProperties[] = [
+	{
+		displayName: 'Download Video',
+		name: 'downloadVideo',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to store the video as binary data for the next nodes. Off: only its URL is returned (it expires after a while).',
+	},
+	{
+		displayName: 'Put Output in Field',
+		name: 'outputBinaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		hint: 'The name of the output binary field for the video',
+		displayOptions: { show: { downloadVideo: [true] } },
+	},
+	{
+		displayName: 'Wait Options',
+		name: 'waitOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Poll Interval (Seconds)',
+				name: 'pollIntervalSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description: 'The shortest time between two status checks of one task. 0 lets the node decide: it follows the provider\'s estimate and checks densely only when the video is about to be ready.',
+			},
+			{
+				displayName: 'Timeout (Seconds)',
+				name: 'timeoutSeconds',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 900,
+				description: 'How long to wait for each task before giving up. The task keeps running at the provider; pick it up later with Wait for Completion.',
+			},
+		],
+	},
+];
+
+export const outputFields = updateDisplayOptions({ show: { operation: ['generate', 'waitForCompletion'] } }, fields);

@@ -1,0 +1,26 @@
+import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
+
+import { PROVIDERS } from '../providers';
+
+export const providerProperty: INodeProperties = {
+	displayName: 'Provider',
+	name: 'provider',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{ name: 'AI/ML API', value: 'aimlApi' },
+		{ name: 'GMI Cloud', value: 'gmiCloud' },
+		{ name: 'HighwayAPI', value: 'highwayApi' },
+		{ name: 'MyRouter', value: 'myRouter' },
+		{ name: 'Novita AI', value: 'novita' },
+	],
+	default: 'novita',
+	description: 'The service that runs Kling V2.1 for you; each needs its own credential',
+};
+
+/** One credential per provider, each shown only when its provider is selected. */
+export const providerCredentials: INodeCredentialDescription[] = Object.values(PROVIDERS).map((provider) => ({
+	name: provider.credentialType,
+	required: true,
+	displayOptions: { show: { provider: [provider.id] } },
+}));

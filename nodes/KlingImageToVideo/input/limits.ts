@@ -1,0 +1,10 @@
+/** What every provider documents for Kling V2.1 image-to-video; checked before anything is paid for. */
+export const LIMITS = {
+	maxImageBytes: 10 * 1024 * 1024,
+	minImageSidePx: 300,
+	maxAspectRatio: 2.5,
+	maxPromptChars: 2500,
+	minGuidanceScale: 0,
+	maxGuidanceScale: 1,
+	durationsSeconds: [5, 10],
+} as const;

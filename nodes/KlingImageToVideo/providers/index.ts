@@ -1,0 +1,12 @@
+import { aimlApi } from './aimlApi';
+import { gmiCloud } from './gmiCloud';
+import { highwayApi, myRouter, novita } from './novitaFamily';
+import type { ProviderAdapter, ProviderId } from './types';
+
+export const PROVIDERS: Record<ProviderId, ProviderAdapter> = { novita, myRouter, highwayApi, aimlApi, gmiCloud };
+
+export function isProviderId(value: unknown): value is ProviderId {
+	return typeof value === 'string' && Object.prototype.hasOwnProperty.call(PROVIDERS, value);
+}
+
+export * from './types';

@@ -1,0 +1,77 @@
+import type { VideoDuration, VideoMode } from '../providers';
+
+/**
+ * How long a task of a given mode and length is expected to take, learned during one run from the
+ * tasks that finished and from the providers' eta hints, with published figures as the fallback.
+ */
+
+export interface DurationEstimate {
+	lowMs: number;
+	highMs: number;
+	source: 'finished' | 'eta' | 'prior';
+}
+
+/** AI/ML API documents 3–4 minutes for a 5 s video and 6–8 for 10 s; pro and master take longer. */
+const PRIOR_SECONDS_FOR_5S_VIDEO: Record<VideoMode, number> = { standard: 210, professional: 270, master: 330 };
+const PRIOR_LOW_FACTOR = 0.4;
+const PRIOR_HIGH_FACTOR = 2.5;
+
+export function durationClassOf(mode?: VideoMode, duration?: VideoDuration): string {
+	return mode && duration ? `${mode}/${duration}` : 'unknown';
+}
+
+function priorMs(durationClass: string): number {
+	const [mode, duration] = durationClass.split('/');
+	const seconds = PRIOR_SECONDS_FOR_5S_VIDEO[mode as VideoMode] ?? PRIOR_SECONDS_FOR_5S_VIDEO.standard;
+	return seconds * (duration === '10' ? 2 : 1) * 1000;
+}
+
+function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.floor(sorted.length / 2)];
+}
+
+export class DurationModel {
+	private readonly finished = new Map<string, number[]>();
+	private readonly etaTotals = new Map<string, number[]>();
+
+	/** A task whose submission time we know finished after `durationMs`. */
+	recordFinished(durationClass: string, durationMs: number): void {
+		this.samples(this.finished, durationClass).push(durationMs);
+	}
+
+	/** A provider's eta implied that a task whose submission time we know will take `totalMs`. */
+	recordEtaTotal(durationClass: string, totalMs: number): void {
+		this.samples(this.etaTotals, durationClass).push(totalMs);
+	}
+
+	estimate(durationClass: string): DurationEstimate {
+		const finished = this.finished.get(durationClass) ?? [];
+		if (finished.length > 0) {
+			// Tasks still running are the slower ones; a few samples say little about the spread.
+			const middle = median(finished);
+			return {
+				lowMs: Math.min(...finished, middle * 0.7) * 0.9,
+				highMs: Math.max(Math.max(...finished) * 1.15, middle * 1.4),
+				source: 'finished',
+			};
+		}
+		const etaTotals = this.etaTotals.get(durationClass) ?? [];
+		if (etaTotals.length > 0) {
+			const middle = median(etaTotals);
+			return {
+				lowMs: Math.min(...etaTotals, middle * 0.7) * 0.85,
+				highMs: Math.max(Math.max(...etaTotals) * 1.2, middle * 1.4),
+				source: 'eta',
+			};
+		}
+		const prior = priorMs(durationClass);
+		return { lowMs: prior * PRIOR_LOW_FACTOR, highMs: prior * PRIOR_HIGH_FACTOR, source: 'prior' };
+	}
+
+	private samples(map: Map<string, number[]>, key: string): number[] {
+		let values = map.get(key);
+		if (!values) map.set(key, (values = []));
+		return values;
+	}
+}

@@ -1,0 +1,207 @@
+import { NodeApiError, NodeOperationError, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
+
+import { TERMINAL_STATUSES, type TaskSnapshot, type VideoDuration, type VideoMode } from '../providers';
+import type { ProviderClient } from '../transport/providerClient';
+import { sleepUnlessAborted, sleepUnlessWoken } from './abortableSleep';
+import { durationClassOf, DurationModel } from './durationModel';
+import { RequestBudget } from './requestBudget';
+import { nextPollAt, type TaskTimeline } from './schedule';
+
+/**
+ * Waits for many tasks at once. Each task follows its own schedule, all of them share one request
+ * budget and one duration model, so a run of 100 items costs about as many requests per task as a
+ * run of one, and every task learns from the ones that finish before it.
+ */
+
+export interface WatchedTask {
+	taskId: string;
+	itemIndex: number;
+	timeline: TaskTimeline;
+	deadline: number;
+	retryAt?: number;
+	failuresInARow: number;
+	lastProblem?: string;
+	etaRecorded: boolean;
+}
+
+export interface TaskHints {
+	/** When the task was submitted, if known (by this run, or from the Submit operation's output). */
+	submittedAt?: number;
+	mode?: VideoMode;
+	duration?: VideoDuration;
+}
+
+export interface PollerOptions {
+	timeoutMs: number;
+	/** The user's poll interval, a floor between two requests about one task. */
+	minGapMs: number;
+	signal: AbortSignal;
+}
+
+/** Scouts per mode and length: enough to learn the span early, few enough to stay cheap. */
+const SCOUTS_PER_CLASS = 3;
+const RETRY_BACKOFF_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
+const CHECK_ONCE_ATTEMPTS = 4;
+const DEFAULT_MIN_GAP_MS = 1_000;
+
+/** Wakes sleeping tasks when the shared model learns something, so they can reconsider. */
+class ChangeNotifier {
+	private controller = new AbortController();
+
+	get signal(): AbortSignal {
+		return this.controller.signal;
+	}
+
+	notify(): void {
+		const previous = this.controller;
+		this.controller = new AbortController();
+		previous.abort();
+	}
+}
+
+export class TaskPoller {
+	private readonly model = new DurationModel();
+	private readonly changes = new ChangeNotifier();
+	private readonly scoutsByClass = new Map<string, number>();
+	private statusRequests = 0;
+
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly client: ProviderClient,
+		private readonly options: PollerOptions,
+		private readonly budget = new RequestBudget(),
+	) {}
+
+	get requestCount(): number {
+		return this.statusRequests;
+	}
+
+	track(taskId: string, itemIndex: number, hints: TaskHints = {}): WatchedTask {
+		const now = Date.now();
+		const durationClass = durationClassOf(hints.mode, hints.duration);
+		const startKnown = hints.submittedAt !== undefined && hints.submittedAt <= now;
+		const scouts = this.scoutsByClass.get(durationClass) ?? 0;
+		const isScout = startKnown && scouts < SCOUTS_PER_CLASS;
+		if (isScout) this.scoutsByClass.set(durationClass, scouts + 1);
+		return {
+			taskId,
+			itemIndex,
+			timeline: { startedAt: startKnown ? hints.submittedAt! : now, startKnown, durationClass, isScout, polls: 0 },
+			deadline: now + this.options.timeoutMs,
+			failuresInARow: 0,
+			etaRecorded: false,
+		};
+	}
+
+	/** Polls until the task reaches a terminal status (succeeded, failed or cancelled) and returns it. */
+	async waitUntilDone(task: WatchedTask): Promise<TaskSnapshot> {
+		for (;;) {
+			const now = Date.now();
+			let target = task.retryAt ?? this.scheduledAt(task, now);
+			const lastLookDone = task.timeline.lastPollAt !== undefined && task.timeline.lastPollAt >= task.deadline;
+			if (lastLookDone) throw this.timeoutError(task);
+			target = Math.min(target, task.deadline);
+
+			if (target > now) {
+				await this.sleepOrReconsider(target - now);
+				continue;
+			}
+			task.retryAt = undefined;
+			const snapshot = await this.pollOnce(task);
+			if (snapshot && TERMINAL_STATUSES.includes(snapshot.status)) return snapshot;
+		}
+	}
+
+	/** One answer about the task, retrying briefly when the provider or the network stumbles. */
+	async checkOnce(task: WatchedTask): Promise<TaskSnapshot> {
+		for (let attempt = 1; attempt <= CHECK_ONCE_ATTEMPTS; attempt++) {
+			if (task.retryAt !== undefined) await sleepUnlessAborted(task.retryAt - Date.now(), this.options.signal);
+			task.retryAt = undefined;
+			const snapshot = await this.pollOnce(task);
+			if (snapshot) return snapshot;
+		}
+		const name = this.client.provider.displayName;
+		throw new NodeApiError(this.ctx.getNode(), { message: task.lastProblem ?? '' } as JsonObject, {
+			message: `Could not get the status of task ${task.taskId} from ${name}: ${task.lastProblem}`,
+			description: `${CHECK_ONCE_ATTEMPTS} attempts failed. The task itself is not affected and may still be running; try again later.`,
+			itemIndex: task.itemIndex,
+		});
+	}
+
+	private scheduledAt(task: WatchedTask, now: number): number {
+		return nextPollAt(task.timeline, this.model, now, {
+			minGapMs: Math.max(DEFAULT_MIN_GAP_MS, this.options.minGapMs),
+		});
+	}
+
+	private async sleepOrReconsider(ms: number): Promise<void> {
+		await sleepUnlessWoken(ms, this.options.signal, this.changes.signal);
+	}
+
+	/** Sends one status request within the shared budget; returns undefined when it must be retried. */
+	private async pollOnce(task: WatchedTask): Promise<TaskSnapshot | undefined> {
+		await this.budget.acquire(this.options.signal);
+		const timeline = task.timeline;
+		const sentAt = Date.now();
+		const previousPollAt = timeline.lastPollAt;
+		timeline.polls++;
+		timeline.lastPollAt = sentAt;
+		this.statusRequests++;
+
+		const answer = await this.client.fetchStatus(task.taskId, task.itemIndex);
+		if (answer.kind === 'retryable') {
+			if (answer.throttled) this.budget.throttled(answer.retryAfterMs);
+			const backoff = RETRY_BACKOFF_MS[Math.min(task.failuresInARow, RETRY_BACKOFF_MS.length - 1)];
+			task.failuresInARow++;
+			task.lastProblem = this.client.redact(answer.reason);
+			task.retryAt = Date.now() + Math.max(backoff, answer.retryAfterMs ?? 0);
+			return undefined;
+		}
+
+		this.budget.succeeded();
+		task.failuresInARow = 0;
+		task.lastProblem = undefined;
+		const snapshot = answer.snapshot;
+		timeline.previous = timeline.last;
+		timeline.last = { at: sentAt, snapshot };
+		this.learnFrom(task, snapshot, sentAt, previousPollAt);
+		return snapshot;
+	}
+
+	private learnFrom(task: WatchedTask, snapshot: TaskSnapshot, at: number, previousPollAt?: number): void {
+		const { timeline } = task;
+		if (!timeline.startKnown) return;
+		if (TERMINAL_STATUSES.includes(snapshot.status)) {
+			if (snapshot.status === 'succeeded') {
+				// The task finished somewhere between the previous look and this one.
+				const finishedAt = previousPollAt === undefined ? at : (previousPollAt + at) / 2;
+				this.model.recordFinished(timeline.durationClass, finishedAt - timeline.startedAt);
+				this.changes.notify();
+			}
+			return;
+		}
+		if (!task.etaRecorded && snapshot.status === 'processing' && snapshot.etaSeconds !== undefined && snapshot.etaSeconds > 0) {
+			task.etaRecorded = true;
+			this.model.recordEtaTotal(timeline.durationClass, at + snapshot.etaSeconds * 1000 - timeline.startedAt);
+			this.changes.notify();
+		}
+	}
+
+	private timeoutError(task: WatchedTask): NodeOperationError {
+		const name = this.client.provider.displayName;
+		const seconds = Math.round(this.options.timeoutMs / 1000);
+		const last = task.timeline.last?.snapshot;
+		const lastSeen = last
+			? `The last status was "${last.status}"${last.progress !== undefined ? ` at ${last.progress}%` : ''}.`
+			: 'No status answer was received.';
+		const problem = task.lastProblem ? ` The last status request failed: ${task.lastProblem}.` : '';
+		return new NodeOperationError(
+			this.ctx.getNode(),
+			`Task ${task.taskId} did not finish within ${seconds} s [item ${task.itemIndex}]`,
+			{
+				itemIndex: task.itemIndex,
+				description: `It may still be running at ${name}. ${lastSeen}${problem} Pick it up later with the "Wait for Completion" operation and task id ${task.taskId}, or raise "Timeout (Seconds)" under Wait Options.`,
+			},
+		);
+	}
+}

@@ -1,0 +1,135 @@
+import type { TaskSnapshot } from '../providers';
+import type { DurationModel } from './durationModel';
+
+/**
+ * When to ask about a task next. The aim is to learn the moment a video is ready with few
+ * requests: follow the provider's eta where it gives one (refine while the eta is coarse, then aim
+ * at the predicted finish), otherwise poll sparsely until the expected window and densely inside
+ * it, the window learned from the tasks of this run that already finished.
+ */
+
+export interface Observation {
+	at: number;
+	snapshot: TaskSnapshot;
+}
+
+export interface TaskTimeline {
+	/** When the task was submitted (known) or when waiting for it began (not known). */
+	startedAt: number;
+	startKnown: boolean;
+	durationClass: string;
+	/** Scouts poll early so that their siblings can learn from them. */
+	isScout: boolean;
+	polls: number;
+	lastPollAt?: number;
+	last?: Observation;
+	previous?: Observation;
+}
+
+export interface ScheduleSettings {
+	/** Never ask about one task more often than this (the user's "Poll Interval" is a floor here). */
+	minGapMs: number;
+}
+
+/** First look at a scout: catches queue position, an early eta and immediate failures. */
+export const SCOUT_FIRST_POLL_MS = 4_000;
+/** Non-scouts give the scouts this head start before deciding when to look. */
+const SIBLING_FIRST_POLL_MS = 6_000;
+/** Where, in the expected span, a non-scout first looks when siblings already told us the span. */
+const FIRST_POLL_FRACTION_OF_LOW = 0.75;
+
+/** Assumed error of a provider's eta, relative to the time remaining, and its floor (whole seconds). */
+const ETA_RELATIVE_ERROR = 0.12;
+const ETA_MIN_ERROR_MS = 700;
+/** When the eta is at least this precise, poll at the predicted finish instead of refining first. */
+const AIM_TOLERANCE_MS = 2_000;
+
+/** Without an eta: polls spread over the expected window, and the bounds of their spacing. */
+const POLLS_PER_WINDOW = 16;
+const MIN_WINDOW_GAP_MS = 1_500;
+const MAX_GAP_MS = 15_000;
+/** Scouts without an eta probe at a fraction of the time elapsed, to find the real span quickly. */
+const PROBE_FRACTION_OF_ELAPSED = 0.3;
+/** Past the expected window (or a stale eta), back off as a fraction of the time overdue. */
+const OVERDUE_FRACTION = 0.3;
+const MIN_OVERDUE_GAP_MS = 1_000;
+
+function clamp(value: number, min: number, max: number): number {
+	return Math.min(max, Math.max(min, value));
+}
+
+export interface FinishPrediction {
+	/** Moment the task is expected to finish. */
+	at: number;
+	/** How far off that moment may plausibly be. */
+	errorMs: number;
+}
+
+/** Where the provider's eta, or failing that its progress rate, says the task will finish. */
+export function predictFinish(task: TaskTimeline): FinishPrediction | undefined {
+	const last = task.last;
+	if (!last || (last.snapshot.status !== 'processing' && last.snapshot.status !== 'queued')) return undefined;
+	const eta = last.snapshot.etaSeconds;
+	if (eta !== undefined && (eta > 0 || last.snapshot.status === 'processing')) {
+		const remainingMs = eta * 1000;
+		return { at: last.at + remainingMs, errorMs: Math.max(ETA_MIN_ERROR_MS, ETA_RELATIVE_ERROR * remainingMs) };
+	}
+	const previous = task.previous;
+	const progress = last.snapshot.progress;
+	const previousProgress = previous?.snapshot.progress;
+	if (previous && progress !== undefined && previousProgress !== undefined && progress > previousProgress) {
+		const ratePerMs = (progress - previousProgress) / (last.at - previous.at);
+		const remainingMs = Math.max(0, (100 - progress) / ratePerMs);
+		return { at: last.at + remainingMs, errorMs: Math.max(ETA_MIN_ERROR_MS, 2 * ETA_RELATIVE_ERROR * remainingMs) };
+	}
+	return undefined;
+}
+
+function firstPollAt(task: TaskTimeline, model: DurationModel, now: number): number {
+	if (!task.startKnown) return now;
+	if (task.isScout) return task.startedAt + SCOUT_FIRST_POLL_MS;
+	const estimate = model.estimate(task.durationClass);
+	const afterScouts = task.startedAt + SIBLING_FIRST_POLL_MS;
+	if (estimate.source === 'prior') return afterScouts;
+	return Math.max(afterScouts, task.startedAt + FIRST_POLL_FRACTION_OF_LOW * estimate.lowMs);
+}
+
+function overdueGap(overdueMs: number): number {
+	return clamp(OVERDUE_FRACTION * overdueMs, MIN_OVERDUE_GAP_MS, MAX_GAP_MS);
+}
+
+function aimAt(prediction: FinishPrediction, now: number): number {
+	if (prediction.at <= now) return now + overdueGap(now - prediction.at);
+	if (prediction.errorMs <= AIM_TOLERANCE_MS) return prediction.at;
+	return prediction.at - prediction.errorMs;
+}
+
+function byExpectedDuration(task: TaskTimeline, model: DurationModel, now: number): number {
+	const estimate = model.estimate(task.durationClass);
+	const windowStart = task.startKnown ? task.startedAt + estimate.lowMs : now;
+	const windowEnd = task.startedAt + estimate.highMs;
+	const windowGap = clamp((estimate.highMs - estimate.lowMs) / POLLS_PER_WINDOW, MIN_WINDOW_GAP_MS, MAX_GAP_MS);
+	const elapsed = now - task.startedAt;
+
+	if (now >= windowEnd) return now + Math.max(windowGap, overdueGap(now - windowEnd));
+	if (now >= windowStart) return now + windowGap;
+	if (task.isScout && estimate.source === 'prior') {
+		return now + clamp(PROBE_FRACTION_OF_ELAPSED * elapsed, MIN_WINDOW_GAP_MS, windowGap);
+	}
+	// A learned window is trusted; a published one may be off, so approach it by halving the distance.
+	if (estimate.source !== 'prior') return windowStart;
+	return Math.min(windowStart, now + Math.max(windowGap, (windowStart - now) / 2));
+}
+
+/** The moment of the next status request for a task, never sooner than the floor allows. */
+export function nextPollAt(task: TaskTimeline, model: DurationModel, now: number, settings: ScheduleSettings): number {
+	let target: number;
+	if (task.polls === 0) {
+		target = firstPollAt(task, model, now);
+	} else {
+		const prediction = predictFinish(task);
+		target = prediction ? aimAt(prediction, now) : byExpectedDuration(task, model, now);
+	}
+	const floor = task.lastPollAt === undefined ? -Infinity : task.lastPollAt + settings.minGapMs;
+	return Math.max(target, floor, now);
+}

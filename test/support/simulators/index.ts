@@ -1,0 +1,34 @@
+ 
+import { ProviderSimulator } from './simulator';
+import type { Simulator, SimulatorOptions } from './types';
+
+export type {
+	FaultAction,
+	FaultContext,
+	FaultKind,
+	FaultRule,
+	LatencyOption,
+	ProviderId,
+	RecordedRequest,
+	RequestKind,
+	ResponseShapes,
+	ServerName,
+	Simulator,
+	SimulatorOptions,
+	TaskOutcome,
+	TaskSelector,
+	TaskStatus,
+} from './types';
+export type { SimTask } from './tasks';
+export type { RandomFaultsOptions } from './faults';
+/** FaultPlan is the type of `simulator.faults`; randomFaults builds a reproducible mix; DEFAULT_RANDOM_FAULTS is its menu. */
+export { DEFAULT_RANDOM_FAULTS, FaultPlan, randomFaults } from './faults';
+/** Fixtures: the exact bytes a download must yield, and an image that passes the providers' checks. */
+export { expectedVideoBytes, makeTestPng } from './video';
+
+/** Starts one provider's simulator (API, video host and a foreign origin on 127.0.0.1); close() it when done. */
+export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
+	const simulator = new ProviderSimulator(options);
+	await simulator.start();
+	return simulator;
+}

@@ -1,0 +1,96 @@
+ 
+import type { SimTask } from '../tasks';
+import type { TaskStatus } from '../types';
+
+/** What an API request asks for, once the provider's routes are matched. */
+export type ApiRoute =
+	| { kind: 'submit'; endpointModel?: string }
+	| { kind: 'status'; taskId: string }
+	| { kind: 'balance' }
+	| { kind: 'models' };
+
+/** The provider-neutral state of a task at the moment a status response is built. */
+export interface StatusView {
+	status: Exclude<TaskStatus, 'unknown'>;
+	etaSeconds: number;
+	progressPercent: number;
+	/** 0..1 through the processing phase (GMI reports 'dispatched' at its start). */
+	processingFraction: number;
+	/** A freshly signed URL, issued only once the task succeeded. */
+	videoUrl?: string;
+	thumbnailUrl?: string;
+	videoUrlTtlSeconds: number;
+	time: number;
+}
+
+/** Error reasons the simulator raises; each provider renders them in its own error shape. */
+export type ErrorReason =
+	| 'INVALID_REQUEST_BODY'
+	| 'INVALID_API_KEY'
+	| 'NOT_ENOUGH_BALANCE'
+	| 'TASK_NOT_FOUND'
+	| 'NOT_FOUND'
+	| 'RATE_LIMIT_EXCEEDED'
+	| 'INTERNAL_SERVER_ERROR'
+	| 'BAD_GATEWAY'
+	| 'SERVICE_UNAVAILABLE'
+	| 'GATEWAY_TIMEOUT'
+	| 'PAYLOAD_TOO_LARGE';
+
+export interface ApiError {
+	status: number;
+	reason: string;
+	message?: string;
+	path: string;
+}
+
+/** One provider's routes, validation and response shapes; the simulator core owns timing, faults and recording. */
+export interface ProviderAdapter {
+	route(method: string, path: string, query: URLSearchParams): ApiRoute | undefined;
+	/** The accepted model name, or the message of the 400. */
+	validateSubmit(route: ApiRoute, body: unknown): { model: string } | { error: string };
+	submitResponse(task: SimTask): unknown;
+	statusResponse(task: SimTask, view: StatusView): unknown;
+	errorBody(error: ApiError): unknown;
+	balanceResponse(insufficient: boolean): unknown;
+	modelsResponse(): unknown;
+}
+
+/** The reason an injected HTTP fault carries when the test names only a status. */
+export function reasonForStatus(status: number): ErrorReason | string {
+	const reasons: Record<number, ErrorReason> = {
+		400: 'INVALID_REQUEST_BODY',
+		401: 'INVALID_API_KEY',
+		403: 'NOT_ENOUGH_BALANCE',
+		404: 'TASK_NOT_FOUND',
+		413: 'PAYLOAD_TOO_LARGE',
+		429: 'RATE_LIMIT_EXCEEDED',
+		500: 'INTERNAL_SERVER_ERROR',
+		502: 'BAD_GATEWAY',
+		503: 'SERVICE_UNAVAILABLE',
+		504: 'GATEWAY_TIMEOUT',
+	};
+	return reasons[status] ?? `HTTP_${status}`;
+}
+
+/** Plain-English default messages, overridable per provider. */
+export function defaultMessage(reason: string): string {
+	const messages: Record<string, string> = {
+		INVALID_REQUEST_BODY: 'invalid request body',
+		INVALID_API_KEY: 'invalid api key',
+		NOT_ENOUGH_BALANCE: 'not enough balance',
+		TASK_NOT_FOUND: 'task not found',
+		NOT_FOUND: 'not found',
+		RATE_LIMIT_EXCEEDED: 'rate limit exceeded, please retry later',
+		INTERNAL_SERVER_ERROR: 'internal server error',
+		BAD_GATEWAY: 'bad gateway',
+		SERVICE_UNAVAILABLE: 'service unavailable',
+		GATEWAY_TIMEOUT: 'gateway timeout',
+		PAYLOAD_TOO_LARGE: 'request body too large',
+	};
+	return messages[reason] ?? reason.toLowerCase().replace(/_/g, ' ');
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,96 @@
+ 
+import { randomUUID } from 'node:crypto';
+import type { SimTask } from '../tasks';
+import { defaultMessage, isObject } from './adapter';
+import type { ApiError, ApiRoute, ProviderAdapter, StatusView } from './adapter';
+import { imageProblem, textProblem, unitNumberProblem } from './validation';
+
+const MODELS = [
+	'kling-video/v2.1/standard/image-to-video',
+	'kling-video/v2.1/pro/image-to-video',
+	'klingai/v2.1-master-image-to-video',
+];
+
+// The documented path and the legacy one both take POST (submit) and GET ?generation_id= (status).
+const GENERATION_PATHS = ['/v2/video/generations', '/v2/generate/video/kling/generation'];
+
+const STATUS_NAMES = {
+	queued: 'queued',
+	processing: 'generating',
+	succeeded: 'completed',
+	failed: 'error',
+	cancelled: 'error', // [G] AI/ML API documents no cancelled status
+} as const;
+
+const MESSAGES: Record<string, string> = {
+	INVALID_API_KEY: 'Unauthorized: invalid API key',
+	NOT_ENOUGH_BALANCE: 'You have run out of credits. Please top up your balance to continue.',
+	TASK_NOT_FOUND: 'Generation not found',
+};
+
+/** AI/ML API's v2 video generation API. */
+export const aimlApiAdapter: ProviderAdapter = {
+	route(method, path, query): ApiRoute | undefined {
+		if (GENERATION_PATHS.includes(path)) {
+			if (method === 'POST') return { kind: 'submit' };
+			if (method === 'GET') return { kind: 'status', taskId: query.get('generation_id') ?? '' };
+		}
+		if (method === 'GET' && path === '/v1/billing/balance') return { kind: 'balance' };
+		return undefined;
+	},
+
+	validateSubmit(_route, body) {
+		if (!isObject(body)) return { error: 'request body must be a JSON object' };
+		if (typeof body.model !== 'string' || !MODELS.includes(body.model)) {
+			return { error: `model must be one of ${MODELS.join(', ')}` };
+		}
+		const problem =
+			imageProblem('image_url', body.image_url, { accepted: ['url', 'dataUri', 'rawBase64'] }) ??
+			textProblem('prompt', body.prompt, false) ??
+			textProblem('negative_prompt', body.negative_prompt, false) ??
+			(body.duration !== undefined && body.duration !== 5 && body.duration !== 10
+				? 'duration must be the integer 5 or 10'
+				: undefined) ??
+			unitNumberProblem('cfg_scale', body.cfg_scale);
+		return problem ? { error: problem } : { model: body.model };
+	},
+
+	submitResponse: (task) => ({ id: task.id, status: 'queued' }),
+
+	statusResponse(task: SimTask, view: StatusView) {
+		const response: Record<string, unknown> = { id: task.id, status: STATUS_NAMES[view.status] };
+		if (view.videoUrl) {
+			response.video = { url: view.videoUrl };
+			const duration = isObject(task.body) && task.body.duration === 10 ? 10 : 5;
+			response.meta = { usage: { credits_used: duration * 52500 } }; // [G] amount
+		}
+		if (view.status === 'failed' || view.status === 'cancelled') {
+			response.error = {
+				name: view.status === 'cancelled' ? 'Cancelled' : 'GenerationError',
+				message: task.outcome.reason ?? (view.status === 'cancelled' ? 'Generation was cancelled' : 'Generation failed'),
+			};
+		}
+		return response;
+	},
+
+	errorBody: (error: ApiError) => ({
+		message: error.message ?? MESSAGES[error.reason] ?? defaultMessage(error.reason),
+		path: error.path,
+		requestId: randomUUID(),
+		statusCode: error.status,
+		timestamp: new Date().toISOString(),
+	}),
+
+	// Documented at https://billing.aimlapi.com/v1/billing/balance; served on the API origin here.
+	balanceResponse: (insufficient) => ({
+		balance: insufficient ? 0 : 551564495,
+		lowBalance: insufficient,
+		lowBalanceThreshold: 10000,
+		lastUpdated: new Date().toISOString(),
+		autoDebitStatus: 'disabled',
+		status: 'current',
+		statusExplanation: 'Balance is current and up to date',
+	}),
+
+	modelsResponse: () => ({}),
+};

@@ -1,0 +1,20 @@
+ 
+import type { ProviderId, ResponseShapes } from '../types';
+import type { ProviderAdapter } from './adapter';
+import { aimlApiAdapter } from './aimlApi';
+import { gmiCloudAdapter } from './gmiCloud';
+import { novitaAdapter } from './novita';
+
+/** The adapter that speaks `provider`'s API. */
+export function adapterFor(provider: ProviderId, shapes: ResponseShapes): ProviderAdapter {
+	switch (provider) {
+		case 'novita':
+		case 'myRouter':
+		case 'highwayApi':
+			return novitaAdapter;
+		case 'aimlApi':
+			return aimlApiAdapter;
+		case 'gmiCloud':
+			return gmiCloudAdapter(shapes);
+	}
+}

@@ -1,0 +1,174 @@
+ 
+import type { FaultPlan } from './faults';
+import type { SimTask } from './tasks';
+
+/** The five hosted providers the node supports; one simulator serves exactly one of them. */
+export type ProviderId = 'novita' | 'myRouter' | 'highwayApi' | 'aimlApi' | 'gmiCloud';
+
+/** Which local server answered: the provider API, its video CDN, or a foreign origin that redirects land on. */
+export type ServerName = 'api' | 'video' | 'other';
+
+/** What a request was for, so tests can count submissions, polls and downloads separately. */
+export type RequestKind = 'submit' | 'status' | 'balance' | 'models' | 'download' | 'unknown';
+
+/** The request kinds a fault can target ('balance' and 'models' are the credential tests). */
+export type FaultKind = Exclude<RequestKind, 'unknown'>;
+
+/** One request as the simulator saw it, kept in arrival order for assertions on retries and header routing. */
+export interface RecordedRequest {
+	/** Arrival time, ms since the epoch. */
+	at: number;
+	server: ServerName;
+	method: string;
+	path: string;
+	query: Record<string, string>;
+	/** Lower-cased names; authorization kept verbatim so tests can assert where the key went. */
+	headers: Record<string, string>;
+	bodyBytes: number;
+	kind: RequestKind;
+	taskId?: string;
+	/** HTTP status answered; 'reset' if the connection dropped first, 'hang' if never answered, 'pending' while in flight. */
+	status: number | 'reset' | 'hang' | 'pending';
+	/** The injected fault, if one applied. */
+	fault?: FaultAction['type'];
+}
+
+/** Provider-neutral lifecycle of a task; each simulator maps it to its provider's words. */
+export type TaskStatus = 'queued' | 'processing' | 'succeeded' | 'failed' | 'cancelled' | 'unknown';
+
+/** How a task ends; 'unknown' makes the status endpoint answer 404 for it, as if the provider lost it. */
+export interface TaskOutcome {
+	status: 'succeeded' | 'failed' | 'cancelled' | 'unknown';
+	/** Failure reason reported by the provider (failed and cancelled only). */
+	reason?: string;
+}
+
+/** Which task(s) an outcome applies to: the next one created, every future one, the n-th (0-based), one id, or a predicate. */
+export type TaskSelector =
+	| 'next'
+	| 'all'
+	| { index: number }
+	| { taskId: string }
+	| ((task: SimTask) => boolean);
+
+/**
+ * What a fault does to a request. `afterCreate` (submissions only) creates the task before failing,
+ * which is what makes a submission ambiguous for the client.
+ */
+export type FaultAction =
+	/** An HTTP error in the provider's own error shape (or `body` verbatim). */
+	| {
+			type: 'http';
+			status: number;
+			retryAfterSeconds?: number;
+			reason?: string;
+			message?: string;
+			body?: unknown;
+			afterCreate?: boolean;
+	  }
+	/** A proxy's HTML error page (text/html), default 502. */
+	| { type: 'htmlPage'; status?: number; afterCreate?: boolean }
+	/** Headers and part of the body, then the socket is destroyed (submit without afterCreate: dropped before any byte). */
+	| { type: 'reset'; afterCreate?: boolean }
+	/** Never answers; the socket stays open until the client gives up or close() runs. */
+	| { type: 'hang'; afterCreate?: boolean }
+	/** 200 application/json with the real body cut in half (a submission is created). */
+	| { type: 'malformedJson' }
+	/** The real answer, delayMs later (afterCreate: the task exists during the delay). */
+	| { type: 'slow'; delayMs: number; afterCreate?: boolean }
+	/** Drops this connection and stops listening on this server's port for forMs, then listens again on the same port. */
+	| { type: 'refused'; forMs: number; afterCreate?: boolean }
+	/** Downloads: Content-Length of the whole file, `fraction` of it sent, then the connection ends. */
+	| { type: 'truncated'; fraction?: number }
+	/** Downloads: this issued URL is expired from now on (403 by default); a fresh status call hands out a new one. */
+	| { type: 'expired'; status?: 403 | 404 }
+	/** Downloads: redirect to the same path and query on otherHostUrl, which serves the same bytes. */
+	| { type: 'redirect'; status?: 301 | 302 | 303 | 307 | 308 };
+
+/** Passed to fault predicates and dynamic actions. */
+export interface FaultContext {
+	kind: FaultKind;
+	request: RecordedRequest;
+	taskId?: string;
+}
+
+/**
+ * When a fault applies. Matching requests are those of `kind` that pass `when`; of these the rule skips
+ * the first `skip`, then hits every `every`-th one (default each), at most `times` times (default unlimited).
+ */
+export interface FaultRule {
+	kind: FaultKind;
+	action: FaultAction | ((context: FaultContext) => FaultAction | undefined);
+	times?: number;
+	every?: number;
+	skip?: number;
+	when?: (context: FaultContext) => boolean;
+}
+
+/** Alternative response shapes seen only in third-party clients ([3P] in providers.md). */
+export interface ResponseShapes {
+	/** GMI success: outcome.video_url (documented, default) or outcome.media_urls[0].url (reported live). */
+	gmiVideoUrl?: 'outcome.video_url' | 'outcome.media_urls';
+	/** GMI failure reason: top-level error string (default), error {code, message}, or outcome.error. */
+	gmiFailure?: 'error.string' | 'error.object' | 'outcome.error';
+}
+
+/** Task latency: uniform around a mean, or any function of the task's creation index. */
+export type LatencyOption = { meanMs: number; spread?: number; seed?: number } | ((taskIndex: number) => number);
+
+export interface SimulatorOptions {
+	provider: ProviderId;
+	/** The only accepted Bearer key (default 'sim-key-123'). */
+	apiKey?: string;
+	/** Total time from submission to the terminal status (default 200 ms). */
+	latency?: LatencyOption;
+	/** The first part of the latency a task reports as queued (default 20 ms, capped at the latency). */
+	queueMs?: number;
+	/** Novita family: relative error of the reported eta (default 0.1). */
+	etaNoise?: number;
+	/** Seed for eta noise, task seeds and ids (default 1). */
+	seed?: number;
+	/** Size of the served mp4 (default 2048); streamed, so 200 MB costs no memory. */
+	videoBytes?: number;
+	/** Lifetime of each issued video URL (default 3600 s, the documented video_url_ttl). */
+	videoUrlTtlMs?: number;
+	shapes?: ResponseShapes;
+	/** 'insufficient' makes every submission answer the provider's 403. */
+	balance?: 'ok' | 'insufficient';
+	/** Faults active from the first request (same as calling faults.add). */
+	faults?: FaultRule[];
+	/** API port (default 0: any free port). */
+	port?: number;
+}
+
+/** A running simulator: three local servers plus everything they saw. */
+export interface Simulator {
+	readonly provider: ProviderId;
+	readonly apiKey: string;
+	/** API origin, e.g. http://127.0.0.1:41234: the credential's baseUrl. */
+	readonly baseUrl: string;
+	/** Origin of the mp4 files (another port, so another origin: no API key should reach it). */
+	readonly videoHostUrl: string;
+	/** A third origin that redirect faults point at; serves the same files. */
+	readonly otherHostUrl: string;
+	readonly faults: FaultPlan;
+	/** Every request to any of the three servers, in arrival order. */
+	readonly requests: RecordedRequest[];
+	/** Every task created, in creation order. */
+	readonly tasks: SimTask[];
+	/** Number of tasks created (what a duplicate-submission test counts). */
+	submissions(): number;
+	statusCallsFor(taskId: string): number;
+	/** Peak number of status requests in flight at once (what a concurrency-limit test asserts). */
+	maxConcurrentStatusRequests(): number;
+	/** Decides how the selected task(s) end. */
+	setTaskOutcome(selector: TaskSelector, outcome: TaskOutcome): void;
+	/** Ends the given task (or every unfinished one) now, so tests need not wait out the latency. */
+	finishNow(taskId?: string): void;
+	/** Makes one issued video URL answer 403 (or 404) from now on, as an expired signed URL does. */
+	expireVideoUrl(url: string, status?: 403 | 404): void;
+	/** Forgets tasks, requests, faults and outcome rules; servers stay up on the same ports. */
+	reset(): void;
+	/** Closes the three servers and destroys every open socket, hung requests included. */
+	close(): Promise<void>;
+}

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- test tooling runs in plain Node, outside n8n's sandbox */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling runs in plain Node, outside n8n's sandbox */
 /**
  * Stands in for n8n's logger (both the DI Logger behind `this.logger` in nodes and n8n-workflow's
  * LoggerProxy used by the engine) and turns every call into one string per line, so tests can

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- test tooling runs in plain Node, outside n8n's sandbox */
+ 
 /**
  * A Manual-Trigger-like start node (n8n-nodes-base is not installed). Like n8n's Manual Trigger
  * it runs through the engine's trigger path in 'manual' mode and emits from

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- test tooling runs in plain Node, outside n8n's sandbox */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test tooling runs in plain Node, outside n8n's sandbox */
 /**
  * Runs nodes inside n8n's real engine (n8n-core's WorkflowExecute) in jest tests: real HTTP
  * through n8n's outbound layer, real credential authentication, a real filesystem binary

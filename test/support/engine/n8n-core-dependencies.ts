@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- test tooling runs in plain Node, outside n8n's sandbox */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling runs in plain Node, outside n8n's sandbox */
 /**
  * n8n-core keeps its services in the DI container of its *own* copy of @n8n/di, and resolves
  * its logger by the Logger class of its own @n8n/backend-common. The copies hoisted to the top of

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- test tooling runs in plain Node, outside n8n's sandbox */
+ 
 /**
  * n8n's CredentialsHelper lives in packages/cli (database, encryption), which is not published.
  * This one keeps the test's credentials decrypted in memory and otherwise follows the CLI's

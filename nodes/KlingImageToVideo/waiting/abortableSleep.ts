@@ -24,25 +24,32 @@ export async function sleepUnlessAborted(ms: number, signal: AbortSignal): Promi
 }
 
 /**
- * Like sleepUnlessAborted, but `wake` ends the wait early without an error: sleepers reconsider
- * their plans when something they depend on changes.
+ * Many sleepers sharing one cancel signal: it gets a single listener however many tasks wait
+ * (no listener build-up on n8n's signal), and `wakeAll` lets every sleeper reconsider its plan
+ * early when something it depends on changes.
  */
-export async function sleepUnlessWoken(ms: number, cancel: AbortSignal, wake: AbortSignal): Promise<void> {
-	cancel.throwIfAborted();
-	if (ms <= 0 || wake.aborted) return;
-	const either = AbortSignal.any([cancel, wake]);
-	await new Promise<void>((resolve, reject) => {
-		const settle = () => (cancel.aborted ? reject(cancel.reason) : resolve());
-		either.addEventListener('abort', settle, { once: true });
-		sleep(ms, either).then(
-			() => {
-				either.removeEventListener('abort', settle);
-				resolve();
-			},
-			() => {
-				either.removeEventListener('abort', settle);
-				settle();
-			},
-		);
-	});
+export class SleepGroup {
+	private readonly sleepers = new Set<AbortController>();
+
+	constructor(private readonly cancel: AbortSignal) {
+		cancel.addEventListener('abort', () => this.wakeAll(), { once: true });
+	}
+
+	/** Resolves after `ms`, or early when woken; rejects as soon as the cancel signal fires. */
+	async sleep(ms: number): Promise<void> {
+		this.cancel.throwIfAborted();
+		if (ms > 0) {
+			const own = new AbortController();
+			this.sleepers.add(own);
+			const woken = new Promise<void>((resolve) => own.signal.addEventListener('abort', () => resolve(), { once: true }));
+			await Promise.race([sleep(ms, own.signal).catch(() => undefined), woken]);
+			this.sleepers.delete(own);
+		}
+		this.cancel.throwIfAborted();
+	}
+
+	wakeAll(): void {
+		for (const sleeper of this.sleepers) sleeper.abort();
+		this.sleepers.clear();
+	}
 }

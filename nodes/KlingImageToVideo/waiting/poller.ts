@@ -2,10 +2,10 @@ import { NodeApiError, NodeOperationError, type IExecuteFunctions, type JsonObje
 
 import { TERMINAL_STATUSES, type TaskSnapshot, type VideoDuration, type VideoMode } from '../providers';
 import type { ProviderClient } from '../transport/providerClient';
-import { sleepUnlessAborted, sleepUnlessWoken } from './abortableSleep';
+import { SleepGroup } from './abortableSleep';
 import { durationClassOf, DurationModel } from './durationModel';
 import { RequestBudget } from './requestBudget';
-import { nextPollAt, type TaskTimeline } from './schedule';
+import { nextPollAt, recordObservation, type TaskTimeline } from './schedule';
 
 /**
  * Waits for many tasks at once. Each task follows its own schedule, all of them share one request
@@ -43,26 +43,14 @@ const SCOUTS_PER_CLASS = 3;
 const RETRY_BACKOFF_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
 const CHECK_ONCE_ATTEMPTS = 4;
 const DEFAULT_MIN_GAP_MS = 1_000;
-
-/** Wakes sleeping tasks when the shared model learns something, so they can reconsider. */
-class ChangeNotifier {
-	private controller = new AbortController();
-
-	get signal(): AbortSignal {
-		return this.controller.signal;
-	}
-
-	notify(): void {
-		const previous = this.controller;
-		this.controller = new AbortController();
-		previous.abort();
-	}
-}
+const GOLDEN_RATIO_FRACTION = 0.618_033_988_75;
 
 export class TaskPoller {
 	private readonly model = new DurationModel();
-	private readonly changes = new ChangeNotifier();
+	/** Task loops sleep here; a lesson learned by the shared model wakes them to reconsider. */
+	private readonly sleepers: SleepGroup;
 	private readonly scoutsByClass = new Map<string, number>();
+	private tracked = 0;
 	private statusRequests = 0;
 
 	constructor(
@@ -70,7 +58,9 @@ export class TaskPoller {
 		private readonly client: ProviderClient,
 		private readonly options: PollerOptions,
 		private readonly budget = new RequestBudget(),
-	) {}
+	) {
+		this.sleepers = new SleepGroup(options.signal);
+	}
 
 	get requestCount(): number {
 		return this.statusRequests;
@@ -86,7 +76,15 @@ export class TaskPoller {
 		return {
 			taskId,
 			itemIndex,
-			timeline: { startedAt: startKnown ? hints.submittedAt! : now, startKnown, durationClass, isScout, polls: 0 },
+			timeline: {
+				startedAt: startKnown ? hints.submittedAt! : now,
+				startKnown,
+				durationClass,
+				isScout,
+				// Golden-ratio steps: any number of tasks lands evenly spread over 0..1.
+				spread: (this.tracked++ * GOLDEN_RATIO_FRACTION) % 1,
+				polls: 0,
+			},
 			deadline: now + this.options.timeoutMs,
 			failuresInARow: 0,
 			etaRecorded: false,
@@ -103,7 +101,7 @@ export class TaskPoller {
 			target = Math.min(target, task.deadline);
 
 			if (target > now) {
-				await this.sleepOrReconsider(target - now);
+				await this.sleepers.sleep(target - now);
 				continue;
 			}
 			task.retryAt = undefined;
@@ -115,7 +113,7 @@ export class TaskPoller {
 	/** One answer about the task, retrying briefly when the provider or the network stumbles. */
 	async checkOnce(task: WatchedTask): Promise<TaskSnapshot> {
 		for (let attempt = 1; attempt <= CHECK_ONCE_ATTEMPTS; attempt++) {
-			if (task.retryAt !== undefined) await sleepUnlessAborted(task.retryAt - Date.now(), this.options.signal);
+			if (task.retryAt !== undefined) await this.sleepers.sleep(task.retryAt - Date.now());
 			task.retryAt = undefined;
 			const snapshot = await this.pollOnce(task);
 			if (snapshot) return snapshot;
@@ -134,13 +132,9 @@ export class TaskPoller {
 		});
 	}
 
-	private async sleepOrReconsider(ms: number): Promise<void> {
-		await sleepUnlessWoken(ms, this.options.signal, this.changes.signal);
-	}
-
 	/** Sends one status request within the shared budget; returns undefined when it must be retried. */
 	private async pollOnce(task: WatchedTask): Promise<TaskSnapshot | undefined> {
-		await this.budget.acquire(this.options.signal);
+		await this.budget.acquire(this.sleepers);
 		const timeline = task.timeline;
 		const sentAt = Date.now();
 		const previousPollAt = timeline.lastPollAt;
@@ -162,8 +156,7 @@ export class TaskPoller {
 		task.failuresInARow = 0;
 		task.lastProblem = undefined;
 		const snapshot = answer.snapshot;
-		timeline.previous = timeline.last;
-		timeline.last = { at: sentAt, snapshot };
+		recordObservation(timeline, { at: sentAt, snapshot });
 		this.learnFrom(task, snapshot, sentAt, previousPollAt);
 		return snapshot;
 	}
@@ -176,14 +169,14 @@ export class TaskPoller {
 				// The task finished somewhere between the previous look and this one.
 				const finishedAt = previousPollAt === undefined ? at : (previousPollAt + at) / 2;
 				this.model.recordFinished(timeline.durationClass, finishedAt - timeline.startedAt);
-				this.changes.notify();
+				this.sleepers.wakeAll();
 			}
 			return;
 		}
 		if (!task.etaRecorded && snapshot.status === 'processing' && snapshot.etaSeconds !== undefined && snapshot.etaSeconds > 0) {
 			task.etaRecorded = true;
 			this.model.recordEtaTotal(timeline.durationClass, at + snapshot.etaSeconds * 1000 - timeline.startedAt);
-			this.changes.notify();
+			this.sleepers.wakeAll();
 		}
 	}
 

@@ -1,4 +1,4 @@
-import { sleepUnlessAborted } from './abortableSleep';
+import type { SleepGroup } from './abortableSleep';
 
 /**
  * The status-request budget shared by every task waited on with one credential in one run.
@@ -31,13 +31,13 @@ export class RequestBudget {
 	}
 
 	/** Resolves when this caller may send one request. */
-	async acquire(signal: AbortSignal): Promise<void> {
+	async acquire(sleeper: Pick<SleepGroup, 'sleep'>): Promise<void> {
 		for (;;) {
 			const now = this.now();
 			const interval = 1000 / this.ratePerSecond;
 			const slot = Math.max(now, this.theoreticalArrival - (this.burst - 1) * interval, this.pausedUntil);
 			this.theoreticalArrival = Math.max(this.theoreticalArrival, slot) + interval;
-			await sleepUnlessAborted(slot - now, signal);
+			await sleeper.sleep(slot - now);
 			// A 429 may have paused the budget while this caller slept on an earlier slot.
 			if (this.now() >= this.pausedUntil) break;
 		}

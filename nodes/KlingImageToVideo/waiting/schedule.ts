@@ -20,10 +20,14 @@ export interface TaskTimeline {
 	durationClass: string;
 	/** Scouts poll early so that their siblings can learn from them. */
 	isScout: boolean;
+	/** 0..1, different for each task of a run: spreads first looks so they do not all queue at once. */
+	spread: number;
 	polls: number;
 	lastPollAt?: number;
 	last?: Observation;
 	previous?: Observation;
+	/** First answer after which the task should have been done by its own eta, while it is still not. */
+	dueSince?: number;
 }
 
 export interface ScheduleSettings {
@@ -36,18 +40,21 @@ export const SCOUT_FIRST_POLL_MS = 4_000;
 /** Non-scouts give the scouts this head start before deciding when to look. */
 const SIBLING_FIRST_POLL_MS = 6_000;
 /** Where, in the expected span, a non-scout first looks when siblings already told us the span. */
-const FIRST_POLL_FRACTION_OF_LOW = 0.75;
+const FIRST_POLL_FROM = 0.8;
+const FIRST_POLL_TO = 1.0;
 
 /** Assumed error of a provider's eta, relative to the time remaining, and its floor (whole seconds). */
 const ETA_RELATIVE_ERROR = 0.12;
 const ETA_MIN_ERROR_MS = 700;
 /** When the eta is at least this precise, poll at the predicted finish instead of refining first. */
 const AIM_TOLERANCE_MS = 2_000;
+/** Aim a little after the predicted finish: an early look costs a request, a late one only a moment. */
+const AIM_DELAY_FRACTION = 0.6;
 
 /** Without an eta: polls spread over the expected window, and the bounds of their spacing. */
-const POLLS_PER_WINDOW = 16;
+const POLLS_PER_WINDOW = 24;
 const MIN_WINDOW_GAP_MS = 1_500;
-const MAX_GAP_MS = 15_000;
+const MAX_GAP_MS = 10_000;
 /** Scouts without an eta probe at a fraction of the time elapsed, to find the real span quickly. */
 const PROBE_FRACTION_OF_ELAPSED = 0.3;
 /** Past the expected window (or a stale eta), back off as a fraction of the time overdue. */
@@ -91,44 +98,58 @@ function firstPollAt(task: TaskTimeline, model: DurationModel, now: number): num
 	const estimate = model.estimate(task.durationClass);
 	const afterScouts = task.startedAt + SIBLING_FIRST_POLL_MS;
 	if (estimate.source === 'prior') return afterScouts;
-	return Math.max(afterScouts, task.startedAt + FIRST_POLL_FRACTION_OF_LOW * estimate.lowMs);
+	const fraction = FIRST_POLL_FROM + task.spread * (FIRST_POLL_TO - FIRST_POLL_FROM);
+	return Math.max(afterScouts, task.startedAt + fraction * estimate.lowMs);
 }
 
 function overdueGap(overdueMs: number): number {
 	return clamp(OVERDUE_FRACTION * overdueMs, MIN_OVERDUE_GAP_MS, MAX_GAP_MS);
 }
 
-function aimAt(prediction: FinishPrediction, now: number): number {
-	if (prediction.at <= now) return now + overdueGap(now - prediction.at);
-	if (prediction.errorMs <= AIM_TOLERANCE_MS) return prediction.at;
-	return prediction.at - prediction.errorMs;
+/** Keeps the last two answers and notes when a task outlives its own eta. */
+export function recordObservation(task: TaskTimeline, observation: Observation): void {
+	task.previous = task.last;
+	task.last = observation;
+	const prediction = predictFinish(task);
+	if (prediction && prediction.at <= observation.at) task.dueSince ??= observation.at;
+	else task.dueSince = undefined;
 }
 
-function byExpectedDuration(task: TaskTimeline, model: DurationModel, now: number): number {
+// Every plan below counts from the last answer, not from "now": recomputing a plan (when the
+// shared model learns something) must not keep pushing the same poll into the future.
+
+function aimAt(task: TaskTimeline, prediction: FinishPrediction, lastAt: number): number {
+	if (task.dueSince !== undefined) return lastAt + overdueGap(lastAt - task.dueSince);
+	if (prediction.errorMs <= AIM_TOLERANCE_MS) return prediction.at + AIM_DELAY_FRACTION * prediction.errorMs;
+	return Math.max(lastAt, prediction.at - prediction.errorMs);
+}
+
+function byExpectedDuration(task: TaskTimeline, model: DurationModel, lastAt: number): number {
 	const estimate = model.estimate(task.durationClass);
-	const windowStart = task.startKnown ? task.startedAt + estimate.lowMs : now;
+	const windowStart = task.startKnown ? task.startedAt + estimate.lowMs : lastAt;
 	const windowEnd = task.startedAt + estimate.highMs;
 	const windowGap = clamp((estimate.highMs - estimate.lowMs) / POLLS_PER_WINDOW, MIN_WINDOW_GAP_MS, MAX_GAP_MS);
-	const elapsed = now - task.startedAt;
+	const elapsed = lastAt - task.startedAt;
 
-	if (now >= windowEnd) return now + Math.max(windowGap, overdueGap(now - windowEnd));
-	if (now >= windowStart) return now + windowGap;
+	if (lastAt >= windowEnd) return lastAt + Math.max(windowGap, overdueGap(lastAt - windowEnd));
+	if (lastAt >= windowStart) return lastAt + windowGap;
 	if (task.isScout && estimate.source === 'prior') {
-		return now + clamp(PROBE_FRACTION_OF_ELAPSED * elapsed, MIN_WINDOW_GAP_MS, windowGap);
+		return lastAt + clamp(PROBE_FRACTION_OF_ELAPSED * elapsed, MIN_WINDOW_GAP_MS, windowGap);
 	}
 	// A learned window is trusted; a published one may be off, so approach it by halving the distance.
 	if (estimate.source !== 'prior') return windowStart;
-	return Math.min(windowStart, now + Math.max(windowGap, (windowStart - now) / 2));
+	return Math.min(windowStart, lastAt + Math.max(windowGap, (windowStart - lastAt) / 2));
 }
 
 /** The moment of the next status request for a task, never sooner than the floor allows. */
 export function nextPollAt(task: TaskTimeline, model: DurationModel, now: number, settings: ScheduleSettings): number {
 	let target: number;
-	if (task.polls === 0) {
+	const lastAt = task.lastPollAt;
+	if (task.polls === 0 || lastAt === undefined) {
 		target = firstPollAt(task, model, now);
 	} else {
 		const prediction = predictFinish(task);
-		target = prediction ? aimAt(prediction, now) : byExpectedDuration(task, model, now);
+		target = prediction ? aimAt(task, prediction, lastAt) : byExpectedDuration(task, model, lastAt);
 	}
 	const floor = task.lastPollAt === undefined ? -Infinity : task.lastPollAt + settings.minGapMs;
 	return Math.max(target, floor, now);

@@ -1,0 +1,82 @@
+import type { TaskSnapshot } from '../../nodes/KlingImageToVideo/providers';
+import type { StatusAnswer } from '../../nodes/KlingImageToVideo/transport/providerClient';
+
+/**
+ * A provider model for testing the waiting algorithm in virtual time (jest's fake clock): tasks
+ * with known finish moments, an eta with seeded noise, and a record of every status request. The
+ * real HTTP path is covered by the engine tests and the benchmark; this isolates the schedule.
+ */
+
+export function seededRandom(seed: number): () => number {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+export interface VirtualTask {
+	id: string;
+	submittedAt: number;
+	finishesAt: number;
+	polls: number;
+	pollTimes: number[];
+	firstSeenDoneAt?: number;
+}
+
+export class VirtualProvider {
+	readonly tasks = new Map<string, VirtualTask>();
+	readonly random: () => number;
+	/** Status answers to fail with a 429 (count), to exercise the shared budget. */
+	throttleNext = 0;
+
+	constructor(
+		private readonly options: { reportsEta: boolean; etaNoise: number; seed: number },
+	) {
+		this.random = seededRandom(options.seed);
+	}
+
+	addTask(id: string, latencyMs: number): VirtualTask {
+		const task: VirtualTask = { id, submittedAt: Date.now(), finishesAt: Date.now() + latencyMs, polls: 0, pollTimes: [] };
+		this.tasks.set(id, task);
+		return task;
+	}
+
+	async fetchStatus(taskId: string): Promise<StatusAnswer> {
+		const task = this.tasks.get(taskId)!;
+		const now = Date.now();
+		task.polls++;
+		task.pollTimes.push(now);
+		if (this.throttleNext > 0) {
+			this.throttleNext--;
+			return { kind: 'retryable', reason: '429', throttled: true, retryAfterMs: 2000 };
+		}
+		const snapshot: TaskSnapshot = { taskId, status: now >= task.finishesAt ? 'succeeded' : 'processing' };
+		if (snapshot.status === 'succeeded') {
+			snapshot.videoUrl = `https://videos.example/${taskId}.mp4`;
+			task.firstSeenDoneAt ??= now;
+		} else if (this.options.reportsEta) {
+			const remaining = (task.finishesAt - now) / 1000;
+			const noise = 1 + this.options.etaNoise * (2 * this.random() - 1);
+			snapshot.etaSeconds = Math.max(0, Math.round(remaining * noise));
+			snapshot.progress = Math.floor((100 * (now - task.submittedAt)) / (task.finishesAt - task.submittedAt));
+		}
+		return { kind: 'snapshot', snapshot };
+	}
+
+	figures() {
+		const tasks = [...this.tasks.values()];
+		const lags = tasks.map((task) => (task.firstSeenDoneAt ?? Infinity) - task.finishesAt).sort((a, b) => a - b);
+		const percentile = (p: number) => lags[Math.min(lags.length - 1, Math.ceil(p * lags.length) - 1)];
+		return {
+			pollsPerTask: tasks.reduce((sum, task) => sum + task.polls, 0) / tasks.length,
+			lagP50Ms: percentile(0.5),
+			lagP95Ms: percentile(0.95),
+			lastSeenDoneAt: Math.max(...tasks.map((task) => task.firstSeenDoneAt ?? Infinity)),
+			slowestFinishAt: Math.max(...tasks.map((task) => task.finishesAt)),
+		};
+	}
+}

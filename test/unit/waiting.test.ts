@@ -1,0 +1,127 @@
+import type { IExecuteFunctions, INode } from 'n8n-workflow';
+
+import { PROVIDERS } from '../../nodes/KlingImageToVideo/providers';
+import type { ProviderClient } from '../../nodes/KlingImageToVideo/transport/providerClient';
+import { TaskPoller } from '../../nodes/KlingImageToVideo/waiting/poller';
+import { VirtualProvider } from '../support/virtualProvider';
+
+/**
+ * The waiting algorithm in virtual time: how many status requests it spends and how late it
+ * notices a finished video, for batches shaped like the benchmark's. Real HTTP, the real engine
+ * and real time are the engine tests' and the benchmark's job.
+ */
+
+const node = { name: 'Kling', type: 'klingImageToVideo' } as INode;
+const ctx = { getNode: () => node } as unknown as IExecuteFunctions;
+
+function pollerFor(provider: VirtualProvider, options: { timeoutMs?: number; minGapMs?: number; signal?: AbortSignal } = {}) {
+	const client = {
+		provider: PROVIDERS.novita,
+		fetchStatus: async (taskId: string) => await provider.fetchStatus(taskId),
+		redact: (text: string) => text,
+	} as unknown as ProviderClient;
+	return new TaskPoller(ctx, client, {
+		timeoutMs: options.timeoutMs ?? 3_600_000,
+		minGapMs: options.minGapMs ?? 0,
+		signal: options.signal ?? new AbortController().signal,
+	});
+}
+
+/** Submits `count` tasks at once with latencies mean ± spread, and waits for all in virtual time. */
+async function waitForBatch(provider: VirtualProvider, count: number, meanMs: number, spread: number) {
+	const poller = pollerFor(provider);
+	const waits = Array.from({ length: count }, (_, index) => {
+		const latency = meanMs * (1 + spread * (2 * provider.random() - 1));
+		const task = provider.addTask(`task-${index}`, latency);
+		return poller.waitUntilDone(poller.track(task.id, index, { submittedAt: Date.now(), mode: 'standard', duration: 5 }));
+	});
+	let settled = false;
+	const all = Promise.all(waits).finally(() => (settled = true));
+	while (!settled) await jest.advanceTimersByTimeAsync(100);
+	await all;
+	return { ...provider.figures(), requests: poller.requestCount };
+}
+
+describe('waiting for many tasks at once (virtual time)', () => {
+	beforeEach(() => jest.useFakeTimers({ now: Date.parse('2026-11-21T08:00:00Z') }));
+	afterEach(() => jest.useRealTimers());
+
+	it('with the provider\'s eta: 50 tasks of 60 s ±30% cost about 3 requests each and are noticed within 2.5 s', async () => {
+		const figures = await waitForBatch(new VirtualProvider({ reportsEta: true, etaNoise: 0.1, seed: 7 }), 50, 60_000, 0.3);
+		expect(figures.pollsPerTask).toBeLessThanOrEqual(3.05);
+		expect(figures.lagP95Ms).toBeLessThanOrEqual(2_500);
+		expect(figures.lastSeenDoneAt - figures.slowestFinishAt).toBeLessThanOrEqual(2_000);
+	});
+
+	it('with the provider\'s eta: 100 tasks of 5 min ±30% cost at most 12 requests each, noticed within 5 s', async () => {
+		const figures = await waitForBatch(new VirtualProvider({ reportsEta: true, etaNoise: 0.1, seed: 11 }), 100, 300_000, 0.3);
+		expect(figures.pollsPerTask).toBeLessThanOrEqual(12);
+		expect(figures.lagP95Ms).toBeLessThanOrEqual(5_000);
+	});
+
+	it('without an eta: 100 tasks of 5 min cost far fewer requests than a 10 s loop (~31 each)', async () => {
+		const figures = await waitForBatch(new VirtualProvider({ reportsEta: false, etaNoise: 0, seed: 3 }), 100, 300_000, 0.3);
+		expect(figures.pollsPerTask).toBeLessThanOrEqual(20);
+		expect(figures.lagP95Ms).toBeLessThanOrEqual(20_000);
+	});
+
+	it('without an eta: a single task is noticed about as fast as by a 10 s loop', async () => {
+		const figures = await waitForBatch(new VirtualProvider({ reportsEta: false, etaNoise: 0, seed: 5 }), 1, 200_000, 0);
+		expect(figures.lagP95Ms).toBeLessThanOrEqual(10_000);
+	});
+
+	it('stops at once when the execution is cancelled', async () => {
+		const provider = new VirtualProvider({ reportsEta: true, etaNoise: 0.1, seed: 1 });
+		const controller = new AbortController();
+		const poller = pollerFor(provider, { signal: controller.signal });
+		const task = provider.addTask('t', 300_000);
+		const wait = poller.waitUntilDone(poller.track(task.id, 0, { submittedAt: Date.now() }));
+		const outcome = wait.then(() => 'finished', () => 'stopped');
+		await jest.advanceTimersByTimeAsync(10_000);
+		const requestsBefore = poller.requestCount;
+		controller.abort();
+		await jest.advanceTimersByTimeAsync(0);
+		expect(await outcome).toBe('stopped');
+		await jest.advanceTimersByTimeAsync(600_000);
+		expect(poller.requestCount).toBe(requestsBefore);
+	});
+
+	it('gives up at the timeout with an error naming the task and how to pick it up', async () => {
+		const provider = new VirtualProvider({ reportsEta: true, etaNoise: 0.1, seed: 1 });
+		const poller = pollerFor(provider, { timeoutMs: 30_000 });
+		const task = provider.addTask('slow-task-1', 600_000);
+		const wait = poller.waitUntilDone(poller.track(task.id, 3, { submittedAt: Date.now() }));
+		const failure = wait.catch((error: Error & { description?: string }) => error);
+		await jest.advanceTimersByTimeAsync(31_000);
+		const error = (await failure) as Error & { description: string };
+		expect(error.message).toBe('Task slow-task-1 did not finish within 30 s [item 3]');
+		expect(error.description).toContain('may still be running');
+		expect(error.description).toContain('Wait for Completion');
+	});
+
+	it('shares one budget: a 429 slows every task and Retry-After is honoured', async () => {
+		const provider = new VirtualProvider({ reportsEta: true, etaNoise: 0.1, seed: 9 });
+		provider.throttleNext = 3;
+		const figures = await waitForBatch(provider, 20, 30_000, 0.2);
+		expect(figures.lastSeenDoneAt).toBeLessThan(Infinity);
+		expect(figures.requests).toBeGreaterThanOrEqual(20 * 2);
+	});
+
+	it('never asks about one task more often than the user\'s poll interval', async () => {
+		const provider = new VirtualProvider({ reportsEta: false, etaNoise: 0, seed: 2 });
+		const poller = pollerFor(provider, { minGapMs: 20_000 });
+		const task = provider.addTask('t', 100_000);
+		const times: number[] = [];
+		const original = provider.fetchStatus.bind(provider);
+		provider.fetchStatus = async (id) => {
+			times.push(Date.now());
+			return await original(id);
+		};
+		const wait = poller.waitUntilDone(poller.track(task.id, 0, { submittedAt: Date.now() }));
+		let done = false;
+		void wait.finally(() => (done = true));
+		while (!done) await jest.advanceTimersByTimeAsync(500);
+		const gaps = times.slice(1).map((time, index) => time - times[index]);
+		expect(Math.min(...gaps)).toBeGreaterThanOrEqual(20_000);
+	});
+});

@@ -94,22 +94,33 @@ export class ItemRun {
 		if (error instanceof CancelledError || this.signal.aborted) return;
 		const nodeError = asNodeError(this.ctx, error, itemIndex);
 		if (this.continueOnFail) {
-			const taskId = this.startedTasks.get(itemIndex) ?? (nodeError.context.taskId as string | undefined);
-			this.outputs[itemIndex] = {
-				json: {
-					error: nodeError.message,
-					...(nodeError.description && { errorDescription: nodeError.description }),
-					provider: this.provider,
-					...(taskId && { taskId }),
-					...(typeof nodeError.context.taskStatus === 'string' && { status: nodeError.context.taskStatus }),
-				},
-				error: nodeError,
-				pairedItem: { item: itemIndex },
-			};
+			this.outputs[itemIndex] = { json: this.errorJson(itemIndex, nodeError), pairedItem: { item: itemIndex } };
 			return;
 		}
 		this.firstFatalError ??= nodeError;
 		this.stopOthers.abort();
+	}
+
+	/**
+	 * A failed item's json. On the regular output it says what failed and which task it concerns.
+	 * n8n routes an item to the error output only when its json holds nothing but error, message
+	 * and details (and an item carrying an error object loses the rest of its json), so there the
+	 * same facts go under `details`.
+	 */
+	private errorJson(itemIndex: number, error: NodeError): IDataObject {
+		const taskId = this.startedTasks.get(itemIndex) ?? (error.context.taskId as string | undefined);
+		const status = typeof error.context.taskStatus === 'string' ? error.context.taskStatus : undefined;
+		const facts: IDataObject = {
+			...(error.description && { errorDescription: error.description }),
+			provider: this.provider,
+			...(taskId && { taskId }),
+			...(status && { status }),
+		};
+		if (this.ctx.getNode().onError === 'continueErrorOutput') {
+			const { errorDescription, ...details } = facts;
+			return { error: error.message, ...(errorDescription !== undefined && { message: errorDescription }), details };
+		}
+		return { error: error.message, ...facts };
 	}
 
 	private withStartedTasks(error: NodeError): NodeError {

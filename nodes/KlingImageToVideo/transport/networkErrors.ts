@@ -51,6 +51,7 @@ export function describeNetworkFailure(error: unknown): NetworkFailure {
 	if (code === 'ECONNREFUSED') summary = 'the connection was refused';
 	else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') summary = 'the host name could not be resolved';
 	else if (code === 'ECONNRESET' || code === 'EPIPE') summary = 'the connection was reset';
+	else if (code === 'ERR_BAD_RESPONSE') summary = 'the answer broke off before it was complete';
 	else if (timedOut) summary = 'no answer came before the request timeout';
 	else if (cancelled) summary = 'the request was cancelled';
 	return { code, requestMayHaveArrived: !NOT_SENT_CODES.has(code), timedOut, cancelled, summary };

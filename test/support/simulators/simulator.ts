@@ -435,6 +435,14 @@ export class ProviderSimulator implements Simulator {
 				return;
 			case 'refused':
 				return this.refuse(server, fault.forMs, entry);
+			case 'redirect':
+				// A misconfigured proxy or a moved API: the same request, on a foreign origin.
+				return this.send(res, entry, {
+					status: fault.status ?? 302,
+					headers: { location: `${this.otherHostUrl}${entry.path}${new URLSearchParams(entry.query).size ? `?${new URLSearchParams(entry.query)}` : ''}` },
+					body: '',
+					contentType: 'text/plain',
+				});
 			default:
 				return this.send(res, entry, created ?? answer()); // download-only faults do not apply to API calls
 		}

@@ -82,7 +82,7 @@ export type FaultAction =
 	| { type: 'truncated'; fraction?: number }
 	/** Downloads: this issued URL is expired from now on (403 by default); a fresh status call hands out a new one. */
 	| { type: 'expired'; status?: 403 | 404 }
-	/** Downloads: redirect to the same path and query on otherHostUrl, which serves the same bytes. */
+	/** Redirect to the same path and query on otherHostUrl: for downloads it serves the same bytes; API calls land on a foreign origin. */
 	| { type: 'redirect'; status?: 301 | 302 | 303 | 307 | 308 };
 
 /** Passed to fault predicates and dynamic actions. */

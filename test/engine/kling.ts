@@ -1,0 +1,62 @@
+import { runWorkflow, type InputItem, type NodeSpec, type RunningWorkflow } from '../support/engine';
+import type { IConnections, INodeParameters } from 'n8n-workflow';
+
+import { AimlApi } from '../../credentials/AimlApi.credentials';
+import { GmiCloudApi } from '../../credentials/GmiCloudApi.credentials';
+import { HighwayApi } from '../../credentials/HighwayApi.credentials';
+import { MyRouterApi } from '../../credentials/MyRouterApi.credentials';
+import { NovitaApi } from '../../credentials/NovitaApi.credentials';
+import { KlingImageToVideo } from '../../nodes/KlingImageToVideo/KlingImageToVideo.node';
+import type { ProviderId, RecordedRequest, Simulator } from '../support/simulators';
+
+/** Shared set-up for running the Kling node in n8n's engine against a provider simulator. */
+
+export const ALL_PROVIDERS: ProviderId[] = ['novita', 'myRouter', 'highwayApi', 'aimlApi', 'gmiCloud'];
+
+export const CREDENTIAL_TYPE: Record<ProviderId, string> = {
+	novita: 'novitaApi',
+	myRouter: 'myRouterApi',
+	highwayApi: 'highwayApi',
+	aimlApi: 'aimlApi',
+	gmiCloud: 'gmiCloudApi',
+};
+
+const credentialTypes = [new NovitaApi(), new MyRouterApi(), new HighwayApi(), new AimlApi(), new GmiCloudApi()];
+
+export const IMAGE_URL = 'https://images.example.com/product.jpg';
+
+/** A Kling node spec: provider and operation first, then whatever the test sets. */
+export function klingNode(
+	sim: Simulator,
+	parameters: INodeParameters,
+	settings: Partial<NodeSpec> = {},
+	name = 'Kling',
+): NodeSpec {
+	return {
+		name,
+		type: 'klingImageToVideo',
+		parameters: { provider: sim.provider, prompt: 'The camera slowly pushes in', ...parameters },
+		credentials: [CREDENTIAL_TYPE[sim.provider]],
+		...settings,
+	};
+}
+
+export function runKling(
+	sim: Simulator,
+	spec: { nodes: NodeSpec[]; input?: InputItem[]; connections?: IConnections; credentials?: Record<string, unknown> },
+): RunningWorkflow {
+	return runWorkflow({
+		nodeTypes: { klingImageToVideo: new KlingImageToVideo() },
+		credentialTypes,
+		credentials: {
+			[CREDENTIAL_TYPE[sim.provider]]: { apiKey: sim.apiKey, baseUrl: sim.baseUrl, ...spec.credentials },
+		},
+		nodes: spec.nodes,
+		connections: spec.connections,
+		input: spec.input,
+	});
+}
+
+export const submitRequests = (sim: Simulator): RecordedRequest[] => sim.requests.filter((request) => request.kind === 'submit');
+export const statusRequests = (sim: Simulator): RecordedRequest[] => sim.requests.filter((request) => request.kind === 'status');
+export const apiRequests = (sim: Simulator): RecordedRequest[] => sim.requests.filter((request) => request.server === 'api');

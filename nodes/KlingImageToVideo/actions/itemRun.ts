@@ -136,13 +136,15 @@ export class ItemRun {
 	}
 }
 
+/** Every item-level error says which item it is about, in n8n's own "[item N]" form. */
 function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeError {
-	if (isNodeError(error)) {
-		error.context.itemIndex ??= itemIndex;
-		return error;
-	}
-	const message = error instanceof Error ? error.message : String(error);
-	return new NodeOperationError(ctx.getNode(), message, { itemIndex });
+	const nodeError = isNodeError(error)
+		? error
+		: new NodeOperationError(ctx.getNode(), error instanceof Error ? error.message : String(error), { itemIndex });
+	nodeError.context.itemIndex ??= itemIndex;
+	const suffix = ` [item ${nodeError.context.itemIndex as number}]`;
+	if (!nodeError.message.endsWith(suffix)) nodeError.message += suffix;
+	return nodeError;
 }
 
 /** By name, not instanceof: the host may load its own copy of n8n-workflow. */

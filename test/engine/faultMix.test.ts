@@ -1,4 +1,4 @@
-/* eslint-disable no-console -- prints the seed, so that a failure can be replayed */
+/* eslint-disable no-console, @n8n/community-nodes/no-restricted-globals -- prints the seed so a failure can be replayed, read from the environment */
 import { DEFAULT_RANDOM_FAULTS, expectedVideoBytes, randomFaults, startSimulator, type Simulator } from '../support/simulators';
 import { klingNode, runKling } from './kling';
 

@@ -153,6 +153,7 @@ async function main(): Promise<void> {
 		const n8n = await cli.spawn(['start'], {
 			N8N_PORT: String(port),
 			N8N_HOST: 'localhost',
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
 			N8N_PROTOCOL: 'http',
 			N8N_EDITOR_BASE_URL: `http://localhost:${port}`,
 			N8N_SECURE_COOKIE: 'false',

@@ -2,7 +2,9 @@ import type { IExecuteFunctions, INode } from 'n8n-workflow';
 
 import { PROVIDERS } from '../../nodes/KlingImageToVideo/providers';
 import type { ProviderClient } from '../../nodes/KlingImageToVideo/transport/providerClient';
+import { SleepGroup } from '../../nodes/KlingImageToVideo/waiting/abortableSleep';
 import { TaskPoller } from '../../nodes/KlingImageToVideo/waiting/poller';
+import { RequestBudget } from '../../nodes/KlingImageToVideo/waiting/requestBudget';
 import { VirtualProvider } from '../support/virtualProvider';
 
 /**
@@ -99,12 +101,20 @@ describe('waiting for many tasks at once (virtual time)', () => {
 		expect(error.description).toContain('Wait for Completion');
 	});
 
-	it('shares one budget: a 429 slows every task and Retry-After is honoured', async () => {
+	it('shares one budget: a 429 pauses every task for Retry-After, then they go on at half the rate', async () => {
 		const provider = new VirtualProvider({ reportsEta: true, etaNoise: 0.1, seed: 9 });
-		provider.throttleNext = 3;
+		provider.throttleNext = 1; // the very first status answer is a 429 with Retry-After: 2 s
 		const figures = await waitForBatch(provider, 20, 30_000, 0.2);
 		expect(figures.lastSeenDoneAt).toBeLessThan(Infinity);
-		expect(figures.requests).toBeGreaterThanOrEqual(20 * 2);
+
+		const polls = [...provider.tasks.values()].flatMap((task) => task.pollTimes).sort((a, b) => a - b);
+		const throttledAt = polls[0];
+		expect(polls.filter((time) => time > throttledAt && time < throttledAt + 2_000)).toEqual([]);
+		// Right after the pause, requests are spaced at the halved rate (2.5/s), not sent in a burst.
+		const resumed = polls.filter((time) => time >= throttledAt + 2_000 && time < throttledAt + 4_000);
+		expect(resumed.length).toBeGreaterThanOrEqual(3);
+		const gaps = resumed.slice(1).map((time, index) => time - resumed[index]);
+		expect(Math.min(...gaps)).toBeGreaterThanOrEqual(300);
 	});
 
 	it('never asks about one task more often than the user\'s poll interval', async () => {
@@ -123,5 +133,35 @@ describe('waiting for many tasks at once (virtual time)', () => {
 		while (!done) await jest.advanceTimersByTimeAsync(500);
 		const gaps = times.slice(1).map((time, index) => time - times[index]);
 		expect(Math.min(...gaps)).toBeGreaterThanOrEqual(20_000);
+	});
+});
+
+describe('RequestBudget', () => {
+	beforeEach(() => jest.useFakeTimers({ now: 0 }));
+	afterEach(() => jest.useRealTimers());
+
+	it('spaces requests at the rate after a small burst, in arrival order', async () => {
+		const budget = new RequestBudget(5, 5);
+		const sleeper = new SleepGroup(new AbortController().signal);
+		const grantedAt: number[] = [];
+		const all = Promise.all(Array.from({ length: 10 }, async () => {
+			await budget.acquire(sleeper);
+			grantedAt.push(Date.now());
+		}));
+		await jest.advanceTimersByTimeAsync(5_000);
+		await all;
+		expect(grantedAt).toEqual([0, 0, 0, 0, 0, 200, 400, 600, 800, 1000]);
+	});
+
+	it('on 429 halves the rate and pauses until Retry-After; successes earn the rate back', async () => {
+		const budget = new RequestBudget(5, 1);
+		budget.throttled(3_000);
+		expect(budget.currentRatePerSecond).toBe(2.5);
+		const sleeper = new SleepGroup(new AbortController().signal);
+		const granted = budget.acquire(sleeper).then(() => Date.now());
+		await jest.advanceTimersByTimeAsync(5_000);
+		expect(await granted).toBe(3_000);
+		for (let i = 0; i < 60; i++) budget.succeeded();
+		expect(budget.currentRatePerSecond).toBe(5);
 	});
 });

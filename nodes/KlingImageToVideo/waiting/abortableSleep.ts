@@ -48,6 +48,12 @@ export class SleepGroup {
 		this.cancel.throwIfAborted();
 	}
 
+	/** Waits until the given moment, however often the group is woken meanwhile. */
+	async sleepUntil(time: number, now: () => number = Date.now): Promise<void> {
+		for (let remaining = time - now(); remaining > 0; remaining = time - now()) await this.sleep(remaining);
+		this.cancel.throwIfAborted();
+	}
+
 	wakeAll(): void {
 		for (const sleeper of this.sleepers) sleeper.abort();
 		this.sleepers.clear();

@@ -101,6 +101,7 @@ export class TaskPoller {
 			target = Math.min(target, task.deadline);
 
 			if (target > now) {
+				// Woken early when the shared model learns something: then the plan is made again.
 				await this.sleepers.sleep(target - now);
 				continue;
 			}
@@ -113,7 +114,7 @@ export class TaskPoller {
 	/** One answer about the task, retrying briefly when the provider or the network stumbles. */
 	async checkOnce(task: WatchedTask): Promise<TaskSnapshot> {
 		for (let attempt = 1; attempt <= CHECK_ONCE_ATTEMPTS; attempt++) {
-			if (task.retryAt !== undefined) await this.sleepers.sleep(task.retryAt - Date.now());
+			if (task.retryAt !== undefined) await this.sleepers.sleepUntil(task.retryAt);
 			task.retryAt = undefined;
 			const snapshot = await this.pollOnce(task);
 			if (snapshot) return snapshot;

@@ -1,5 +1,8 @@
 import type { SleepGroup } from './abortableSleep';
 
+/** After a 429, each successful answer gives back this much rate (req/s): about 20 answers per 1 req/s. */
+const RECOVERY_PER_SUCCESS = 0.05;
+
 /**
  * The status-request budget shared by every task waited on with one credential in one run.
  * Requests are spaced (a smooth rate with a small burst, not 100 requests at each tick); a 429
@@ -31,29 +34,36 @@ export class RequestBudget {
 	}
 
 	/** Resolves when this caller may send one request. */
-	async acquire(sleeper: Pick<SleepGroup, 'sleep'>): Promise<void> {
+	async acquire(sleeper: Pick<SleepGroup, 'sleepUntil'>): Promise<void> {
 		for (;;) {
-			const now = this.now();
-			const interval = 1000 / this.ratePerSecond;
-			const slot = Math.max(now, this.theoreticalArrival - (this.burst - 1) * interval, this.pausedUntil);
-			this.theoreticalArrival = Math.max(this.theoreticalArrival, slot) + interval;
-			await sleeper.sleep(slot - now);
-			// A 429 may have paused the budget while this caller slept on an earlier slot.
+			await sleeper.sleepUntil(this.pausedUntil, this.now);
+			const slot = this.reserveSlot(this.now());
+			await sleeper.sleepUntil(slot, this.now);
+			// A 429 paused the budget while this caller waited: queue again behind the pause.
 			if (this.now() >= this.pausedUntil) break;
 		}
 		this.requestsGranted++;
 	}
 
+	private reserveSlot(now: number): number {
+		const interval = 1000 / this.ratePerSecond;
+		const slot = Math.max(now, this.theoreticalArrival - (this.burst - 1) * interval);
+		this.theoreticalArrival = Math.max(this.theoreticalArrival, slot) + interval;
+		return slot;
+	}
+
 	throttled(retryAfterMs?: number): void {
 		this.throttleCount++;
 		this.ratePerSecond = Math.max(this.minRatePerSecond, this.ratePerSecond / 2);
-		const pause = retryAfterMs ?? 1000 / this.ratePerSecond;
-		this.pausedUntil = Math.max(this.pausedUntil, this.now() + pause);
+		const interval = 1000 / this.ratePerSecond;
+		this.pausedUntil = Math.max(this.pausedUntil, this.now() + (retryAfterMs ?? interval));
+		// No burst after a pause: the first request goes at its end, the next ones one interval apart.
+		this.theoreticalArrival = Math.max(this.theoreticalArrival, this.pausedUntil + (this.burst - 1) * interval);
 	}
 
 	succeeded(): void {
 		if (this.ratePerSecond < this.maxRatePerSecond) {
-			this.ratePerSecond = Math.min(this.maxRatePerSecond, this.ratePerSecond + 0.1);
+			this.ratePerSecond = Math.min(this.maxRatePerSecond, this.ratePerSecond + RECOVERY_PER_SUCCESS);
 		}
 	}
 }

@@ -1,22 +1,12 @@
 import type { TaskSnapshot } from '../../nodes/KlingImageToVideo/providers';
 import type { StatusAnswer } from '../../nodes/KlingImageToVideo/transport/providerClient';
+import { createRandom } from './simulators/random';
 
 /**
  * A provider model for testing the waiting algorithm in virtual time (jest's fake clock): tasks
  * with known finish moments, an eta with seeded noise, and a record of every status request. The
  * real HTTP path is covered by the engine tests and the benchmark; this isolates the schedule.
  */
-
-export function seededRandom(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 export interface VirtualTask {
 	id: string;
@@ -36,7 +26,7 @@ export class VirtualProvider {
 	constructor(
 		private readonly options: { reportsEta: boolean; etaNoise: number; seed: number },
 	) {
-		this.random = seededRandom(options.seed);
+		this.random = createRandom(options.seed);
 	}
 
 	addTask(id: string, latencyMs: number): VirtualTask {

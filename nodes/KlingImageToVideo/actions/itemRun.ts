@@ -9,6 +9,7 @@ import {
 
 import type { ProviderId } from '../providers';
 import { CancelledError } from '../transport/providerClient';
+import { eitherSignal } from '../waiting/abortableSleep';
 
 /**
  * One execution of the node over its input items: every item ends as exactly one output item,
@@ -35,7 +36,7 @@ export class ItemRun {
 		this.outputs = new Array(itemCount).fill(undefined);
 		this.continueOnFail = ctx.continueOnFail();
 		const cancel = ctx.getExecutionCancelSignal?.();
-		this.signal = cancel ? AbortSignal.any([cancel, this.stopOthers.signal]) : this.stopOthers.signal;
+		this.signal = cancel ? eitherSignal(cancel, this.stopOthers.signal) : this.stopOthers.signal;
 	}
 
 	get executionCancelled(): boolean {

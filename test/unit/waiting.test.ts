@@ -14,7 +14,7 @@ import { VirtualProvider } from '../support/virtualProvider';
  */
 
 const node = { name: 'Kling', type: 'klingImageToVideo' } as INode;
-const ctx = { getNode: () => node } as unknown as IExecuteFunctions;
+const ctx = { getNode: () => node, logger: { debug: () => undefined } } as unknown as IExecuteFunctions;
 
 function pollerFor(provider: VirtualProvider, options: { timeoutMs?: number; minGapMs?: number; signal?: AbortSignal } = {}) {
 	const client = {

@@ -26,6 +26,7 @@ export async function submitTasks(
 			return { taskId, request, submittedAt };
 		});
 		run.noteTaskStarted(itemIndex, taskId);
+		run.ctx.logger.debug(`Kling task ${taskId} submitted`, { itemIndex, provider: provider.id, mode: request.mode, duration: request.duration });
 		await onSubmitted(itemIndex, taskId, request, submittedAt);
 	});
 }

@@ -107,7 +107,14 @@ export class TaskPoller {
 			}
 			task.retryAt = undefined;
 			const snapshot = await this.pollOnce(task);
-			if (snapshot && TERMINAL_STATUSES.includes(snapshot.status)) return snapshot;
+			if (snapshot && TERMINAL_STATUSES.includes(snapshot.status)) {
+				const seconds = Math.round((Date.now() - task.timeline.startedAt) / 1000);
+				this.ctx.logger.debug(
+					`Kling task ${task.taskId} ${snapshot.status} after ${seconds} s and ${task.timeline.polls} status requests`,
+					{ itemIndex: task.itemIndex, provider: this.client.provider.id },
+				);
+				return snapshot;
+			}
 		}
 	}
 

@@ -43,7 +43,13 @@ export function klingNode(
 
 export function runKling(
 	sim: Simulator,
-	spec: { nodes: NodeSpec[]; input?: InputItem[]; connections?: IConnections; credentials?: Record<string, unknown> },
+	spec: {
+		nodes: NodeSpec[];
+		input?: InputItem[];
+		connections?: IConnections;
+		credentials?: Record<string, unknown>;
+		executionTimeoutMs?: number;
+	},
 ): RunningWorkflow {
 	return runWorkflow({
 		nodeTypes: { klingImageToVideo: new KlingImageToVideo() },
@@ -54,6 +60,7 @@ export function runKling(
 		nodes: spec.nodes,
 		connections: spec.connections,
 		input: spec.input,
+		executionTimeoutMs: spec.executionTimeoutMs,
 	});
 }
 

@@ -59,13 +59,17 @@ describe.each(ALL_PROVIDERS)('%s', (provider) => {
 		expect(submitted).toContain(png.toString('base64').slice(0, 200));
 	});
 
-	it('submits in one node and waits in another, passing the task id along', async () => {
+	it.each([
+		['an image URL', { imageSource: 'url', imageUrl: IMAGE_URL }],
+		['a binary image', { imageSource: 'binary' }],
+	])('submits in one node and waits in another, from %s, passing the task id along', async (_, image) => {
 		const run = await runKling(sim, {
 			nodes: [
-				klingNode(sim, { operation: 'submit', imageUrl: IMAGE_URL, mode: 'master' }, {}, 'Submit'),
+				klingNode(sim, { operation: 'submit', mode: 'master', ...image }, {}, 'Submit'),
 				klingNode(sim, { operation: 'waitForCompletion' }, {}, 'Wait'),
 			],
 			connections: chain('Submit', 'Wait'),
+			input: [{ json: {}, binary: { data: { data: makeTestPng(480, 640), mimeType: 'image/png' } } }],
 		}).result;
 
 		expect(run.error).toBeUndefined();

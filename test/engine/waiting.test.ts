@@ -70,6 +70,18 @@ it('stops waiting as soon as the execution is stopped, and sends nothing afterwa
 	expect(sim.requests.filter((request) => request.at > stoppedAt + 250)).toEqual([]);
 });
 
+it('stops waiting when the workflow\'s execution timeout fires, like EXECUTIONS_TIMEOUT', async () => {
+	sim = await startSimulator({ provider: 'aimlApi', latency: { meanMs: 600_000 } });
+	const started = Date.now();
+	const run = await runKling(sim, { nodes: [generate()], input: items(2), executionTimeoutMs: 6_000 }).result;
+
+	expect(run.timedOut).toBe(true);
+	expect(Date.now() - started).toBeLessThan(7_000);
+	expect(statusRequests(sim).length).toBeGreaterThan(0);
+	await sleep(5_000);
+	expect(sim.requests.filter((request) => request.at > started + 6_250)).toEqual([]);
+});
+
 it('rides out 429 and 5xx storms while polling, honouring Retry-After, without a second submission', async () => {
 	sim = await startSimulator({ provider: 'highwayApi', videoBytes: 2048, latency: { meanMs: 3_000, spread: 0.2, seed: 2 } });
 	sim.faults.next('status', { type: 'http', status: 429, retryAfterSeconds: 2 }, 4);

@@ -85,7 +85,7 @@ const fields: INodeProperties[] = [
 				displayName: 'Guidance Scale',
 				name: 'guidanceScale',
 				type: 'number',
-				typeOptions: { minValue: LIMITS.minGuidanceScale, maxValue: LIMITS.maxGuidanceScale, numberPrecision: 2 },
+				typeOptions: { minValue: LIMITS.minGuidanceScale, maxValue: LIMITS.maxGuidanceScale, numberPrecision: 2, numberStepSize: 0.01 },
 				default: 0.5,
 				description: 'How closely the video follows the prompt, from 0 (freely) to 1 (strictly)',
 			},

@@ -11,6 +11,8 @@
  * Environment: N8N_PORT (default 5678), KLING_DEV_FOLDER (default .output/dev),
  * KLING_DEV_LATENCY_MS (default 20000: submission to finished video).
  * While it runs, `<dev folder>/n8n` runs n8n's CLI on the same data and `<dev folder>/n8n.pid` holds n8n's pid.
+ *
+ * The same environment is available to other scripts as `DevEnvironment` (scripts/screenshot.ts uses it).
  */
 import { chmodSync, createWriteStream, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,7 +20,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { startSimulator, type Simulator } from '../test/support/simulators';
 import { ensureN8nInstalled, type N8nInstall } from '../test/e2e/support/installN8n';
-import { N8nCli, type CredentialImport } from '../test/e2e/support/n8nCli';
+import { N8nCli, type CredentialImport, type WorkflowJson } from '../test/e2e/support/n8nCli';
 import { buildAndPack, installPackage, PACKAGE_NAME, REPO_ROOT } from '../test/e2e/support/packageInstall';
 import { simulatorCredential, startFileServer, type FileServer } from '../test/e2e/support/suite';
 import {
@@ -77,30 +79,78 @@ function writeCliScript(devFolder: string, cli: N8nCli, install: N8nInstall): st
 	return file;
 }
 
-async function main(): Promise<void> {
-	const port = Number(process.env.N8N_PORT || 5678);
-	const latencyMs = Number(process.env.KLING_DEV_LATENCY_MS || 20_000);
-	const devFolder = path.resolve(process.env.KLING_DEV_FOLDER || path.join(REPO_ROOT, '.output', 'dev'));
-	const filesDir = path.join(devFolder, 'files');
-	const simulators: Simulator[] = [];
-	let imageServer: FileServer | undefined;
-	let cli: N8nCli | undefined;
-	let stopping = false;
+/** What a `DevEnvironment` is given; every field has the default `npm run dev` uses. */
+export interface DevEnvironmentOptions {
+	/** The editor's port (default 5678). */
+	port?: number;
+	/** The dev user folder (default .output/dev). */
+	devFolder?: string;
+	/** Submission to finished video in the simulators, ms (default 20000). */
+	latencyMs?: number;
+	/** Progress lines: a step, then details (default: printed to stdout as `npm run dev` does). */
+	log?: { step(text: string): void; info(text: string): void };
+	/** Called if n8n exits without stop() having been called. */
+	onN8nExit?: (code: number | null) => void;
+}
 
-	const stop = async (code: number) => {
-		if (stopping) return;
-		stopping = true;
-		console.log('\nStopping n8n and the simulators…');
-		await cli?.close();
-		rmSync(path.join(devFolder, 'n8n.pid'), { force: true });
-		await imageServer?.close();
-		await Promise.all(simulators.map(async (sim) => await sim.close()));
-		process.exit(code);
-	};
-	process.on('SIGINT', () => void stop(0));
-	process.on('SIGTERM', () => void stop(0));
+/** A running dev environment: n8n on localhost, the simulators and the example image server. */
+export interface DevEnvironmentReady {
+	port: number;
+	/** The editor's address, http://localhost:<port>. */
+	url: string;
+	devFolder: string;
+	/** The folder the example workflows write their videos to. */
+	filesDir: string;
+	/** n8n's log file. */
+	logFile: string;
+	/** `<dev folder>/n8n`: n8n's CLI on the same data. */
+	cliScript: string;
+	credentials: CredentialImport[];
+	workflows: WorkflowJson[];
+	/** True while n8n still asks for its owner account. */
+	firstVisit: boolean;
+}
 
-	try {
+/**
+ * `npm run dev` as a function: `start()` builds and installs the package, starts the simulators,
+ * imports the credentials and examples and starts n8n; `stop()` (also during start) stops them all.
+ */
+export class DevEnvironment {
+	readonly port: number;
+	readonly devFolder: string;
+	readonly filesDir: string;
+	readonly latencyMs: number;
+	private readonly log: NonNullable<DevEnvironmentOptions['log']>;
+	private readonly simulators: Simulator[] = [];
+	private imageServer: FileServer | undefined;
+	private cli: N8nCli | undefined;
+	private stopping = false;
+
+	constructor(private readonly options: DevEnvironmentOptions = {}) {
+		this.port = options.port ?? 5678;
+		this.latencyMs = options.latencyMs ?? 20_000;
+		this.devFolder = path.resolve(options.devFolder ?? path.join(REPO_ROOT, '.output', 'dev'));
+		this.filesDir = path.join(this.devFolder, 'files');
+		this.log = options.log ?? { step, info };
+	}
+
+	/** Stops n8n, the simulators and the image server (safe to call more than once, or before start() finished). */
+	async stop(): Promise<void> {
+		if (this.stopping) return;
+		this.stopping = true;
+		await this.cli?.close();
+		rmSync(path.join(this.devFolder, 'n8n.pid'), { force: true });
+		await this.imageServer?.close();
+		await Promise.all(this.simulators.map(async (sim) => await sim.close()));
+	}
+
+	async start(): Promise<DevEnvironmentReady> {
+		const { port, latencyMs, devFolder, filesDir, simulators } = this;
+		const { step, info } = this.log;
+		const stopped = () => {
+			if (this.stopping) throw new Error('the dev environment was stopped while starting');
+		};
+
 		step('Building and packing the package');
 		mkdirSync(filesDir, { recursive: true });
 		const tarball = await buildAndPack(path.join(devFolder, 'pack'));
@@ -112,6 +162,7 @@ async function main(): Promise<void> {
 		rmSync(path.join(devFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME), { recursive: true, force: true });
 		await installPackage(devFolder, tarball);
 		rmSync(path.join(devFolder, 'pack'), { recursive: true, force: true });
+		stopped();
 
 		step(`Starting the provider simulators (a video is ready ~${Math.round(latencyMs / 1000)} s after submission)`);
 		const credentials: CredentialImport[] = [];
@@ -129,11 +180,14 @@ async function main(): Promise<void> {
 			info(`${PROVIDER_NAMES[provider].padEnd(10)} ${sim.baseUrl}`);
 		}
 		const sample = readFileSync(path.join(REPO_ROOT, 'examples', 'assets', 'sample.png'));
-		imageServer = await startFileServer({ '/sample.png': { body: sample, contentType: 'image/png' } });
+		this.imageServer = await startFileServer({ '/sample.png': { body: sample, contentType: 'image/png' } });
+		const imageServer = this.imageServer;
+		stopped();
 
-		cli = new N8nCli(install, devFolder, {
+		const cli = new N8nCli(install, devFolder, {
 			N8N_RESTRICT_FILE_ACCESS_TO: `${realpathSync(filesDir)};${path.join(REPO_ROOT, 'examples', 'assets')}`,
 		});
+		this.cli = cli;
 		step('Importing the simulator credentials and the example workflows');
 		await cli.importCredentials(credentials);
 		const novita = credentials.find((credential) => credential.type === 'novitaApi')!;
@@ -141,15 +195,17 @@ async function main(): Promise<void> {
 			adaptExample(
 				readExample(file),
 				{ type: novita.type, id: novita.id, name: novita.name },
-				{ [EXAMPLE_IMAGE_URL]: imageServer!.url('/sample.png'), [EXAMPLE_OUTPUT_FOLDER]: realpathSync(filesDir) },
+				{ [EXAMPLE_IMAGE_URL]: imageServer.url('/sample.png'), [EXAMPLE_OUTPUT_FOLDER]: realpathSync(filesDir) },
 			),
 		);
 		await cli.importWorkflows(workflows);
 		for (const workflow of workflows) info(`"${workflow.name}" (id ${workflow.id})`);
 		const cliScript = writeCliScript(devFolder, cli, install);
+		stopped();
 
-		step(`Starting n8n on http://localhost:${port} (log: ${path.join(devFolder, 'n8n.log')})`);
-		const log = createWriteStream(path.join(devFolder, 'n8n.log'), { flags: 'a' });
+		const logFile = path.join(devFolder, 'n8n.log');
+		step(`Starting n8n on http://localhost:${port} (log: ${logFile})`);
+		const log = createWriteStream(logFile, { flags: 'a' });
 		const n8n = await cli.spawn(['start'], {
 			N8N_PORT: String(port),
 			N8N_HOST: 'localhost',
@@ -169,17 +225,50 @@ async function main(): Promise<void> {
 		n8n.stdout!.on('data', forward);
 		n8n.stderr!.on('data', forward);
 		n8n.once('exit', (code) => {
-			if (!stopping) {
-				console.error(`n8n exited (${code}); see ${path.join(devFolder, 'n8n.log')}`);
-				void stop(1);
-			}
+			if (!this.stopping) this.options.onN8nExit?.(code);
 		});
 		await waitForEditor(`http://localhost:${port}/`, n8n, 120_000);
 
 		const settings = (await (await fetch(`http://localhost:${port}/rest/settings`)).json().catch(() => ({}))) as {
 			data?: { userManagement?: { showSetupOnFirstLoad?: boolean } };
 		};
-		const firstVisit = settings.data?.userManagement?.showSetupOnFirstLoad === true;
+		return {
+			port,
+			url: `http://localhost:${port}`,
+			devFolder,
+			filesDir,
+			logFile,
+			cliScript,
+			credentials,
+			workflows,
+			firstVisit: settings.data?.userManagement?.showSetupOnFirstLoad === true,
+		};
+	}
+}
+
+async function main(): Promise<void> {
+	let stopping = false;
+	const stop = async (code: number) => {
+		if (stopping) return;
+		stopping = true;
+		console.log('\nStopping n8n and the simulators…');
+		await dev.stop();
+		process.exit(code);
+	};
+	const dev: DevEnvironment = new DevEnvironment({
+		port: Number(process.env.N8N_PORT || 5678),
+		latencyMs: Number(process.env.KLING_DEV_LATENCY_MS || 20_000),
+		devFolder: process.env.KLING_DEV_FOLDER || undefined,
+		onN8nExit: (code) => {
+			console.error(`n8n exited (${code}); see ${path.join(dev.devFolder, 'n8n.log')}`);
+			void stop(1);
+		},
+	});
+	process.on('SIGINT', () => void stop(0));
+	process.on('SIGTERM', () => void stop(0));
+
+	try {
+		const { port, firstVisit, credentials, workflows, filesDir, cliScript } = await dev.start();
 		console.log(`
 ✔ n8n is ready: http://localhost:${port}
 ${firstVisit ? '  First visit: n8n asks you to create the owner account (kept in this dev folder only).\n' : ''}  Credentials: ${credentials.map((credential) => `"${credential.name}"`).join(', ')}
@@ -190,9 +279,10 @@ ${firstVisit ? '  First visit: n8n asks you to create the owner account (kept in
   Ctrl-C stops n8n and the simulators.`);
 		await new Promise<void>(() => undefined); // until a signal arrives
 	} catch (error) {
+		if (stopping) return; // a signal arrived while starting: stop() is under way
 		console.error(`\n✖ ${error instanceof Error ? error.message : String(error)}`);
 		await stop(1);
 	}
 }
 
-void main();
+if (require.main === module) void main();

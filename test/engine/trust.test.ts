@@ -49,6 +49,15 @@ it('a provider that echoes the key in its error message does not get it into the
 	expect(everythingTheRunProduced(run)).not.toContain(API_KEY);
 });
 
+it('nor when the error body is bare text rather than a JSON object', async () => {
+	sim = await startSimulator({ provider: 'novita', apiKey: API_KEY });
+	sim.faults.next('submit', { type: 'http', status: 401, body: `Invalid API key ${API_KEY}` });
+	const run = await runKling(sim, { nodes: [generate()] }).result;
+
+	expect(run.error?.message).toBe('Novita AI rejected the API key (401): Invalid API key *** [item 0]');
+	expect(everythingTheRunProduced(run)).not.toContain(API_KEY);
+});
+
 it('an API redirect to another origin is not followed, so the key cannot travel with it', async () => {
 	sim = await startSimulator({ provider: 'gmiCloud', apiKey: API_KEY, latency: { meanMs: 300 } });
 	sim.faults.next('status', { type: 'redirect' });
@@ -56,6 +65,7 @@ it('an API redirect to another origin is not followed, so the key cannot travel 
 
 	expect(run.error?.message).toBe(`GMI Cloud answered with a redirect (302) to ${new URL(sim.otherHostUrl).origin} [item 0]`);
 	expect(run.error?.description).toContain('never leaves the configured host');
+	expect(run.error?.description).toContain(`This item's task, ${sim.tasks[0].id}, exists at the provider`);
 	expect(sim.requests.filter((request) => request.server === 'other')).toEqual([]);
 	expectKeyOnlyAtTheApi();
 	expect(everythingTheRunProduced(run)).not.toContain(API_KEY);

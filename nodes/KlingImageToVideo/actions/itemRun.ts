@@ -124,15 +124,22 @@ export class ItemRun {
 		return { error: error.message, ...facts };
 	}
 
+	/** Names every task that the stop leaves behind at the provider, so that none is lost. */
 	private withStartedTasks(error: NodeError): NodeError {
-		const failedItem = error.context.itemIndex;
+		const failedItem = error.context.itemIndex as number;
+		const notes: string[] = [];
+		const ownTask = this.startedTasks.get(failedItem);
+		if (ownTask && !error.message.includes(ownTask)) {
+			notes.push(`This item's task, ${ownTask}, exists at the provider and may still be running.`);
+		}
 		const others = [...this.startedTasks].filter(
 			([itemIndex]) => itemIndex !== failedItem && this.outputs[itemIndex] === undefined,
 		);
 		if (others.length > 0) {
 			const list = others.map(([itemIndex, taskId]) => `item ${itemIndex}: ${taskId}`).join(', ');
-			error.description = `${error.description ?? ''} Tasks already started for other items keep running at the provider and may be charged; pick them up with "Wait for Completion": ${list}.`.trim();
+			notes.push(`Tasks already started for other items keep running at the provider and may be charged; pick them up with "Wait for Completion": ${list}.`);
 		}
+		if (notes.length > 0) error.description = [error.description, ...notes].filter(Boolean).join(' ');
 		return error;
 	}
 }

@@ -206,7 +206,8 @@ export class ProviderClient {
 
 	private providerDetails(result: HttpAnswer): { message?: string; code?: string } {
 		const { json, text } = parseBody(result.body);
-		if (text !== undefined) return { message: isHtml(text) ? undefined : text.slice(0, 300) };
+		// Redacted before cutting, so a key that straddles the cut cannot leak in part.
+		if (text !== undefined) return { message: isHtml(text) ? undefined : this.redact(text).slice(0, 300) };
 		const details = this.provider.parseError(json);
 		return {
 			message: details.message ? this.redact(details.message) : undefined,
@@ -262,29 +263,38 @@ export class ProviderClient {
 			message = `${name} refused the status request for task ${context.taskId} (${statusCode}${code})${said}`;
 			description = 'Check the task id and the credential.';
 		}
-		return new NodeApiError(this.ctx.getNode(), { message: details.message ?? '', providerCode: details.code ?? '' } as JsonObject, {
-			message,
-			description,
-			httpCode: String(statusCode),
-			itemIndex,
-		});
+		return this.userError(itemIndex, message, description, String(statusCode));
 	}
 
 	/** The request may have reached the provider: the user must check before trying again. */
 	private uncertainSubmission(itemIndex: number, what: string): NodeApiError {
 		const name = this.provider.displayName;
-		return new NodeApiError(this.ctx.getNode(), { message: what } as JsonObject, {
-			message: `${name} did not confirm the new task: ${what}`,
-			description: `The request may have reached ${name}, so a task may exist and may be charged. It was not sent again automatically, to avoid paying twice. Check the task list in your ${name} dashboard before running this item again.`,
+		return this.userError(
 			itemIndex,
-		});
+			`${name} did not confirm the new task: ${what}`,
+			`The request may have reached ${name}, so a task may exist and may be charged. It was not sent again automatically, to avoid paying twice. Check the task list in your ${name} dashboard before running this item again.`,
+		);
 	}
 
 	private unreachable(itemIndex: number, failure: NetworkFailure): NodeApiError {
 		const name = this.provider.displayName;
-		return new NodeApiError(this.ctx.getNode(), { message: failure.summary } as JsonObject, {
-			message: `Could not reach ${name} at ${new URL(this.baseUrl).origin}: ${failure.summary}`,
-			description: `No task was created. Check the Base URL of the ${name} credential and this machine's network or proxy settings.`,
+		return this.userError(
+			itemIndex,
+			`Could not reach ${name} at ${new URL(this.baseUrl).origin}: ${failure.summary}`,
+			`No task was created. Check the Base URL of the ${name} credential and this machine's network or proxy settings.`,
+		);
+	}
+
+	/**
+	 * Every error this client raises is built here, from text only (never from the request, whose
+	 * headers hold the key) and redacted once more, whatever the provider put into it.
+	 */
+	private userError(itemIndex: number, message: string, description: string, httpCode?: string): NodeApiError {
+		const safeMessage = this.redact(message);
+		return new NodeApiError(this.ctx.getNode(), { message: safeMessage } as JsonObject, {
+			message: safeMessage,
+			description: this.redact(description),
+			...(httpCode && { httpCode }),
 			itemIndex,
 		});
 	}

@@ -27,8 +27,14 @@ export interface N8nSuite {
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
+/** Options of startN8nSuite. */
+export interface N8nSuiteOptions {
+	/** More environment for every n8n process of the suite, given the user folder (logging, database, queue mode...). */
+	env?: (userFolder: string) => Record<string, string>;
+}
+
 /** Installs n8n if needed, packs the package, installs it into a fresh user folder. */
-export async function startN8nSuite(label: string): Promise<N8nSuite> {
+export async function startN8nSuite(label: string, options: N8nSuiteOptions = {}): Promise<N8nSuite> {
 	const install = await ensureN8nInstalled({ log });
 	const tarball = await packedPackage(log);
 	const userFolder = mkdtempSync(path.join(tmpdir(), `kling-e2e-${label}-`));
@@ -41,7 +47,7 @@ export async function startN8nSuite(label: string): Promise<N8nSuite> {
 	} finally {
 		if (!installed) rmSync(userFolder, { recursive: true, force: true });
 	}
-	const cli = new N8nCli(install, userFolder, { N8N_RESTRICT_FILE_ACCESS_TO: filesDir });
+	const cli = new N8nCli(install, userFolder, { N8N_RESTRICT_FILE_ACCESS_TO: filesDir, ...options.env?.(userFolder) });
 	return {
 		cli,
 		userFolder,

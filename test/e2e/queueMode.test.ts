@@ -1,0 +1,222 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling runs in plain Node, outside n8n's sandbox */
+/**
+ * The packed node in n8n's queue mode (its distributed engine): main (`n8n start`) and one worker
+ * (`n8n worker`) with Redis and PostgreSQL from Debian's packages. A webhook on main starts the
+ * workflow, the worker runs it: several items to several videos in n8n's database binary store, and
+ * an execution stopped from main while the node waits, whose wait on the worker must end at once.
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { expectedVideoBytes, startSimulator, type Simulator } from '../support/simulators';
+import { startQueueStack, type QueueStack, type RestExecution } from './support/queueN8n';
+import { simulatorCredential } from './support/suite';
+import { connectedWorkflow, klingNode, type CredentialRef, type WorkflowNode } from './support/workflows';
+
+const GENERATE_WORKFLOW = 'kqGenerate';
+const SLOW_WORKFLOW = 'kqSlow';
+const VIDEO_BYTES = 51_234;
+const IMAGES = [1, 2, 3].map((n) => ({ url: `https://example.com/queue/frame-${n}.jpg`, prompt: `dummy prompt number ${n}` }));
+/** A request already on the wire when the stop arrives may still land. */
+const ON_THE_WIRE_MS = 1000;
+/** The longest gap between two status checks of one task early in its life (probing, no eta): the node's MAX_GAP_MS. */
+const LONGEST_POLL_GAP_MS = 10_000;
+
+function webhookNode(pathname: string): WorkflowNode {
+	return {
+		name: 'Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 0],
+		webhookId: randomUUID(),
+		parameters: { httpMethod: 'POST', path: pathname, responseMode: 'onReceived', options: {} },
+	};
+}
+
+/** Webhook → one item per entry of body.images → Kling generate. */
+function imagesToVideos(id: string, pathname: string, credential: CredentialRef): ReturnType<typeof connectedWorkflow> {
+	return connectedWorkflow(
+		id,
+		`Queue mode: ${pathname}`,
+		[
+			webhookNode(pathname),
+			{
+				name: 'One Item per Image',
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: { fieldToSplitOut: 'body.images', options: {} },
+			},
+			klingNode(
+				'Animate',
+				{ provider: 'aimlApi', operation: 'generate', imageSource: 'url', imageUrl: '={{ $json.url }}', prompt: '={{ $json.prompt }}' },
+				credential,
+			),
+		],
+		[
+			['Webhook', 'One Item per Image'],
+			['One Item per Image', 'Animate'],
+		],
+	);
+}
+
+describe('the packed node in n8n queue mode (main + worker, Redis, PostgreSQL)', () => {
+	let stack: QueueStack | undefined;
+	let sim: Simulator;
+	let slowSim: Simulator;
+
+	const up = (): QueueStack => {
+		if (!stack) throw new Error('the queue-mode stack did not start (see the error of beforeAll)');
+		return stack;
+	};
+
+	const callWebhook = async (pathname: string, body: unknown) => {
+		const response = await fetch(`${up().baseUrl}/webhook/${pathname}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+		});
+		expect({ status: response.status, body: await response.text() }).toMatchObject({ status: 200 });
+	};
+
+	/** The ids of the workflow's executions, read from n8n's PostgreSQL database. */
+	const executionIds = async (workflowId: string): Promise<string[]> =>
+		(await up().postgres.query(`SELECT id FROM execution_entity WHERE "workflowId" = '${workflowId}' ORDER BY id`)).split('\n').filter(Boolean);
+
+	const waitFor = async <T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> => {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const value = await probe();
+			if (value !== undefined) return value;
+			if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+			await sleep(250);
+		}
+	};
+
+	const finishedExecution = async (id: string, timeoutMs: number): Promise<RestExecution> =>
+		await waitFor(
+			`execution ${id} to finish`,
+			async () => {
+				const execution = await up().execution(id);
+				return ['success', 'error', 'crashed', 'canceled'].includes(execution.status) ? execution : undefined;
+			},
+			timeoutMs,
+		);
+
+	beforeAll(async () => {
+		sim = await startSimulator({ provider: 'aimlApi', apiKey: 'dummy-e2e-queue-key', latency: { meanMs: 1500 }, videoBytes: VIDEO_BYTES, seed: 11 });
+		// Minutes per task: the node is still waiting when the test stops the execution.
+		slowSim = await startSimulator({ provider: 'aimlApi', apiKey: 'dummy-e2e-queue-slow-key', latency: { meanMs: 10 * 60_000 }, seed: 12 });
+		stack = await startQueueStack('queue', async (suite) => {
+			const credential = simulatorCredential(sim, 'kqSimCredential', 'Queue simulator');
+			const slowCredential = simulatorCredential(slowSim, 'kqSlowCredential', 'Queue slow simulator');
+			await suite.cli.importCredentials([credential, slowCredential]);
+			await suite.cli.importWorkflows([
+				imagesToVideos(GENERATE_WORKFLOW, 'kling-queue-generate', credential.ref),
+				imagesToVideos(SLOW_WORKFLOW, 'kling-queue-slow', slowCredential.ref),
+			]);
+			// Published before main starts: main registers their webhooks as it comes up.
+			for (const id of [GENERATE_WORKFLOW, SLOW_WORKFLOW]) await suite.cli.runOk(['publish:workflow', `--id=${id}`]);
+		});
+		// Main activates published workflows after "Editor is now accessible": wait until it serves both webhooks.
+		for (const pathname of ['kling-queue-generate', 'kling-queue-slow']) {
+			await stack.main.waitFor(`Added webhook "Webhook" for workflow "Queue mode: ${pathname}"`, 2 * 60_000);
+		}
+	}, 30 * 60_000);
+
+	afterAll(async () => {
+		await stack?.close();
+		await sim?.close();
+		await slowSim?.close();
+	});
+
+	it('runs a webhook-started workflow of several items on the worker and stores each video in the database', async () => {
+		const { main, worker, postgres } = up();
+		await callWebhook('kling-queue-generate', { images: IMAGES });
+
+		const [executionId] = await waitFor('the execution to be created', async () => (await executionIds(GENERATE_WORKFLOW))[0], 30_000);
+		const execution = await finishedExecution(executionId, 3 * 60_000);
+		expect({ status: execution.status, error: execution.data.resultData.error?.message }).toEqual({ status: 'success', error: undefined });
+
+		// The worker ran it, main did not.
+		await worker.waitFor(`Worker finished execution ${executionId} `, 30_000);
+		expect(worker.output).toContain(`Worker started execution ${executionId} `);
+		expect(worker.output).toContain('Start executing node "Animate"');
+		expect(main.output).not.toContain('Start executing node "Animate"');
+		expect(main.output).toContain(`Enqueued execution ${executionId}`);
+		// Both log at debug level; neither printed the API key.
+		expect(`${main.output}\n${worker.output}`.includes(sim.apiKey)).toBe(false);
+
+		// One task per item, each with its own image and prompt; all of them finished and downloaded.
+		expect(sim.submissions()).toBe(IMAGES.length);
+		const items = execution.data.resultData.runData.Animate[0].data!.main![0]!;
+		expect(items).toHaveLength(IMAGES.length);
+		const fileIds = new Set<string>();
+		for (const [index, item] of items.entries()) {
+			const task = sim.tasks.find((candidate) => candidate.id === item.json.taskId);
+			expect(task).toBeDefined();
+			expect(JSON.stringify(task!.body)).toContain(IMAGES[index].url);
+			expect(JSON.stringify(task!.body)).toContain(IMAGES[index].prompt);
+			expect(item.json).toMatchObject({ provider: 'aimlApi', taskId: task!.id, status: 'succeeded' });
+
+			const video = item.binary?.data;
+			expect(video).toMatchObject({ mimeType: 'video/mp4' });
+			expect(video!.id).toMatch(/^database:/);
+			fileIds.add(video!.id!);
+			// Read back through main (which did not write it): the bytes the video host served.
+			expect((await up().binary(video!.id!)).equals(expectedVideoBytes(VIDEO_BYTES))).toBe(true);
+		}
+		expect(fileIds.size).toBe(IMAGES.length);
+
+		// In n8n's binary_data table, attached to this execution.
+		const rows = (await postgres.query(`SELECT "fileId", "sourceType", "sourceId", "fileSize", "mimeType" FROM binary_data ORDER BY "fileId"`))
+			.split('\n')
+			.filter(Boolean)
+			.map((line) => line.split('|'));
+		expect(rows.map(([fileId]) => `database:${fileId}`).sort()).toEqual([...fileIds].sort());
+		for (const [, sourceType, sourceId, fileSize, mimeType] of rows) {
+			expect({ sourceType, sourceId, fileSize: Number(fileSize), mimeType }).toEqual({
+				sourceType: 'execution',
+				sourceId: executionId,
+				fileSize: VIDEO_BYTES,
+				mimeType: 'video/mp4',
+			});
+		}
+	});
+
+	it('stopping the execution from main ends the wait on the worker: no more status checks, execution canceled', async () => {
+		const { worker, rest } = up();
+		await callWebhook('kling-queue-slow', { images: IMAGES.slice(0, 2) });
+		const [executionId] = await waitFor('the slow execution to be created', async () => (await executionIds(SLOW_WORKFLOW))[0], 30_000);
+
+		// The node has submitted both tasks and is in its polling loop (a second status check of a task).
+		await waitFor(
+			'the worker to poll the slow tasks',
+			() => (slowSim.submissions() === 2 && slowSim.tasks.some((task) => slowSim.statusCallsFor(task.id) >= 2) ? true : undefined),
+			60_000,
+		);
+		const workerOutputBeforeStop = worker.output.length;
+		const stopped = await rest.call<{ status: string }>('POST', `/rest/executions/${executionId}/stop`);
+		const stoppedAt = Date.now();
+		expect(stopped.status).toBe('canceled');
+
+		// The worker got the stop (Redis pub/sub) and gave the job up as cancelled, within moments.
+		await worker.waitFor('Received pubsub msg: stop-execution', 15_000, workerOutputBeforeStop);
+		await worker.waitFor(new RegExp(`Worker errored while running execution ${executionId} .*ManualExecutionCancelledError`), 15_000, workerOutputBeforeStop);
+		expect(Date.now() - stoppedAt).toBeLessThan(5000);
+		// Longer than the longest gap between two status checks at this stage: a poll that was still planned would show.
+		await sleep(LONGEST_POLL_GAP_MS + 2000);
+		const statusChecks = slowSim.requests.filter((request) => request.kind === 'status');
+		const late = statusChecks.filter((request) => request.at > stoppedAt + ON_THE_WIRE_MS);
+		expect({ late: late.map((request) => new Date(request.at).toISOString()) }).toEqual({ late: [] });
+		expect(slowSim.submissions()).toBe(2);
+		expect(slowSim.requests.filter((request) => request.kind === 'download')).toEqual([]);
+
+		const execution = await up().execution(executionId);
+		expect(execution.status).toBe('canceled');
+		expect(execution.data.resultData.error?.message ?? '').toMatch(/cancel|stop/i);
+		// The worker took no further part: it did not report the execution as finished normally.
+		expect(worker.output).not.toContain(`Worker finished execution ${executionId} `);
+		expect(worker.exited).toBe(false);
+	});
+});

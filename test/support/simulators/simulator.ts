@@ -187,6 +187,10 @@ export class ProviderSimulator implements Simulator {
 		res.once('close', () => {
 			if (entry.status === 'pending') entry.status = 'reset';
 		});
+		// 'finish': the last byte went to the socket (for a video, the end of the download).
+		res.once('finish', () => {
+			entry.completedAt = now();
+		});
 		const work = server === 'api' ? this.handleApi(req, res, entry, url) : this.handleMedia(server, req, res, entry, url);
 		work.catch((error: unknown) => {
 			if (req.destroyed || res.destroyed) return; // the client went away mid-request: nothing to answer

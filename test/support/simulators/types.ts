@@ -31,6 +31,8 @@ export interface RecordedRequest {
 	status: number | 'reset' | 'hang' | 'pending';
 	/** The injected fault, if one applied. */
 	fault?: FaultAction['type'];
+	/** When the whole response had been handed to the connection (ms since the epoch); unset if it never was (reset, hang). */
+	completedAt?: number;
 }
 
 /** Provider-neutral lifecycle of a task; each simulator maps it to its provider's words. */

@@ -6,7 +6,6 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { router } from './actions/router';
 import { properties, providerCredentials } from './description';
 
 export class KlingImageToVideo implements INodeType {
@@ -28,6 +27,8 @@ export class KlingImageToVideo implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		// Loaded on first use: n8n loads every installed node at boot, most of them never run.
+		const { router } = await import('./actions/router');
 		return await router.call(this);
 	}
 }

@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
-import { LIMITS } from '../input/limits';
+import { formatCount, LIMITS } from '../input/limits';
 
 const fields: INodeProperties[] = [
 	{
@@ -50,7 +50,7 @@ const fields: INodeProperties[] = [
 		typeOptions: { rows: 3 },
 		default: '',
 		placeholder: 'The camera slowly pushes in while steam rises from the cup',
-		description: `What should happen in the video, up to ${LIMITS.maxPromptChars.toLocaleString('en-US')} characters. Required by Novita AI, MyRouter and HighwayAPI.`,
+		description: `What should happen in the video, up to ${formatCount(LIMITS.maxPromptChars)} characters. Required by Novita AI, MyRouter and HighwayAPI.`,
 	},
 	{
 		displayName: 'Mode',
@@ -96,7 +96,7 @@ const fields: INodeProperties[] = [
 				typeOptions: { rows: 2 },
 				default: '',
 				placeholder: 'blur, distortion, text',
-				description: `What the video should avoid, up to ${LIMITS.maxPromptChars.toLocaleString('en-US')} characters`,
+				description: `What the video should avoid, up to ${formatCount(LIMITS.maxPromptChars)} characters`,
 			},
 		],
 	},

@@ -8,7 +8,7 @@ import type {
 	VideoMode,
 } from '../providers';
 import { inspectImage, MIME_TYPE_BY_FORMAT, type ImageFormat } from './imageInspection';
-import { LIMITS } from './limits';
+import { formatCount, LIMITS } from './limits';
 
 /**
  * Reads and checks one item's generation parameters. Every refusal names the item, the field and
@@ -44,10 +44,6 @@ function describeType(value: unknown): string {
 	if (value === null) return 'null';
 	if (Array.isArray(value)) return 'a list';
 	return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
-function formatCount(count: number): string {
-	return count.toLocaleString('en-US');
 }
 
 function formatMegabytes(bytes: number): string {

@@ -23,10 +23,12 @@ export class VirtualProvider {
 	/** Status answers to fail with a 429 (count), to exercise the shared budget. */
 	throttleNext = 0;
 
-	constructor(
-		private readonly options: { reportsEta: boolean; etaNoise: number; seed: number },
-	) {
+	constructor(private readonly options: { reportsEta: boolean; etaNoise: number; seed: number }) {
 		this.random = createRandom(options.seed);
+	}
+
+	get reportsEta(): boolean {
+		return this.options.reportsEta;
 	}
 
 	addTask(id: string, latencyMs: number): VirtualTask {

@@ -7,6 +7,8 @@ import type { VideoDuration, VideoMode } from '../providers';
 
 export interface DurationEstimate {
 	lowMs: number;
+	/** The most likely duration. */
+	expectedMs: number;
 	highMs: number;
 	source: 'finished' | 'eta' | 'prior';
 }
@@ -15,6 +17,11 @@ export interface DurationEstimate {
 const PRIOR_SECONDS_FOR_5S_VIDEO: Record<VideoMode, number> = { standard: 210, professional: 270, master: 330 };
 const PRIOR_LOW_FACTOR = 0.4;
 const PRIOR_HIGH_FACTOR = 2.5;
+
+/** Until the run has seen how good the provider's eta is, assume it is within 12% of the time left. */
+const DEFAULT_ETA_RELATIVE_ERROR = 0.12;
+const ETA_ERROR_SAMPLES_NEEDED = 5;
+const ETA_ERROR_BOUNDS = [0.03, 0.5] as const;
 
 export function durationClassOf(mode?: VideoMode, duration?: VideoDuration): string {
 	return mode && duration ? `${mode}/${duration}` : 'unknown';
@@ -34,6 +41,7 @@ function median(values: number[]): number {
 export class DurationModel {
 	private readonly finished = new Map<string, number[]>();
 	private readonly etaTotals = new Map<string, number[]>();
+	private readonly etaErrors: number[] = [];
 
 	/** A task whose submission time we know finished after `durationMs`. */
 	recordFinished(durationClass: string, durationMs: number): void {
@@ -45,6 +53,19 @@ export class DurationModel {
 		this.samples(this.etaTotals, durationClass).push(totalMs);
 	}
 
+	/** How far off one eta turned out, relative to the time it said was left. */
+	recordEtaError(relativeError: number): void {
+		this.etaErrors.push(relativeError);
+	}
+
+	/** The error to expect from the provider's eta: what this run has seen (90th percentile), or a default. */
+	etaRelativeError(): number {
+		if (this.etaErrors.length < ETA_ERROR_SAMPLES_NEEDED) return DEFAULT_ETA_RELATIVE_ERROR;
+		const sorted = [...this.etaErrors].sort((a, b) => a - b);
+		const p90 = sorted[Math.min(sorted.length - 1, Math.ceil(0.9 * sorted.length) - 1)];
+		return Math.min(ETA_ERROR_BOUNDS[1], Math.max(ETA_ERROR_BOUNDS[0], p90));
+	}
+
 	estimate(durationClass: string): DurationEstimate {
 		const finished = this.finished.get(durationClass) ?? [];
 		if (finished.length > 0) {
@@ -52,6 +73,7 @@ export class DurationModel {
 			const middle = median(finished);
 			return {
 				lowMs: Math.min(...finished, middle * 0.7) * 0.9,
+				expectedMs: middle,
 				highMs: Math.max(Math.max(...finished) * 1.15, middle * 1.4),
 				source: 'finished',
 			};
@@ -61,12 +83,13 @@ export class DurationModel {
 			const middle = median(etaTotals);
 			return {
 				lowMs: Math.min(...etaTotals, middle * 0.7) * 0.85,
+				expectedMs: middle,
 				highMs: Math.max(Math.max(...etaTotals) * 1.2, middle * 1.4),
 				source: 'eta',
 			};
 		}
 		const prior = priorMs(durationClass);
-		return { lowMs: prior * PRIOR_LOW_FACTOR, highMs: prior * PRIOR_HIGH_FACTOR, source: 'prior' };
+		return { lowMs: prior * PRIOR_LOW_FACTOR, expectedMs: prior, highMs: prior * PRIOR_HIGH_FACTOR, source: 'prior' };
 	}
 
 	private samples(map: Map<string, number[]>, key: string): number[] {

@@ -5,7 +5,7 @@ import type { ProviderClient } from '../transport/providerClient';
 import { SleepGroup } from './abortableSleep';
 import { durationClassOf, DurationModel } from './durationModel';
 import { RequestBudget } from './requestBudget';
-import { nextPollAt, recordObservation, type TaskTimeline } from './schedule';
+import { etaDrift, etaErrors, nextPollAt, recordObservation, type TaskTimeline } from './schedule';
 
 /**
  * Waits for many tasks at once. Each task follows its own schedule, all of them share one request
@@ -50,6 +50,7 @@ export class TaskPoller {
 	/** Task loops sleep here; a lesson learned by the shared model wakes them to reconsider. */
 	private readonly sleepers: SleepGroup;
 	private readonly scoutsByClass = new Map<string, number>();
+	private readonly tasksByClass = new Map<string, number>();
 	private tracked = 0;
 	private statusRequests = 0;
 
@@ -70,6 +71,7 @@ export class TaskPoller {
 		const now = Date.now();
 		const durationClass = durationClassOf(hints.mode, hints.duration);
 		const startKnown = hints.submittedAt !== undefined && hints.submittedAt <= now;
+		this.tasksByClass.set(durationClass, (this.tasksByClass.get(durationClass) ?? 0) + 1);
 		const scouts = this.scoutsByClass.get(durationClass) ?? 0;
 		const isScout = startKnown && scouts < SCOUTS_PER_CLASS;
 		if (isScout) this.scoutsByClass.set(durationClass, scouts + 1);
@@ -84,6 +86,7 @@ export class TaskPoller {
 				// Golden-ratio steps: any number of tasks lands evenly spread over 0..1.
 				spread: (this.tracked++ * GOLDEN_RATIO_FRACTION) % 1,
 				polls: 0,
+				etaPredictions: [],
 			},
 			deadline: now + this.options.timeoutMs,
 			failuresInARow: 0,
@@ -137,6 +140,9 @@ export class TaskPoller {
 	private scheduledAt(task: WatchedTask, now: number): number {
 		return nextPollAt(task.timeline, this.model, now, {
 			minGapMs: Math.max(DEFAULT_MIN_GAP_MS, this.options.minGapMs),
+			providerReportsEta: this.client.provider.reportsProgress,
+			etaRelativeError: this.model.etaRelativeError(),
+			tasksInClass: this.tasksByClass.get(task.timeline.durationClass) ?? 1,
 		});
 	}
 
@@ -164,17 +170,23 @@ export class TaskPoller {
 		task.failuresInARow = 0;
 		task.lastProblem = undefined;
 		const snapshot = answer.snapshot;
-		recordObservation(timeline, { at: sentAt, snapshot });
+		const etasBefore = timeline.etaPredictions.length;
+		recordObservation(timeline, { at: sentAt, snapshot }, this.model.etaRelativeError());
+		const drift = timeline.etaPredictions.length > etasBefore ? etaDrift(timeline) : undefined;
+		if (drift !== undefined) this.model.recordEtaError(drift);
 		this.learnFrom(task, snapshot, sentAt, previousPollAt);
 		return snapshot;
 	}
 
 	private learnFrom(task: WatchedTask, snapshot: TaskSnapshot, at: number, previousPollAt?: number): void {
 		const { timeline } = task;
+		if (snapshot.status === 'succeeded' && previousPollAt !== undefined) {
+			// The task finished somewhere between the previous look and this one.
+			for (const error of etaErrors(timeline, previousPollAt, at)) this.model.recordEtaError(error);
+		}
 		if (!timeline.startKnown) return;
 		if (TERMINAL_STATUSES.includes(snapshot.status)) {
 			if (snapshot.status === 'succeeded') {
-				// The task finished somewhere between the previous look and this one.
 				const finishedAt = previousPollAt === undefined ? at : (previousPollAt + at) / 2;
 				this.model.recordFinished(timeline.durationClass, finishedAt - timeline.startedAt);
 				this.sleepers.wakeAll();

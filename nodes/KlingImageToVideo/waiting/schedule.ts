@@ -28,11 +28,19 @@ export interface TaskTimeline {
 	previous?: Observation;
 	/** First answer after which the task should have been done by its own eta, while it is still not. */
 	dueSince?: number;
+	/** The finishes the provider's eta predicted (the latest few), to learn how good its eta is. */
+	etaPredictions: Array<{ at: number; finishAt: number }>;
 }
 
 export interface ScheduleSettings {
 	/** Never ask about one task more often than this (the user's "Poll Interval" is a floor here). */
 	minGapMs: number;
+	/** Whether the provider reports an eta: without one, siblings wait for the scouts' findings. */
+	providerReportsEta: boolean;
+	/** How far off the provider's eta may be, relative to the time left (learned during the run). */
+	etaRelativeError: number;
+	/** Tasks of the same mode and length waited on in this run: a lone task has nobody to scout for. */
+	tasksInClass: number;
 }
 
 /** First look at a scout: catches queue position, an early eta and immediate failures. */
@@ -43,9 +51,9 @@ const SIBLING_FIRST_POLL_MS = 6_000;
 const FIRST_POLL_FROM = 0.8;
 const FIRST_POLL_TO = 1.0;
 
-/** Assumed error of a provider's eta, relative to the time remaining, and its floor (whole seconds). */
-const ETA_RELATIVE_ERROR = 0.12;
+/** The eta is in whole seconds: it cannot be trusted to better than this. */
 const ETA_MIN_ERROR_MS = 700;
+const ETA_PREDICTIONS_KEPT = 4;
 /** When the eta is at least this precise, poll at the predicted finish instead of refining first. */
 const AIM_TOLERANCE_MS = 2_000;
 /** Aim a little after the predicted finish: an early look costs a request, a late one only a moment. */
@@ -73,13 +81,13 @@ export interface FinishPrediction {
 }
 
 /** Where the provider's eta, or failing that its progress rate, says the task will finish. */
-export function predictFinish(task: TaskTimeline): FinishPrediction | undefined {
+export function predictFinish(task: TaskTimeline, etaRelativeError: number): FinishPrediction | undefined {
 	const last = task.last;
 	if (!last || (last.snapshot.status !== 'processing' && last.snapshot.status !== 'queued')) return undefined;
 	const eta = last.snapshot.etaSeconds;
 	if (eta !== undefined && (eta > 0 || last.snapshot.status === 'processing')) {
 		const remainingMs = eta * 1000;
-		return { at: last.at + remainingMs, errorMs: Math.max(ETA_MIN_ERROR_MS, ETA_RELATIVE_ERROR * remainingMs) };
+		return { at: last.at + remainingMs, errorMs: Math.max(ETA_MIN_ERROR_MS, etaRelativeError * remainingMs) };
 	}
 	const previous = task.previous;
 	const progress = last.snapshot.progress;
@@ -87,17 +95,18 @@ export function predictFinish(task: TaskTimeline): FinishPrediction | undefined 
 	if (previous && progress !== undefined && previousProgress !== undefined && progress > previousProgress) {
 		const ratePerMs = (progress - previousProgress) / (last.at - previous.at);
 		const remainingMs = Math.max(0, (100 - progress) / ratePerMs);
-		return { at: last.at + remainingMs, errorMs: Math.max(ETA_MIN_ERROR_MS, 2 * ETA_RELATIVE_ERROR * remainingMs) };
+		return { at: last.at + remainingMs, errorMs: Math.max(ETA_MIN_ERROR_MS, 2 * etaRelativeError * remainingMs) };
 	}
 	return undefined;
 }
 
-function firstPollAt(task: TaskTimeline, model: DurationModel, now: number): number {
+function firstPollAt(task: TaskTimeline, model: DurationModel, now: number, settings: ScheduleSettings): number {
 	if (!task.startKnown) return now;
 	if (task.isScout) return task.startedAt + SCOUT_FIRST_POLL_MS;
 	const estimate = model.estimate(task.durationClass);
 	const afterScouts = task.startedAt + SIBLING_FIRST_POLL_MS;
-	if (estimate.source === 'prior') return afterScouts;
+	// Without an eta the scouts' first answers say little; a sibling that finishes wakes everyone.
+	if (estimate.source === 'prior') return settings.providerReportsEta ? afterScouts : task.startedAt + estimate.expectedMs;
 	const fraction = FIRST_POLL_FROM + task.spread * (FIRST_POLL_TO - FIRST_POLL_FROM);
 	return Math.max(afterScouts, task.startedAt + fraction * estimate.lowMs);
 }
@@ -106,13 +115,50 @@ function overdueGap(overdueMs: number): number {
 	return clamp(OVERDUE_FRACTION * overdueMs, MIN_OVERDUE_GAP_MS, MAX_GAP_MS);
 }
 
-/** Keeps the last two answers and notes when a task outlives its own eta. */
-export function recordObservation(task: TaskTimeline, observation: Observation): void {
+/** Keeps the last two answers, the eta's predictions, and notes when a task outlives its own eta. */
+export function recordObservation(task: TaskTimeline, observation: Observation, etaRelativeError: number): void {
 	task.previous = task.last;
 	task.last = observation;
-	const prediction = predictFinish(task);
+	const prediction = predictFinish(task, etaRelativeError);
 	if (prediction && prediction.at <= observation.at) task.dueSince ??= observation.at;
 	else task.dueSince = undefined;
+	const eta = observation.snapshot.etaSeconds;
+	if (observation.snapshot.status === 'processing' && eta !== undefined && eta > 0) {
+		task.etaPredictions = [...task.etaPredictions, { at: observation.at, finishAt: observation.at + eta * 1000 }].slice(
+			-ETA_PREDICTIONS_KEPT,
+		);
+	}
+}
+
+/**
+ * How far an earlier eta of the task was from its latest one, relative to the time it announced:
+ * a sample of the eta's error available long before any task finishes (the latest eta, announcing
+ * a much shorter wait, is the more precise of the two).
+ */
+export function etaDrift(task: TaskTimeline): number | undefined {
+	const [earlier, latest] = task.etaPredictions.slice(-2);
+	if (!earlier || !latest || latest === earlier) return undefined;
+	const earlierHorizon = earlier.finishAt - earlier.at;
+	const latestHorizon = latest.finishAt - latest.at;
+	if (earlierHorizon < ETA_ERROR_MIN_HORIZON_MS || latestHorizon > earlierHorizon / 2) return undefined;
+	return Math.abs(earlier.finishAt - latest.finishAt) / earlierHorizon;
+}
+
+/** Minimum time an eta must have announced for its error to say anything (whole seconds, brackets). */
+const ETA_ERROR_MIN_HORIZON_MS = 5_000;
+/** The finish is only known within the gap between two looks: use etas whose horizon dwarfs it. */
+const ETA_ERROR_MAX_BRACKET_SHARE = 0.25;
+
+/**
+ * How far off each of the task's etas was, relative to the time it announced, once the task is
+ * known to have finished somewhere in [finishedAfter, finishedBy].
+ */
+export function etaErrors(task: TaskTimeline, finishedAfter: number, finishedBy: number): number[] {
+	const finishedAt = (finishedAfter + finishedBy) / 2;
+	return task.etaPredictions
+		.map((prediction) => ({ ...prediction, horizon: prediction.finishAt - prediction.at }))
+		.filter(({ horizon }) => horizon >= ETA_ERROR_MIN_HORIZON_MS && finishedBy - finishedAfter <= ETA_ERROR_MAX_BRACKET_SHARE * horizon)
+		.map(({ finishAt, horizon }) => Math.abs(finishAt - finishedAt) / horizon);
 }
 
 // Every plan below counts from the last answer, not from "now": recomputing a plan (when the
@@ -124,7 +170,7 @@ function aimAt(task: TaskTimeline, prediction: FinishPrediction, lastAt: number)
 	return Math.max(lastAt, prediction.at - prediction.errorMs);
 }
 
-function byExpectedDuration(task: TaskTimeline, model: DurationModel, lastAt: number): number {
+function byExpectedDuration(task: TaskTimeline, model: DurationModel, lastAt: number, settings: ScheduleSettings): number {
 	const estimate = model.estimate(task.durationClass);
 	const windowStart = task.startKnown ? task.startedAt + estimate.lowMs : lastAt;
 	const windowEnd = task.startedAt + estimate.highMs;
@@ -133,11 +179,15 @@ function byExpectedDuration(task: TaskTimeline, model: DurationModel, lastAt: nu
 
 	if (lastAt >= windowEnd) return lastAt + Math.max(windowGap, overdueGap(lastAt - windowEnd));
 	if (lastAt >= windowStart) return lastAt + windowGap;
-	if (task.isScout && estimate.source === 'prior') {
+	if (task.isScout && settings.tasksInClass > 1 && estimate.source === 'prior') {
 		return lastAt + clamp(PROBE_FRACTION_OF_ELAPSED * elapsed, MIN_WINDOW_GAP_MS, windowGap);
 	}
-	// A learned window is trusted; a published one may be off, so approach it by halving the distance.
+	// A learned window is trusted. A published one may be off: with an eta the eta takes over soon;
+	// without one, siblings of scouts wait for the published duration unless a scout's finish wakes
+	// them, and a lone task approaches the window by halving the distance.
 	if (estimate.source !== 'prior') return windowStart;
+	const scoutsWillTell = !settings.providerReportsEta && task.startKnown && !task.isScout && settings.tasksInClass > 1;
+	if (scoutsWillTell) return Math.max(windowStart, task.startedAt + estimate.expectedMs);
 	return Math.min(windowStart, lastAt + Math.max(windowGap, (windowStart - lastAt) / 2));
 }
 
@@ -146,10 +196,10 @@ export function nextPollAt(task: TaskTimeline, model: DurationModel, now: number
 	let target: number;
 	const lastAt = task.lastPollAt;
 	if (task.polls === 0 || lastAt === undefined) {
-		target = firstPollAt(task, model, now);
+		target = firstPollAt(task, model, now, settings);
 	} else {
-		const prediction = predictFinish(task);
-		target = prediction ? aimAt(task, prediction, lastAt) : byExpectedDuration(task, model, lastAt);
+		const prediction = predictFinish(task, settings.etaRelativeError);
+		target = prediction ? aimAt(task, prediction, lastAt) : byExpectedDuration(task, model, lastAt, settings);
 	}
 	const floor = task.lastPollAt === undefined ? -Infinity : task.lastPollAt + settings.minGapMs;
 	return Math.max(target, floor, now);

@@ -122,6 +122,8 @@ describe('when downloading', () => {
 		const downloads = sim.requests.filter((request) => request.kind === 'download');
 		expect(downloads.map((request) => request.status)).toEqual([403, 200]);
 		expect(downloads[0].query.token).not.toBe(downloads[1].query.token);
+		// The output names the URL that worked, not the expired one.
+		expect(run.output('Kling')[0].json.videoUrl).toContain(`token=${downloads[1].query.token}`);
 		expect(await run.readBinary(run.output('Kling')[0])).toEqual(expectedVideoBytes(2048));
 	});
 });

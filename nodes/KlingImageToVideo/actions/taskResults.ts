@@ -58,15 +58,15 @@ function fileNameFor(taskId: string): string {
 }
 
 /**
- * Stores the video of a finished task. Incomplete or failed transfers are retried; a refused URL
- * (signed URLs expire) is replaced by a fresh one from the provider.
+ * Stores the video of a finished task and says which URL served it. Incomplete or failed transfers
+ * are retried; a refused URL (signed URLs expire) is replaced by a fresh one from the provider.
  */
 export async function fetchVideo(
 	ctx: OperationContext,
 	poller: TaskPoller,
 	task: WatchedTask,
 	videoUrl: string,
-): Promise<IBinaryData> {
+): Promise<{ binary: IBinaryData; url: string }> {
 	let url = videoUrl;
 	let refreshes = 0;
 	let problem = '';
@@ -78,7 +78,7 @@ export async function fetchVideo(
 			}),
 		);
 		ctx.client.throwIfCancelled();
-		if (outcome.kind === 'stored') return outcome.binary;
+		if (outcome.kind === 'stored') return { binary: outcome.binary, url };
 		if (outcome.kind === 'urlRejected' && refreshes < URL_REFRESHES) {
 			refreshes++;
 			problem = `the video host refused the URL (${outcome.statusCode})`;
@@ -109,6 +109,6 @@ export async function finishTask(
 	const videoUrl = requireVideo(ctx, snapshot, task.itemIndex);
 	const json = { ...snapshotJson(ctx, snapshot), ...extraJson };
 	if (!ctx.downloadVideo(task.itemIndex)) return { json };
-	const binary = await fetchVideo(ctx, poller, task, videoUrl);
-	return { json, binary: { [ctx.outputBinaryPropertyName(task.itemIndex)]: binary } };
+	const { binary, url } = await fetchVideo(ctx, poller, task, videoUrl);
+	return { json: { ...json, videoUrl: url }, binary: { [ctx.outputBinaryPropertyName(task.itemIndex)]: binary } };
 }

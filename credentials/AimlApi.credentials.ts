@@ -11,7 +11,10 @@ export class AimlApi implements ICredentialType {
 
 	displayName = 'AI/ML API';
 
-	icon: Icon = { light: 'file:../nodes/KlingImageToVideo/kling.svg', dark: 'file:../nodes/KlingImageToVideo/kling.dark.svg' };
+	icon: Icon = {
+		light: 'file:../nodes/KlingImageToVideo/kling.svg',
+		dark: 'file:../nodes/KlingImageToVideo/kling.dark.svg',
+	};
 
 	documentationUrl = 'https://docs.aimlapi.com/quickstart/setting-up';
 

@@ -12,7 +12,10 @@ export class GmiCloudApi implements ICredentialType {
 
 	displayName = 'GMI Cloud API';
 
-	icon: Icon = { light: 'file:../nodes/KlingImageToVideo/kling.svg', dark: 'file:../nodes/KlingImageToVideo/kling.dark.svg' };
+	icon: Icon = {
+		light: 'file:../nodes/KlingImageToVideo/kling.svg',
+		dark: 'file:../nodes/KlingImageToVideo/kling.dark.svg',
+	};
 
 	documentationUrl = 'https://docs.gmicloud.ai';
 
@@ -24,14 +27,16 @@ export class GmiCloudApi implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
-			description: 'Create one in the GMI Cloud console (https://console.gmicloud.ai), under API Keys',
+			description:
+				'Create one in the GMI Cloud console (https://console.gmicloud.ai), under API Keys',
 		},
 		{
 			displayName: 'Organization ID',
 			name: 'organizationId',
 			type: 'string',
 			default: '',
-			description: 'Only for keys that belong to several organizations; sent as the X-Organization-ID header',
+			description:
+				'Only for keys that belong to several organizations; sent as the X-Organization-ID header',
 		},
 		{
 			displayName: 'Base URL',

@@ -11,7 +11,10 @@ export class MyRouterApi implements ICredentialType {
 
 	displayName = 'MyRouter API';
 
-	icon: Icon = { light: 'file:../nodes/KlingImageToVideo/kling.svg', dark: 'file:../nodes/KlingImageToVideo/kling.dark.svg' };
+	icon: Icon = {
+		light: 'file:../nodes/KlingImageToVideo/kling.svg',
+		dark: 'file:../nodes/KlingImageToVideo/kling.dark.svg',
+	};
 
 	documentationUrl = 'https://docs.myrouter.ai';
 

@@ -11,7 +11,10 @@ export class NovitaApi implements ICredentialType {
 
 	displayName = 'Novita AI API';
 
-	icon: Icon = { light: 'file:../nodes/KlingImageToVideo/kling.svg', dark: 'file:../nodes/KlingImageToVideo/kling.dark.svg' };
+	icon: Icon = {
+		light: 'file:../nodes/KlingImageToVideo/kling.svg',
+		dark: 'file:../nodes/KlingImageToVideo/kling.dark.svg',
+	};
 
 	documentationUrl = 'https://novita.ai/docs/guides/quickstart';
 

@@ -61,15 +61,21 @@ function settings() {
 	const apiKey = env.KLING_API_KEY?.trim() ?? '';
 	const provider = (env.KLING_PROVIDER?.trim() || 'novita') as ProviderId;
 	if (!PROVIDER_IDS.includes(provider)) {
-		throw new DemoError(`KLING_PROVIDER must be one of ${PROVIDER_IDS.join(', ')}, not "${provider}"`);
+		throw new DemoError(
+			`KLING_PROVIDER must be one of ${PROVIDER_IDS.join(', ')}, not "${provider}"`,
+		);
 	}
 	if (!apiKey && env.KLING_PROVIDER && env.KLING_BASE_URL) {
-		throw new DemoError('KLING_BASE_URL is set but KLING_API_KEY is not: give the key to use a real provider');
+		throw new DemoError(
+			'KLING_BASE_URL is set but KLING_API_KEY is not: give the key to use a real provider',
+		);
 	}
 	const mode = env.KLING_MODE?.trim() || 'standard';
-	if (!['standard', 'professional', 'master'].includes(mode)) throw new DemoError(`KLING_MODE must be standard, professional or master, not "${mode}"`);
+	if (!['standard', 'professional', 'master'].includes(mode))
+		throw new DemoError(`KLING_MODE must be standard, professional or master, not "${mode}"`);
 	const duration = env.KLING_DURATION?.trim() || '5';
-	if (!['5', '10'].includes(duration)) throw new DemoError(`KLING_DURATION must be 5 or 10, not "${duration}"`);
+	if (!['5', '10'].includes(duration))
+		throw new DemoError(`KLING_DURATION must be 5 or 10, not "${duration}"`);
 	return {
 		provider,
 		apiKey,
@@ -79,8 +85,12 @@ function settings() {
 		prompt: env.KLING_PROMPT?.trim() || DEFAULT_PROMPT,
 		mode,
 		duration,
-		image: path.resolve(env.KLING_IMAGE?.trim() || path.join(REPO_ROOT, 'examples', 'assets', 'sample.png')),
-		outputDir: path.resolve(env.KLING_OUTPUT_DIR?.trim() || path.join(REPO_ROOT, '.output', 'demo')),
+		image: path.resolve(
+			env.KLING_IMAGE?.trim() || path.join(REPO_ROOT, 'examples', 'assets', 'sample.png'),
+		),
+		outputDir: path.resolve(
+			env.KLING_OUTPUT_DIR?.trim() || path.join(REPO_ROOT, '.output', 'demo'),
+		),
 	};
 }
 
@@ -115,7 +125,9 @@ async function main(): Promise<number> {
 		const tarball = await buildAndPack(path.join(workDir, 'pack'));
 		info(`${path.basename(tarball)} (${elapsed()})`);
 
-		step('Preparing n8n 2.40.7 on Node 24 (installed once into the cache; the first time takes about 5 minutes)');
+		step(
+			'Preparing n8n 2.40.7 on Node 24 (installed once into the cache; the first time takes about 5 minutes)',
+		);
 		const install = await ensureN8nInstalled({ log: info });
 		info(`${install.dir} (${elapsed()})`);
 
@@ -126,7 +138,9 @@ async function main(): Promise<number> {
 		mkdirSync(config.outputDir, { recursive: true });
 		const imageDir = path.dirname(realpathSync(config.image));
 		const outputDir = realpathSync(config.outputDir);
-		cli = new N8nCli(install, userFolder, { N8N_RESTRICT_FILE_ACCESS_TO: `${imageDir};${outputDir}` });
+		cli = new N8nCli(install, userFolder, {
+			N8N_RESTRICT_FILE_ACCESS_TO: `${imageDir};${outputDir}`,
+		});
 		info(`${userFolder} (${elapsed()})`);
 
 		let credentialData: Record<string, string>;
@@ -134,9 +148,16 @@ async function main(): Promise<number> {
 			credentialData = { apiKey: config.apiKey, baseUrl: config.baseUrl };
 		} else {
 			step(`Starting the ${providerName} simulator`);
-			simulator = await startSimulator({ provider: config.provider, apiKey: 'dummy-demo-key', latency: { meanMs: 8000 }, videoBytes: 256 * 1024 });
+			simulator = await startSimulator({
+				provider: config.provider,
+				apiKey: 'dummy-demo-key',
+				latency: { meanMs: 8000 },
+				videoBytes: 256 * 1024,
+			});
 			credentialData = { apiKey: simulator.apiKey, baseUrl: simulator.baseUrl };
-			info(`${simulator.baseUrl} (videos from ${simulator.videoHostUrl}, ready about 8 s after submission)`);
+			info(
+				`${simulator.baseUrl} (videos from ${simulator.videoHostUrl}, ready about 8 s after submission)`,
+			);
 		}
 		if (config.provider === 'gmiCloud') credentialData.organizationId = config.organizationId;
 		const credential: CredentialImport = {
@@ -167,22 +188,35 @@ async function main(): Promise<number> {
 			writeFileNode('Save Video', `=${outputDir}/{{ $json.taskId }}.mp4`),
 		]);
 		await cli.importWorkflows([workflow]);
-		info(`Manual Trigger → Read Image (${path.relative(REPO_ROOT, config.image) || config.image}) → Animate Image (${providerName}, ${config.mode}, ${config.duration} s) → Save Video (${elapsed()})`);
+		info(
+			`Manual Trigger → Read Image (${path.relative(REPO_ROOT, config.image) || config.image}) → Animate Image (${providerName}, ${config.mode}, ${config.duration} s) → Save Video (${elapsed()})`,
+		);
 
-		step('Running the workflow: n8n execute (n8n starts in ~10 s; a real provider then takes about 1 to 6 minutes)');
+		step(
+			'Running the workflow: n8n execute (n8n starts in ~10 s; a real provider then takes about 1 to 6 minutes)',
+		);
 		const runStarted = Date.now();
-		heartbeat = setInterval(() => {
-			const task = simulator?.tasks[0];
-			const status = task ? `, simulator task ${task.id}: ${task.status}` : '';
-			info(`… still running (${Math.round((Date.now() - runStarted) / 1000)} s${status})`);
-		}, config.real ? 30_000 : 5_000);
+		heartbeat = setInterval(
+			() => {
+				const task = simulator?.tasks[0];
+				const status = task ? `, simulator task ${task.id}: ${task.status}` : '';
+				info(`… still running (${Math.round((Date.now() - runStarted) / 1000)} s${status})`);
+			},
+			config.real ? 30_000 : 5_000,
+		);
 		const run = await cli.execute(workflow.id!, { timeoutMs: 30 * 60_000 });
 		clearInterval(heartbeat);
 		heartbeat = undefined;
 
 		if (run.status !== 'success') {
-			const error = run.nodeError('Animate Image') ?? run.nodeError('Read Image') ?? run.nodeError('Save Video') ?? run.error;
-			console.error(`\n✖ The workflow failed after ${elapsed()}: ${error?.message ?? 'no error message'}`);
+			const error =
+				run.nodeError('Animate Image') ??
+				run.nodeError('Read Image') ??
+				run.nodeError('Save Video') ??
+				run.error;
+			console.error(
+				`\n✖ The workflow failed after ${elapsed()}: ${error?.message ?? 'no error message'}`,
+			);
 			if (error?.description) console.error(`  ${error.description}`);
 			return 1;
 		}
@@ -190,9 +224,20 @@ async function main(): Promise<number> {
 		const [item] = run.items('Animate Image') as RunItem[];
 		const [saved] = run.items('Save Video') as RunItem[];
 		step('Output item of "Animate Image" (json; the video is in binary field "data")');
-		console.log(JSON.stringify({ json: item.json, binary: { data: { ...item.binary?.data, data: undefined } } }, null, 2));
-		console.log(`\n✔ Video written to ${String(saved.json.fileName)} (${item.binary?.data?.fileSize ?? '?'}, ${elapsed()} in all)`);
-		if (!config.real) info('This video came from the simulator (placeholder bytes). Set KLING_PROVIDER and KLING_API_KEY for a real one.');
+		console.log(
+			JSON.stringify(
+				{ json: item.json, binary: { data: { ...item.binary?.data, data: undefined } } },
+				null,
+				2,
+			),
+		);
+		console.log(
+			`\n✔ Video written to ${String(saved.json.fileName)} (${item.binary?.data?.fileSize ?? '?'}, ${elapsed()} in all)`,
+		);
+		if (!config.real)
+			info(
+				'This video came from the simulator (placeholder bytes). Set KLING_PROVIDER and KLING_API_KEY for a real one.',
+			);
 		return 0;
 	} finally {
 		await cleanUp();
@@ -204,7 +249,9 @@ main().then(
 		process.exitCode = code;
 	},
 	(error: unknown) => {
-		console.error(`\n✖ ${error instanceof DemoError ? '' : 'Demo failed: '}${error instanceof Error ? error.message : String(error)}`);
+		console.error(
+			`\n✖ ${error instanceof DemoError ? '' : 'Demo failed: '}${error instanceof Error ? error.message : String(error)}`,
+		);
 		process.exitCode = 1;
 	},
 );

@@ -14,14 +14,27 @@
  *
  * The same environment is available to other scripts as `DevEnvironment` (scripts/screenshot.ts uses it).
  */
-import { chmodSync, createWriteStream, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	chmodSync,
+	createWriteStream,
+	mkdirSync,
+	readFileSync,
+	realpathSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { startSimulator, type Simulator } from '../test/support/simulators';
 import { ensureN8nInstalled, type N8nInstall } from '../test/e2e/support/installN8n';
 import { N8nCli, type CredentialImport, type WorkflowJson } from '../test/e2e/support/n8nCli';
-import { buildAndPack, installPackage, PACKAGE_NAME, REPO_ROOT } from '../test/e2e/support/packageInstall';
+import {
+	buildAndPack,
+	installPackage,
+	PACKAGE_NAME,
+	REPO_ROOT,
+} from '../test/e2e/support/packageInstall';
 import { simulatorCredential, startFileServer, type FileServer } from '../test/e2e/support/suite';
 import {
 	adaptExample,
@@ -40,10 +53,15 @@ const info = (text: string) => console.log(`  ${text}`);
 /** The credential id of each provider's simulator (fixed, so a restart updates rather than duplicates). */
 const credentialId = (provider: ProviderId) => `klingDevSim${provider}`.slice(0, 21);
 
-async function waitForEditor(url: string, child: { exitCode: number | null }, timeoutMs: number): Promise<void> {
+async function waitForEditor(
+	url: string,
+	child: { exitCode: number | null },
+	timeoutMs: number,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
-		if (child.exitCode !== null) throw new Error(`n8n exited with code ${child.exitCode} before its editor answered`);
+		if (child.exitCode !== null)
+			throw new Error(`n8n exited with code ${child.exitCode} before its editor answered`);
 		try {
 			const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
 			if (response.ok) return;
@@ -67,8 +85,8 @@ function writeCliScript(devFolder: string, cli: N8nCli, install: N8nInstall): st
 		file,
 		[
 			'#!/bin/sh',
-			'# n8n\'s CLI on the data of `npm run dev` (written by scripts/dev.ts; usable while n8n runs).',
-			'unset NODE_ENV NODE_OPTIONS # NODE_ENV=test silences n8n\'s output',
+			"# n8n's CLI on the data of `npm run dev` (written by scripts/dev.ts; usable while n8n runs).",
+			"unset NODE_ENV NODE_OPTIONS # NODE_ENV=test silences n8n's output",
 			...settings,
 			'export N8N_RUNNERS_BROKER_PORT="${N8N_RUNNERS_BROKER_PORT:-5699}"',
 			`exec ${quote(install.nodeBin)} ${quote(install.n8nBin)} "$@"`,
@@ -155,16 +173,23 @@ export class DevEnvironment {
 		mkdirSync(filesDir, { recursive: true });
 		const tarball = await buildAndPack(path.join(devFolder, 'pack'));
 
-		step('Preparing n8n 2.40.7 on Node 24 (installed once into the cache; the first time takes about 5 minutes)');
+		step(
+			'Preparing n8n 2.40.7 on Node 24 (installed once into the cache; the first time takes about 5 minutes)',
+		);
 		const install = await ensureN8nInstalled({ log: info });
 
 		step(`Installing ${path.basename(tarball)} into ${devFolder}/.n8n/nodes`);
-		rmSync(path.join(devFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME), { recursive: true, force: true });
+		rmSync(path.join(devFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME), {
+			recursive: true,
+			force: true,
+		});
 		await installPackage(devFolder, tarball);
 		rmSync(path.join(devFolder, 'pack'), { recursive: true, force: true });
 		stopped();
 
-		step(`Starting the provider simulators (a video is ready ~${Math.round(latencyMs / 1000)} s after submission)`);
+		step(
+			`Starting the provider simulators (a video is ready ~${Math.round(latencyMs / 1000)} s after submission)`,
+		);
 		const credentials: CredentialImport[] = [];
 		for (const provider of PROVIDER_IDS) {
 			const sim = await startSimulator({
@@ -176,11 +201,15 @@ export class DevEnvironment {
 				seed: Date.now() % 1_000_000_000,
 			});
 			simulators.push(sim);
-			credentials.push(simulatorCredential(sim, credentialId(provider), `Simulator (${PROVIDER_NAMES[provider]})`));
+			credentials.push(
+				simulatorCredential(sim, credentialId(provider), `Simulator (${PROVIDER_NAMES[provider]})`),
+			);
 			info(`${PROVIDER_NAMES[provider].padEnd(10)} ${sim.baseUrl}`);
 		}
 		const sample = readFileSync(path.join(REPO_ROOT, 'examples', 'assets', 'sample.png'));
-		this.imageServer = await startFileServer({ '/sample.png': { body: sample, contentType: 'image/png' } });
+		this.imageServer = await startFileServer({
+			'/sample.png': { body: sample, contentType: 'image/png' },
+		});
 		const imageServer = this.imageServer;
 		stopped();
 
@@ -195,7 +224,10 @@ export class DevEnvironment {
 			adaptExample(
 				readExample(file),
 				{ type: novita.type, id: novita.id, name: novita.name },
-				{ [EXAMPLE_IMAGE_URL]: imageServer.url('/sample.png'), [EXAMPLE_OUTPUT_FOLDER]: realpathSync(filesDir) },
+				{
+					[EXAMPLE_IMAGE_URL]: imageServer.url('/sample.png'),
+					[EXAMPLE_OUTPUT_FOLDER]: realpathSync(filesDir),
+				},
 			),
 		);
 		await cli.importWorkflows(workflows);
@@ -219,7 +251,8 @@ export class DevEnvironment {
 			log.write(chunk);
 			for (const line of chunk.toString('utf8').split('\n')) {
 				// n8n's warnings and errors, without stack frames; the full log is in the file.
-				if (/error|warn/i.test(line) && !/^\s*at\s|python task runner/i.test(line)) info(`[n8n] ${line.trim()}`);
+				if (/error|warn/i.test(line) && !/^\s*at\s|python task runner/i.test(line))
+					info(`[n8n] ${line.trim()}`);
 			}
 		};
 		n8n.stdout!.on('data', forward);
@@ -229,7 +262,11 @@ export class DevEnvironment {
 		});
 		await waitForEditor(`http://localhost:${port}/`, n8n, 120_000);
 
-		const settings = (await (await fetch(`http://localhost:${port}/rest/settings`)).json().catch(() => ({}))) as {
+		const settings = (await (
+			await fetch(`http://localhost:${port}/rest/settings`)
+		)
+			.json()
+			.catch(() => ({}))) as {
 			data?: { userManagement?: { showSetupOnFirstLoad?: boolean } };
 		};
 		return {

@@ -13,7 +13,11 @@ const HORIZON = Math.round(HEIGHT * 0.6);
 
 type Rgb = [number, number, number];
 
-const mix = (a: Rgb, b: Rgb, t: number): Rgb => [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t];
+const mix = (a: Rgb, b: Rgb, t: number): Rgb => [
+	a[0] + (b[0] - a[0]) * t,
+	a[1] + (b[1] - a[1]) * t,
+	a[2] + (b[2] - a[2]) * t,
+];
 const clamp01 = (value: number) => Math.min(1, Math.max(0, value));
 const smooth = (edge0: number, edge1: number, value: number) => {
 	const t = clamp01((value - edge0) / (edge1 - edge0));
@@ -47,10 +51,12 @@ function sky(x: number, y: number): Rgb {
 	const distance = Math.hypot(x - SUN.x, (y - SUN.y) * 1.15);
 	const glow = Math.exp(-((distance / 150) ** 2)) * 0.55 + Math.exp(-((distance / 60) ** 2)) * 0.35;
 	color = mix(color, [255, 226, 170], clamp01(glow));
-	if (distance < SUN.radius) color = mix(color, [255, 246, 222], smooth(SUN.radius, SUN.radius - 2.5, distance));
+	if (distance < SUN.radius)
+		color = mix(color, [255, 246, 222], smooth(SUN.radius, SUN.radius - 2.5, distance));
 	// A few stars high up, where the sky is still dark.
 	const star = Math.sin(x * 12.9898 + y * 78.233) * 43758.5453;
-	if (t < 0.35 && star - Math.floor(star) > 0.9993) color = mix(color, [255, 255, 240], 0.8 * (1 - t / 0.35));
+	if (t < 0.35 && star - Math.floor(star) > 0.9993)
+		color = mix(color, [255, 255, 240], 0.8 * (1 - t / 0.35));
 	return color;
 }
 
@@ -58,9 +64,15 @@ function sky(x: number, y: number): Rgb {
 function ridge(x: number, layer: number): number {
 	const u = x / WIDTH;
 	const shapes = [
-		() => 120 + 55 * Math.sin(u * 5.1 + 1.3) + 28 * Math.sin(u * 13.7 + 0.4) + 9 * Math.sin(u * 41 + 2),
-		() => 78 + 40 * Math.sin(u * 7.3 + 4.1) + 18 * Math.sin(u * 19.1 + 1.7) + 6 * Math.sin(u * 57 + 0.5),
-		() => 34 + 22 * Math.sin(u * 9.7 + 2.2) + 10 * Math.sin(u * 27.3 + 3.1) + 4 * Math.sin(u * 83 + 1),
+		() =>
+			120 + 55 * Math.sin(u * 5.1 + 1.3) + 28 * Math.sin(u * 13.7 + 0.4) + 9 * Math.sin(u * 41 + 2),
+		() =>
+			78 +
+			40 * Math.sin(u * 7.3 + 4.1) +
+			18 * Math.sin(u * 19.1 + 1.7) +
+			6 * Math.sin(u * 57 + 0.5),
+		() =>
+			34 + 22 * Math.sin(u * 9.7 + 2.2) + 10 * Math.sin(u * 27.3 + 3.1) + 4 * Math.sin(u * 83 + 1),
 	];
 	return shapes[layer]();
 }
@@ -98,8 +110,10 @@ function pine(x: number, y: number): boolean {
 	];
 	return trees.some((tree) => {
 		const fromTop = y - (tree.base - tree.height);
-		if (fromTop < 0 || y > tree.base) return Math.abs(x - tree.x) < 3 && y > tree.base && y < tree.base + 14;
-		const halfWidth = (fromTop / tree.height) * tree.width * (0.75 + 0.25 * Math.abs(Math.sin(fromTop / 9)));
+		if (fromTop < 0 || y > tree.base)
+			return Math.abs(x - tree.x) < 3 && y > tree.base && y < tree.base + 14;
+		const halfWidth =
+			(fromTop / tree.height) * tree.width * (0.75 + 0.25 * Math.abs(Math.sin(fromTop / 9)));
 		return Math.abs(x - tree.x) < halfWidth;
 	});
 }
@@ -111,7 +125,8 @@ function shoreTop(x: number): number {
 }
 
 function pixel(x: number, y: number): Rgb {
-	if (pine(x, y) || y >= shoreTop(x)) return mix([16, 12, 26], [40, 26, 44], clamp01((HEIGHT - y) / 120) * 0.4);
+	if (pine(x, y) || y >= shoreTop(x))
+		return mix([16, 12, 26], [40, 26, 44], clamp01((HEIGHT - y) / 120) * 0.4);
 	if (y < HORIZON) return land(x, y);
 	// Water: the land mirrored, rippled, darker and bluer further from the shore line.
 	const below = y - HORIZON;
@@ -163,7 +178,9 @@ export function encodePng(width: number, height: number, rgb: Uint8Array): Buffe
 			for (let i = 1; i < out.length; i++) cost += out[i] < 128 ? out[i] : 256 - out[i];
 			return { out, cost };
 		});
-		rows.push(candidates.reduce((best, candidate) => (candidate.cost < best.cost ? candidate : best)).out);
+		rows.push(
+			candidates.reduce((best, candidate) => (candidate.cost < best.cost ? candidate : best)).out,
+		);
 	}
 	const header = Buffer.alloc(13);
 	header.writeUInt32BE(width, 0);

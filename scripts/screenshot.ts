@@ -19,7 +19,15 @@
  * Environment: KLING_SCREENSHOT_PORT (default 5690, away from `npm run dev`'s 5678),
  * KLING_SCREENSHOT_SCALE (device scale factor, default 2: 2880×1800 pixels, sharp on high-density screens), CHROMIUM_PATH (default /usr/bin/chromium).
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+	copyFileSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readFileSync,
+	rmSync,
+	statSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -39,7 +47,12 @@ const MANUAL_TRIGGER = 'When clicking ‘Execute workflow’';
 const KLING_NODE = 'Animate Image';
 const LAST_NODE = 'Save Video';
 /** A throwaway login, only ever in the temporary user folder. */
-const OWNER = { email: 'screenshot@example.com', firstName: 'Kling', lastName: 'Screenshots', password: 'Dummy-screenshot-pass-1' };
+const OWNER = {
+	email: 'screenshot@example.com',
+	firstName: 'Kling',
+	lastName: 'Screenshots',
+	password: 'Dummy-screenshot-pass-1',
+};
 /** The flags known to work for headless Debian Chromium here (no background traffic to Google's hosts). */
 const CHROMIUM_ARGS = [
 	'--no-sandbox',
@@ -59,7 +72,10 @@ interface Locator {
 	click(options?: { force?: boolean; timeout?: number }): Promise<void>;
 	dblclick(options?: { timeout?: number }): Promise<void>;
 	fill(value: string): Promise<void>;
-	waitFor(options?: { state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeout?: number }): Promise<void>;
+	waitFor(options?: {
+		state?: 'attached' | 'detached' | 'visible' | 'hidden';
+		timeout?: number;
+	}): Promise<void>;
 	or(other: Locator): Locator;
 	first(): Locator;
 	all(): Promise<Locator[]>;
@@ -76,7 +92,11 @@ interface Page {
 	mouse: { move(x: number, y: number): Promise<void> };
 }
 interface Browser {
-	newContext(options: { viewport: { width: number; height: number }; deviceScaleFactor: number; colorScheme: 'light' }): Promise<{
+	newContext(options: {
+		viewport: { width: number; height: number };
+		deviceScaleFactor: number;
+		colorScheme: 'light';
+	}): Promise<{
 		newPage(): Promise<Page>;
 	}>;
 	close(): Promise<void>;
@@ -102,7 +122,11 @@ async function loadPlaywright(): Promise<PlaywrightCore> {
 	const dir = path.join(cacheRoot(), 'playwright-core');
 	const installed = () => {
 		const manifest = path.join(dir, 'node_modules', 'playwright-core', 'package.json');
-		return existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version === PLAYWRIGHT_VERSION;
+		return (
+			existsSync(manifest) &&
+			(JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version ===
+				PLAYWRIGHT_VERSION
+		);
 	};
 	if (!installed()) {
 		mkdirSync(cacheRoot(), { recursive: true });
@@ -112,10 +136,20 @@ async function loadPlaywright(): Promise<PlaywrightCore> {
 			mkdirSync(dir, { recursive: true });
 			await runCommand(
 				NPM,
-				['install', '--prefix', dir, '--save-exact', '--no-audit', '--no-fund', '--loglevel=error', `playwright-core@${PLAYWRIGHT_VERSION}`],
+				[
+					'install',
+					'--prefix',
+					dir,
+					'--save-exact',
+					'--no-audit',
+					'--no-fund',
+					'--loglevel=error',
+					`playwright-core@${PLAYWRIGHT_VERSION}`,
+				],
 				{ cwd: dir },
 			);
-			if (!installed()) throw new Error(`playwright-core ${PLAYWRIGHT_VERSION} did not land in ${dir}`);
+			if (!installed())
+				throw new Error(`playwright-core ${PLAYWRIGHT_VERSION} did not land in ${dir}`);
 		});
 	}
 	return createRequire(path.join(dir, 'package.json'))('playwright-core') as PlaywrightCore;
@@ -128,13 +162,21 @@ async function setUpOwner(url: string): Promise<void> {
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify(OWNER),
 	});
-	if (!response.ok) throw new Error(`owner setup failed: ${response.status} ${(await response.text()).slice(0, 300)}`);
+	if (!response.ok)
+		throw new Error(
+			`owner setup failed: ${response.status} ${(await response.text()).slice(0, 300)}`,
+		);
 }
 
 /** Closes n8n's toasts, moves the pointer off the nodes and waits for animations to settle. */
 async function tidy(page: Page): Promise<void> {
-	for (const close of await page.locator('.el-notification .el-notification__closeBtn').all()) await close.click().catch(() => undefined);
-	await page.locator('.el-notification').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
+	for (const close of await page.locator('.el-notification .el-notification__closeBtn').all())
+		await close.click().catch(() => undefined);
+	await page
+		.locator('.el-notification')
+		.first()
+		.waitFor({ state: 'detached', timeout: 5000 })
+		.catch(() => undefined);
 	// Bottom right: empty canvas, or the backdrop beside the open node; no tooltip there.
 	await page.mouse.move(VIEWPORT.width - 20, VIEWPORT.height - 120);
 	await page.waitForTimeout(800);
@@ -187,7 +229,9 @@ async function main(): Promise<void> {
 
 	try {
 		if (!existsSync(chromiumPath)) {
-			throw new Error(`no Chromium at ${chromiumPath}: install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH`);
+			throw new Error(
+				`no Chromium at ${chromiumPath}: install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH`,
+			);
 		}
 		step(`Loading playwright-core ${PLAYWRIGHT_VERSION} (cached in ${cacheRoot()})`);
 		const playwright = await loadPlaywright();
@@ -197,7 +241,8 @@ async function main(): Promise<void> {
 			devFolder: userFolder,
 			latencyMs: 3000,
 			log: { step, info },
-			onN8nExit: (code) => console.error(`n8n exited (${code}) while the pictures were being taken`),
+			onN8nExit: (code) =>
+				console.error(`n8n exited (${code}) while the pictures were being taken`),
 		});
 		const ready = await dev.start();
 		const secrets = ready.credentials.map((credential) => credential.data.apiKey);
@@ -206,7 +251,9 @@ async function main(): Promise<void> {
 			await setUpOwner(ready.url);
 		}
 
-		step(`Opening the editor in headless Chromium (${VIEWPORT.width}×${VIEWPORT.height}, scale ${scale})`);
+		step(
+			`Opening the editor in headless Chromium (${VIEWPORT.width}×${VIEWPORT.height}, scale ${scale})`,
+		);
 		browser = await playwright.chromium.launch({
 			executablePath: chromiumPath,
 			headless: true,
@@ -215,7 +262,11 @@ async function main(): Promise<void> {
 			handleSIGTERM: false,
 			handleSIGHUP: false,
 		});
-		const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: scale, colorScheme: 'light' });
+		const context = await browser.newContext({
+			viewport: VIEWPORT,
+			deviceScaleFactor: scale,
+			colorScheme: 'light',
+		});
 		const page = await context.newPage();
 		page.setDefaultTimeout(60_000);
 
@@ -229,15 +280,19 @@ async function main(): Promise<void> {
 		if (!workflow) throw new Error(`the example workflow ${WORKFLOW_ID} was not imported`);
 		step(`Running "${workflow.name}" from the editor`);
 		await page.goto(`${ready.url}/workflow/${WORKFLOW_ID}`);
-		const node = (name: string) => page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`);
+		const node = (name: string) =>
+			page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`);
 		await node(KLING_NODE).waitFor();
 		await page.waitForTimeout(1000);
 		// The trigger's own "Execute workflow" button (it shows on hover).
-		await page.locator(`[data-test-id="execute-workflow-button-${MANUAL_TRIGGER}"]`).click({ force: true });
+		await page
+			.locator(`[data-test-id="execute-workflow-button-${MANUAL_TRIGGER}"]`)
+			.click({ force: true });
 		const succeeded = node(LAST_NODE).locator('[data-test-id="canvas-node-status-success"]');
 		const failed = page.locator('[data-test-id="canvas-node-status-error"]');
 		await succeeded.or(failed).first().waitFor({ timeout: 120_000 });
-		if (await failed.count()) throw new Error(`the workflow failed in the editor; see ${ready.logFile}`);
+		if (await failed.count())
+			throw new Error(`the workflow failed in the editor; see ${ready.logFile}`);
 
 		step('Taking the pictures');
 		await tidy(page);
@@ -250,18 +305,25 @@ async function main(): Promise<void> {
 		await node(KLING_NODE).dblclick();
 		const ndv = page.locator('[data-test-id="ndv"]');
 		await ndv.waitFor();
-		await ndv.locator('[data-test-id="ndv-input-panel"] [data-test-id="radio-button-binary"]').click();
+		await ndv
+			.locator('[data-test-id="ndv-input-panel"] [data-test-id="radio-button-binary"]')
+			.click();
 		await ndv.locator('[data-test-id="output-panel"] [data-test-id="radio-button-json"]').click();
-		await ndv.locator('[data-test-id="output-panel"] [data-test-id="node-run-status-success"]').waitFor();
+		await ndv
+			.locator('[data-test-id="output-panel"] [data-test-id="node-run-status-success"]')
+			.waitFor();
 		await tidy(page);
 		taken.push(await shoot(page, pictures, 'node-parameters.png', secrets));
 
 		mkdirSync(imagesDir, { recursive: true });
 		for (const file of taken) copyFileSync(file, path.join(imagesDir, path.basename(file)));
-		console.log(`\n✔ Pictures written to ${path.relative(REPO_ROOT, imagesDir)}/: ${taken.map((file) => path.basename(file)).join(', ')}`);
+		console.log(
+			`\n✔ Pictures written to ${path.relative(REPO_ROOT, imagesDir)}/: ${taken.map((file) => path.basename(file)).join(', ')}`,
+		);
 	} catch (error) {
 		// After Ctrl-C, Chromium (in the same process group) is already gone: that error says nothing new.
-		if (!interrupted) console.error(`\n✖ ${error instanceof Error ? error.message : String(error)}`);
+		if (!interrupted)
+			console.error(`\n✖ ${error instanceof Error ? error.message : String(error)}`);
 		process.exitCode = 1;
 	} finally {
 		step('Stopping Chromium, n8n and the simulators');

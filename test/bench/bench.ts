@@ -18,7 +18,12 @@ import { N8N_VERSION } from '../e2e/support/installN8n';
 import type { CredentialImport, WorkflowJson } from '../e2e/support/n8nCli';
 import { PACKAGE_NAME, REPO_ROOT } from '../e2e/support/packageInstall';
 import { runCommand } from '../e2e/support/processes';
-import { describeRun, simulatorCredential, startN8nSuite, type N8nSuite } from '../e2e/support/suite';
+import {
+	describeRun,
+	simulatorCredential,
+	startN8nSuite,
+	type N8nSuite,
+} from '../e2e/support/suite';
 import type { ProviderId } from '../e2e/support/workflows';
 import { figuresOf, median, rawRecords, type RunFigures } from './metrics';
 import { readOptions, type BenchOptions } from './options';
@@ -56,9 +61,25 @@ interface DownloadCase {
 }
 
 async function machine(): Promise<Record<string, string>> {
-	const git = async (args: string[]) => (await runCommand('git', args, { cwd: REPO_ROOT }).catch(() => '')).trim();
-	const changed = await git(['diff', '--name-only', 'HEAD', '--', 'nodes', 'credentials', 'package.json']);
-	const added = await git(['ls-files', '--others', '--exclude-standard', '--', 'nodes', 'credentials']);
+	const git = async (args: string[]) =>
+		(await runCommand('git', args, { cwd: REPO_ROOT }).catch(() => '')).trim();
+	const changed = await git([
+		'diff',
+		'--name-only',
+		'HEAD',
+		'--',
+		'nodes',
+		'credentials',
+		'package.json',
+	]);
+	const added = await git([
+		'ls-files',
+		'--others',
+		'--exclude-standard',
+		'--',
+		'nodes',
+		'credentials',
+	]);
 	const dirty = [changed, added].filter(Boolean).join('\n');
 	const cpus = os.cpus();
 	return {
@@ -68,7 +89,10 @@ async function machine(): Promise<Record<string, string>> {
 		node: process.version,
 		n8n: `${N8N_VERSION} (Node 24, the end-to-end suite's cached install)`,
 		commit: `${await git(['rev-parse', '--short', 'HEAD'])}${dirty ? ` + uncommitted changes in ${dirty.split('\n').join(', ')}` : ''}`,
-		loadAverage: os.loadavg().map((load) => load.toFixed(2)).join(' '),
+		loadAverage: os
+			.loadavg()
+			.map((load) => load.toFixed(2))
+			.join(' '),
 	};
 }
 
@@ -83,13 +107,21 @@ function loadWatcher(): () => number {
 	};
 }
 
-async function runContender(suite: N8nSuite, contender: Contender, options: BenchOptions): Promise<void> {
+async function runContender(
+	suite: N8nSuite,
+	contender: Contender,
+	options: BenchOptions,
+): Promise<void> {
 	const slowest = options.latencyMs * (1 + options.spread);
 	const timeoutMs = slowest + 10 * 60_000;
-	log(`${contender.provider} ${contender.label}: executing (about ${Math.round(slowest / 1000 + 15)} s)`);
+	log(
+		`${contender.provider} ${contender.label}: executing (about ${Math.round(slowest / 1000 + 15)} s)`,
+	);
 	const stopLoad = loadWatcher();
 	try {
-		contender.measured = await executeMeasured(suite.cli, contender.workflow.id!, [contender.sim], { timeoutMs });
+		contender.measured = await executeMeasured(suite.cli, contender.workflow.id!, [contender.sim], {
+			timeoutMs,
+		});
 		contender.loadAverage = stopLoad();
 		const { run, parseError, stdoutBytes, outputTail } = contender.measured;
 		if (!run) {
@@ -108,14 +140,26 @@ async function runContender(suite: N8nSuite, contender: Contender, options: Benc
 	}
 }
 
-function comparisonTable(loop: Contender | undefined, node: Contender | undefined, options: BenchOptions): string {
+function comparisonTable(
+	loop: Contender | undefined,
+	node: Contender | undefined,
+	options: BenchOptions,
+): string {
 	const lf = loop?.figures;
 	const nf = node?.figures;
 	const lm = loop?.measured;
 	const nm = node?.measured;
 	const long = options.scenario === 'long';
 	const rows: Cell[][] = [];
-	const add = (name: string, l: number | undefined, n: number | undefined, format: (v: number) => string, target = '', pass?: boolean, showRatio = true) =>
+	const add = (
+		name: string,
+		l: number | undefined,
+		n: number | undefined,
+		format: (v: number) => string,
+		target = '',
+		pass?: boolean,
+		showRatio = true,
+	) =>
 		rows.push([
 			name,
 			l === undefined ? '' : format(l),
@@ -124,28 +168,129 @@ function comparisonTable(loop: Contender | undefined, node: Contender | undefine
 			target,
 			pass === undefined ? '' : verdict(pass),
 		]);
-	rows.push(['tasks / videos stored', lf ? `${lf.tasks} / ${lf.downloaded}` : '', nf ? `${nf.tasks} / ${nf.downloaded}` : '', '', '', '']);
+	rows.push([
+		'tasks / videos stored',
+		lf ? `${lf.tasks} / ${lf.downloaded}` : '',
+		nf ? `${nf.tasks} / ${nf.downloaded}` : '',
+		'',
+		'',
+		'',
+	]);
 	add('span (first submit → last video stored)', lf?.spanMs, nf?.spanMs, (v) => seconds(v));
-	add('slowest task (its own latency)', lf?.slowestTaskMs, nf?.slowestTaskMs, (v) => seconds(v), '', undefined, false);
-	add('span − slowest task', lf?.overSlowestMs, nf?.overSlowestMs, (v) => seconds(v), 'node ≤ 2.0 s', nf ? nf.overSlowestMs <= 2000 : undefined, false);
-	add('last task finished → last video stored', lf?.tailMs, nf?.tailMs, (v) => seconds(v), '', undefined, false);
-	add('submissions spread over', lf?.submitSpreadMs, nf?.submitSpreadMs, (v) => seconds(v, 2), '', undefined, false);
+	add(
+		'slowest task (its own latency)',
+		lf?.slowestTaskMs,
+		nf?.slowestTaskMs,
+		(v) => seconds(v),
+		'',
+		undefined,
+		false,
+	);
+	add(
+		'span − slowest task',
+		lf?.overSlowestMs,
+		nf?.overSlowestMs,
+		(v) => seconds(v),
+		'node ≤ 2.0 s',
+		nf ? nf.overSlowestMs <= 2000 : undefined,
+		false,
+	);
+	add(
+		'last task finished → last video stored',
+		lf?.tailMs,
+		nf?.tailMs,
+		(v) => seconds(v),
+		'',
+		undefined,
+		false,
+	);
+	add(
+		'submissions spread over',
+		lf?.submitSpreadMs,
+		nf?.submitSpreadMs,
+		(v) => seconds(v, 2),
+		'',
+		undefined,
+		false,
+	);
 	const callsTarget = long ? '≤ 12 per task' : '≤ 0.50× loop';
-	const callsPass = nf && (long ? nf.statusCallsPerTask <= 12 : lf ? nf.statusCallsPerTask / lf.statusCallsPerTask <= 0.5 : undefined);
-	add('status calls per task', lf?.statusCallsPerTask, nf?.statusCallsPerTask, (v) => fixed(v), callsTarget, callsPass);
+	const callsPass =
+		nf &&
+		(long
+			? nf.statusCallsPerTask <= 12
+			: lf
+				? nf.statusCallsPerTask / lf.statusCallsPerTask <= 0.5
+				: undefined);
+	add(
+		'status calls per task',
+		lf?.statusCallsPerTask,
+		nf?.statusCallsPerTask,
+		(v) => fixed(v),
+		callsTarget,
+		callsPass,
+	);
 	add('detection lag p50', lf?.lagP50Ms, nf?.lagP50Ms, (v) => seconds(v, 2));
 	const lagTarget = long ? '≤ 5 s' : '≤ 0.25× loop';
-	const lagPass = nf && (long ? nf.lagP95Ms <= 5000 : lf ? nf.lagP95Ms / lf.lagP95Ms <= 0.25 : undefined);
+	const lagPass =
+		nf && (long ? nf.lagP95Ms <= 5000 : lf ? nf.lagP95Ms / lf.lagP95Ms <= 0.25 : undefined);
 	add('detection lag p95', lf?.lagP95Ms, nf?.lagP95Ms, (v) => seconds(v, 2), lagTarget, lagPass);
 	add('detection lag max', lf?.lagMaxMs, nf?.lagMaxMs, (v) => seconds(v, 2));
-	add('detected → video stored p50', lf?.downloadAfterDetectP50Ms, nf?.downloadAfterDetectP50Ms, (v) => seconds(v, 2), '', undefined, false);
-	add('detected → video stored p95', lf?.downloadAfterDetectP95Ms, nf?.downloadAfterDetectP95Ms, (v) => seconds(v, 2), '', undefined, false);
-	add('most status calls in 1 s', lf?.maxStatusPerSecond, nf?.maxStatusPerSecond, (v) => String(v), 'budget 5/s, burst 5', undefined, false);
-	add('API answers other than 200', lf?.apiErrors, nf?.apiErrors, (v) => String(v), '', undefined, false);
-	add('n8n RSS when the workflow began', lm?.startMainKb, nm?.startMainKb, mb, '', undefined, false);
+	add(
+		'detected → video stored p50',
+		lf?.downloadAfterDetectP50Ms,
+		nf?.downloadAfterDetectP50Ms,
+		(v) => seconds(v, 2),
+		'',
+		undefined,
+		false,
+	);
+	add(
+		'detected → video stored p95',
+		lf?.downloadAfterDetectP95Ms,
+		nf?.downloadAfterDetectP95Ms,
+		(v) => seconds(v, 2),
+		'',
+		undefined,
+		false,
+	);
+	add(
+		'most status calls in 1 s',
+		lf?.maxStatusPerSecond,
+		nf?.maxStatusPerSecond,
+		(v) => String(v),
+		'budget 5/s, burst 5',
+		undefined,
+		false,
+	);
+	add(
+		'API answers other than 200',
+		lf?.apiErrors,
+		nf?.apiErrors,
+		(v) => String(v),
+		'',
+		undefined,
+		false,
+	);
+	add(
+		'n8n RSS when the workflow began',
+		lm?.startMainKb,
+		nm?.startMainKb,
+		mb,
+		'',
+		undefined,
+		false,
+	);
 	add('peak RSS during the workflow (n8n process)', lm?.peakMainKb, nm?.peakMainKb, mb);
 	add('peak RSS during the workflow (+ task runner)', lm?.peakTreeKb, nm?.peakTreeKb, mb);
-	add('load average during the run', loop?.loadAverage, node?.loadAverage, (v) => v.toFixed(2), '', undefined, false);
+	add(
+		'load average during the run',
+		loop?.loadAverage,
+		node?.loadAverage,
+		(v) => v.toFixed(2),
+		'',
+		undefined,
+		false,
+	);
 	return table(['', 'loop', 'node', 'node/loop', 'target', ''], rows);
 }
 
@@ -153,7 +298,8 @@ function comparisonTable(loop: Contender | undefined, node: Contender | undefine
 function loopPasses(measured: MeasuredRun): string {
 	if (!measured.run) return 'loop in n8n: its run data could not be read';
 	const runData = measured.run.runData;
-	const items = (node: string, output = 0) => (runData[node] ?? []).map((run) => run.data?.main?.[output]?.length ?? 0);
+	const items = (node: string, output = 0) =>
+		(runData[node] ?? []).map((run) => run.data?.main?.[output]?.length ?? 0);
 	const waits = items('Wait');
 	const done = items('Done?', 0);
 	return (
@@ -162,15 +308,30 @@ function loopPasses(measured: MeasuredRun): string {
 	);
 }
 
-async function runDownloadCases(suite: N8nSuite, cases: DownloadCase[], reps: number): Promise<void> {
+async function runDownloadCases(
+	suite: N8nSuite,
+	cases: DownloadCase[],
+	reps: number,
+): Promise<void> {
 	for (let rep = 0; rep < reps; rep++) {
 		for (const downloadCase of cases) {
 			downloadCase.sim.reset();
 			log(`download memory: ${downloadCase.label}, run ${rep + 1}/${reps}`);
-			const measured = await executeMeasured(suite.cli, downloadCase.workflow.id!, [downloadCase.sim], { timeoutMs: 10 * 60_000 });
-			if (!measured.run) throw new Error(`${downloadCase.label}: ${measured.parseError}\n${measured.outputTail ?? ''}`);
-			if (measured.run.status !== 'success') throw new Error(`${downloadCase.label}: ${describeRun(measured.run)}`);
-			const stored = downloadCase.sim.requests.find((r) => r.kind === 'download' && r.status === 200 && r.completedAt !== undefined);
+			const measured = await executeMeasured(
+				suite.cli,
+				downloadCase.workflow.id!,
+				[downloadCase.sim],
+				{ timeoutMs: 10 * 60_000 },
+			);
+			if (!measured.run)
+				throw new Error(
+					`${downloadCase.label}: ${measured.parseError}\n${measured.outputTail ?? ''}`,
+				);
+			if (measured.run.status !== 'success')
+				throw new Error(`${downloadCase.label}: ${describeRun(measured.run)}`);
+			const stored = downloadCase.sim.requests.find(
+				(r) => r.kind === 'download' && r.status === 200 && r.completedAt !== undefined,
+			);
 			if (!stored) throw new Error(`${downloadCase.label}: the video was not downloaded`);
 			downloadCase.runs.push(measured);
 		}
@@ -226,7 +387,11 @@ function startupTable(results: StartupFigures[], boot: BootFigures, n8nVersion: 
 		'≤ 20 ms',
 		verdict(r.medianMs <= 20),
 	]);
-	const range = (values: number[]) => [`${median(values).toFixed(1)} ms`, `${Math.min(...values).toFixed(1)} ms`, `${Math.max(...values).toFixed(1)} ms`];
+	const range = (values: number[]) => [
+		`${median(values).toFixed(1)} ms`,
+		`${Math.min(...values).toFixed(1)} ms`,
+		`${Math.max(...values).toFixed(1)} ms`,
+	];
 	rows.push([
 		`inside n8n ${n8nVersion}'s boot: its require() of the package's ${boot.boots[0]?.files ?? 0} files`,
 		'v24 (n8n)',
@@ -277,7 +442,11 @@ async function main(): Promise<void> {
 	try {
 		suite = await startN8nSuite('bench');
 		const packageDir = path.join(suite.userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
-		const simulator = async (provider: ProviderId, videoBytes: number, latency = { meanMs: options.latencyMs, spread: options.spread, seed: options.seed }) => {
+		const simulator = async (
+			provider: ProviderId,
+			videoBytes: number,
+			latency = { meanMs: options.latencyMs, spread: options.spread, seed: options.seed },
+		) => {
 			const sim = await startSimulator({
 				provider,
 				apiKey: `bench-${provider}-key`,
@@ -297,14 +466,25 @@ async function main(): Promise<void> {
 		for (const provider of wantsRuns ? options.providers : []) {
 			if (options.parts.includes('loop')) {
 				const sim = await simulator(provider, RUN_VIDEO_BYTES);
-				const workflow = loopWorkflow(`benchLoop${provider}`, sim, options.tasks, options.waitSeconds);
+				const workflow = loopWorkflow(
+					`benchLoop${provider}`,
+					sim,
+					options.tasks,
+					options.waitSeconds,
+				);
 				contenders.push({ label: 'loop', provider, sim, workflow });
 			}
 			if (options.parts.includes('node')) {
 				const sim = await simulator(provider, RUN_VIDEO_BYTES);
 				const credential = simulatorCredential(sim, `benchNode${provider}`);
 				credentials.push(credential);
-				const workflow = nodeWorkflow(`benchNode${provider}`, provider, credential.ref, options.tasks, options.pollIntervalSeconds);
+				const workflow = nodeWorkflow(
+					`benchNode${provider}`,
+					provider,
+					credential.ref,
+					options.tasks,
+					options.pollIntervalSeconds,
+				);
 				contenders.push({ label: 'node', provider, sim, workflow });
 			}
 		}
@@ -354,7 +534,8 @@ async function main(): Promise<void> {
 				`\n## ${provider}: ${options.tasks} tasks, ${options.latencyMs / 1000} s ±${Math.round(options.spread * 100)}%, loop Wait ${options.waitSeconds} s\n`,
 			);
 			console.log(comparisonTable(loop, node, options));
-			for (const failed of [loop, node].filter((c) => c?.failure)) console.log(`\n${failed!.label} run did not succeed: ${failed!.failure}`);
+			for (const failed of [loop, node].filter((c) => c?.failure))
+				console.log(`\n${failed!.label} run did not succeed: ${failed!.failure}`);
 			if (loop?.measured) console.log(`\n${loopPasses(loop.measured)}`);
 			results[provider] = Object.fromEntries(
 				[loop, node]
@@ -380,12 +561,18 @@ async function main(): Promise<void> {
 
 		if (downloadCases.length > 0) {
 			await runDownloadCases(suite, downloadCases, options.downloadReps);
-			console.log(`\n## Downloading one video of ${options.videoMb.join(', ')} MB (1 MB = ${MIB} bytes) vs 2 KB\n`);
+			console.log(
+				`\n## Downloading one video of ${options.videoMb.join(', ')} MB (1 MB = ${MIB} bytes) vs 2 KB\n`,
+			);
 			console.log(downloadTable(downloadCases, options));
 			output.download = downloadCases.map((c) => ({
 				label: c.label,
 				videoBytes: c.videoBytes,
-				runs: c.runs.map((r) => ({ startMainKb: r.startMainKb, peakMainKb: r.peakMainKb, peakTreeKb: r.peakTreeKb })),
+				runs: c.runs.map((r) => ({
+					startMainKb: r.startMainKb,
+					peakMainKb: r.peakMainKb,
+					peakTreeKb: r.peakTreeKb,
+				})),
 			}));
 		}
 
@@ -397,8 +584,22 @@ async function main(): Promise<void> {
 				for (const warmIntl of [false, true]) {
 					log(`start-up: ${mode}${warmIntl ? ', Intl already used' : ''}`);
 					const common = { packageDir, mode, warmIntl, reps: options.startupReps };
-					results.push(await measureStartup({ ...common, runtime: 'n8n', nodeBin: suite.cli.install.nodeBin, modulesDir: n8nModules }));
-					results.push(await measureStartup({ ...common, runtime: 'machine', nodeBin: process.execPath, modulesDir: repoModules }));
+					results.push(
+						await measureStartup({
+							...common,
+							runtime: 'n8n',
+							nodeBin: suite.cli.install.nodeBin,
+							modulesDir: n8nModules,
+						}),
+					);
+					results.push(
+						await measureStartup({
+							...common,
+							runtime: 'machine',
+							nodeBin: process.execPath,
+							modulesDir: repoModules,
+						}),
+					);
 				}
 			}
 			log('start-up: inside n8n boot');
@@ -407,8 +608,11 @@ async function main(): Promise<void> {
 				scratchDir: suite.userFolder,
 				packageName: PACKAGE_NAME,
 				run: async (env) => {
-					const result = await suite!.cli.run(['execute', '--id=benchBoot', '--rawOutput'], { env });
-					if (result.exitCode !== 0) throw new Error(`the start-up run failed: ${result.stderr.slice(-2000)}`);
+					const result = await suite!.cli.run(['execute', '--id=benchBoot', '--rawOutput'], {
+						env,
+					});
+					if (result.exitCode !== 0)
+						throw new Error(`the start-up run failed: ${result.stderr.slice(-2000)}`);
 				},
 			});
 			console.log('\n## Start-up cost (what n8n does at boot for the installed package)\n');
@@ -422,11 +626,19 @@ async function main(): Promise<void> {
 		await cleanUp();
 	}
 
-	console.log(`\nbenchmark took ${seconds(Date.now() - started, 0)}; load average now ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+	console.log(
+		`\nbenchmark took ${seconds(Date.now() - started, 0)}; load average now ${os
+			.loadavg()
+			.map((l) => l.toFixed(2))
+			.join(' ')}`,
+	);
 	if (options.outDir) {
 		const dir = path.resolve(REPO_ROOT, options.outDir);
 		mkdirSync(dir, { recursive: true });
-		const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${options.scenario}-${options.providers.join('+')}.json`);
+		const file = path.join(
+			dir,
+			`${new Date().toISOString().replace(/[:.]/g, '-')}-${options.scenario}-${options.providers.join('+')}.json`,
+		);
 		writeFileSync(file, JSON.stringify(output));
 		console.log(`raw records: ${path.relative(REPO_ROOT, file)}`);
 	}

@@ -59,12 +59,17 @@ export function figuresOf(sim: Simulator): RunFigures {
 	const tasks = sim.tasks;
 	if (tasks.length === 0) throw new Error('the simulator saw no task');
 	const downloads = sim.requests.filter(
-		(r) => r.kind === 'download' && r.status === 200 && r.method === 'GET' && r.completedAt !== undefined,
+		(r) =>
+			r.kind === 'download' &&
+			r.status === 200 &&
+			r.method === 'GET' &&
+			r.completedAt !== undefined,
 	);
 	const downloadDone = new Map<string, number>();
 	for (const request of downloads) {
 		const previous = downloadDone.get(request.taskId!);
-		if (previous === undefined || request.completedAt! < previous) downloadDone.set(request.taskId!, request.completedAt!);
+		if (previous === undefined || request.completedAt! < previous)
+			downloadDone.set(request.taskId!, request.completedAt!);
 	}
 	const statusRequests = sim.requests.filter((r) => r.kind === 'status');
 	const firstCreated = Math.min(...tasks.map((t) => t.createdAt));
@@ -92,7 +97,10 @@ export function figuresOf(sim: Simulator): RunFigures {
 		lagMaxMs: Math.max(...lags),
 		downloadAfterDetectP50Ms: percentile(afterDetect, 0.5),
 		downloadAfterDetectP95Ms: percentile(afterDetect, 0.95),
-		maxStatusPerSecond: maxInWindow(statusRequests.map((r) => r.at), 1000),
+		maxStatusPerSecond: maxInWindow(
+			statusRequests.map((r) => r.at),
+			1000,
+		),
 		apiErrors: sim.requests.filter((r) => r.server === 'api' && r.status !== 200).length,
 	};
 }

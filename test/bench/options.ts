@@ -66,7 +66,8 @@ const HELP = `npm run bench -- [--name=value ...]   (or BENCH_<NAME>=value)
 function readRaw(argv: string[]): Record<string, string> {
 	const raw: Record<string, string> = {};
 	for (const [name, value] of Object.entries(process.env)) {
-		if (name.startsWith('BENCH_') && value !== undefined) raw[name.slice(6).toLowerCase().replace(/_/g, '-')] = value;
+		if (name.startsWith('BENCH_') && value !== undefined)
+			raw[name.slice(6).toLowerCase().replace(/_/g, '-')] = value;
 	}
 	for (const arg of argv) {
 		if (arg === '--help' || arg === '-h') {
@@ -80,25 +81,35 @@ function readRaw(argv: string[]): Record<string, string> {
 	return raw;
 }
 
-function number(raw: Record<string, string>, name: string, fallback: number, check: (value: number) => boolean): number {
+function number(
+	raw: Record<string, string>,
+	name: string,
+	fallback: number,
+	check: (value: number) => boolean,
+): number {
 	if (raw[name] === undefined || raw[name] === '') return fallback;
 	const value = Number(raw[name]);
-	if (!Number.isFinite(value) || !check(value)) throw new Error(`--${name}=${raw[name]} is not a valid value`);
+	if (!Number.isFinite(value) || !check(value))
+		throw new Error(`--${name}=${raw[name]} is not a valid value`);
 	return value;
 }
 
 export function readOptions(argv = process.argv.slice(2)): BenchOptions {
 	const given = readRaw(argv);
 	const scenario = given.scenario ?? 'default';
-	if (!SCENARIOS[scenario]) throw new Error(`--scenario must be one of ${Object.keys(SCENARIOS).join(', ')}`);
+	if (!SCENARIOS[scenario])
+		throw new Error(`--scenario must be one of ${Object.keys(SCENARIOS).join(', ')}`);
 	const raw = { ...SCENARIOS[scenario], ...given } as Record<string, string>;
 
 	const providers = (raw.provider ?? 'novita').split(',').map((p) => p.trim()) as ProviderId[];
 	for (const provider of providers) {
-		if (!PROVIDER_IDS.includes(provider)) throw new Error(`--provider: "${provider}" is not one of ${PROVIDER_IDS.join(', ')}`);
+		if (!PROVIDER_IDS.includes(provider))
+			throw new Error(`--provider: "${provider}" is not one of ${PROVIDER_IDS.join(', ')}`);
 	}
 	const parts = (raw.parts ?? PARTS.join(',')).split(',').map((p) => p.trim()) as Part[];
-	for (const part of parts) if (!PARTS.includes(part)) throw new Error(`--parts: "${part}" is not one of ${PARTS.join(', ')}`);
+	for (const part of parts)
+		if (!PARTS.includes(part))
+			throw new Error(`--parts: "${part}" is not one of ${PARTS.join(', ')}`);
 
 	return {
 		scenario,
@@ -111,7 +122,9 @@ export function readOptions(argv = process.argv.slice(2)): BenchOptions {
 		seed: number(raw, 'seed', 1, (v) => Number.isInteger(v)),
 		parts,
 		pollIntervalSeconds: number(raw, 'poll-interval', 0, (v) => v >= 0),
-		videoMb: (raw['video-mb'] ?? '200').split(',').map((size) => number({ size }, 'size', 200, (v) => v > 0)),
+		videoMb: (raw['video-mb'] ?? '200')
+			.split(',')
+			.map((size) => number({ size }, 'size', 200, (v) => v > 0)),
 		downloadReps: number(raw, 'download-reps', 2, (v) => Number.isInteger(v) && v >= 1),
 		startupReps: number(raw, 'startup-reps', 10, (v) => Number.isInteger(v) && v >= 1),
 		outDir: raw.out ?? '.output/bench',

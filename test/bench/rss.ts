@@ -17,7 +17,9 @@ export interface RssSample {
 
 function statusField(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
 	try {
-		const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+		const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(
+			readFileSync(`/proc/${pid}/status`, 'utf8'),
+		);
 		return match ? Number(match[1]) : undefined;
 	} catch {
 		return undefined; // exited meanwhile
@@ -109,11 +111,17 @@ export class RssSampler {
 
 	/** The largest sampled tree RSS in [from, to], kB. */
 	peakTreeKb(from = -Infinity, to = Infinity): number {
-		return Math.max(0, ...this.samples.filter((s) => s.at >= from && s.at <= to).map((s) => s.treeKb));
+		return Math.max(
+			0,
+			...this.samples.filter((s) => s.at >= from && s.at <= to).map((s) => s.treeKb),
+		);
 	}
 
 	/** The largest sampled main-process RSS in [from, to], kB. */
 	peakSampledMainKb(from = -Infinity, to = Infinity): number {
-		return Math.max(0, ...this.samples.filter((s) => s.at >= from && s.at <= to).map((s) => s.mainKb));
+		return Math.max(
+			0,
+			...this.samples.filter((s) => s.at >= from && s.at <= to).map((s) => s.mainKb),
+		);
 	}
 }

@@ -63,16 +63,21 @@ export async function executeMeasured(
 		timedOut = true;
 		void stopProcess(child, 3000);
 	}, options.timeoutMs);
-	const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
-		child.once('error', reject);
-		child.once('close', (code, sig) => resolve([code, sig]));
-	});
+	const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(
+		(resolve, reject) => {
+			child.once('error', reject);
+			child.once('close', (code, sig) => resolve([code, sig]));
+		},
+	);
 	const exitedAt = Date.now();
 	clearTimeout(timer);
 	sampler.stop();
 	// The task runner must not outlive the command.
 	await stopProcess(child, 1000);
-	if (timedOut) throw new Error(`n8n execute --id=${workflowId} timed out after ${options.timeoutMs} ms\n${stderr.slice(-4000)}`);
+	if (timedOut)
+		throw new Error(
+			`n8n execute --id=${workflowId} timed out after ${options.timeoutMs} ms\n${stderr.slice(-4000)}`,
+		);
 	let run: WorkflowRun | undefined;
 	let parseError: string | undefined;
 	try {
@@ -86,7 +91,9 @@ export async function executeMeasured(
 		run,
 		parseError,
 		stdoutBytes: Buffer.byteLength(stdout),
-		outputTail: parseError ? `--- stdout (last 3000 of ${stdout.length}) ---\n${stdout.slice(-3000)}\n--- stderr ---\n${stderr.slice(-3000)}` : undefined,
+		outputTail: parseError
+			? `--- stdout (last 3000 of ${stdout.length}) ---\n${stdout.slice(-3000)}\n--- stderr ---\n${stderr.slice(-3000)}`
+			: undefined,
 		sampler,
 		startMainKb,
 		startTreeKb,

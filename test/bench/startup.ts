@@ -79,8 +79,14 @@ export async function measureStartup(options: {
 	warmIntl: boolean;
 	reps: number;
 }): Promise<StartupFigures> {
-	const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(NODE_OPTIONS|NODE_ENV|NODE_PATH)$/.test(name)));
-	const nodeVersion = (await runCommand(options.nodeBin, ['--version'], { cwd: options.packageDir })).trim();
+	const env = Object.fromEntries(
+		Object.entries(process.env).filter(
+			([name]) => !/^(NODE_OPTIONS|NODE_ENV|NODE_PATH)$/.test(name),
+		),
+	);
+	const nodeVersion = (
+		await runCommand(options.nodeBin, ['--version'], { cwd: options.packageDir })
+	).trim();
 	const times: number[] = [];
 	const host: number[] = [];
 	let loaded = 0;
@@ -98,7 +104,11 @@ export async function measureStartup(options: {
 			},
 			timeoutMs: 120_000,
 		});
-		const result = JSON.parse(stdout.trim().split('\n').pop()!) as { ms: number; hostLoadedMs: number; loaded: number };
+		const result = JSON.parse(stdout.trim().split('\n').pop()!) as {
+			ms: number;
+			hostLoadedMs: number;
+			loaded: number;
+		};
 		times.push(result.ms);
 		host.push(result.hostLoadedMs);
 		loaded = result.loaded;
@@ -193,8 +203,13 @@ export async function measureBootLoad(options: {
 			BENCH_PACKAGE_MARKER: `/node_modules/${options.packageName}/`,
 			BENCH_PACKAGE_NAME: options.packageName,
 		});
-		const lines = existsSync(logFile) ? readFileSync(logFile, 'utf8').trim().split('\n').filter(Boolean) : [];
-		const entries = lines.map((line) => JSON.parse(line) as { pid: number; kind: 'require' | 'loadAll'; file?: string; ms: number });
+		const lines = existsSync(logFile)
+			? readFileSync(logFile, 'utf8').trim().split('\n').filter(Boolean)
+			: [];
+		const entries = lines.map(
+			(line) =>
+				JSON.parse(line) as { pid: number; kind: 'require' | 'loadAll'; file?: string; ms: number },
+		);
 		// The main process is the one that loaded the node file (task runners do not load packages).
 		const mainPid = entries.find((entry) => entry.file?.includes('.node.js'))?.pid;
 		const mine = entries.filter((entry) => entry.pid === mainPid);
@@ -202,7 +217,9 @@ export async function measureBootLoad(options: {
 		boots.push({
 			files: requires.length,
 			requireMs: requires.reduce((sum, entry) => sum + entry.ms, 0),
-			loadAllMs: mine.filter((entry) => entry.kind === 'loadAll').reduce((sum, entry) => sum + entry.ms, 0),
+			loadAllMs: mine
+				.filter((entry) => entry.kind === 'loadAll')
+				.reduce((sum, entry) => sum + entry.ms, 0),
 		});
 	}
 	return {

@@ -4,7 +4,13 @@
  */
 import type { Simulator } from '../support/simulators';
 import type { WorkflowJson } from '../e2e/support/n8nCli';
-import { klingNode, manualTrigger, type CredentialRef, type ProviderId, type WorkflowNode } from '../e2e/support/workflows';
+import {
+	klingNode,
+	manualTrigger,
+	type CredentialRef,
+	type ProviderId,
+	type WorkflowNode,
+} from '../e2e/support/workflows';
 
 export const PROMPT = 'The camera slowly pushes in while the lake shimmers';
 
@@ -60,7 +66,10 @@ const RAW_APIS: Record<ProviderId, RawApi> = {
 type Edge = [from: string, to: string, outputIndex?: number];
 
 function workflow(id: string, name: string, nodes: WorkflowNode[], edges: Edge[]): WorkflowJson {
-	const connections: Record<string, { main: Array<Array<{ node: string; type: 'main'; index: number }>> }> = {};
+	const connections: Record<
+		string,
+		{ main: Array<Array<{ node: string; type: 'main'; index: number }>> }
+	> = {};
 	for (const [from, to, output = 0] of edges) {
 		connections[from] ??= { main: [] };
 		while (connections[from].main.length <= output) connections[from].main.push([]);
@@ -90,12 +99,19 @@ function itemNodes(count: number): WorkflowNode[] {
 	];
 }
 
-function httpNode(name: string, position: [number, number], parameters: Record<string, unknown>): WorkflowNode {
+function httpNode(
+	name: string,
+	position: [number, number],
+	parameters: Record<string, unknown>,
+): WorkflowNode {
 	return { name, type: 'n8n-nodes-base.httpRequest', typeVersion: 4.2, position, parameters };
 }
 
 function bearer(apiKey: string) {
-	return { sendHeaders: true, headerParameters: { parameters: [{ name: 'Authorization', value: `Bearer ${apiKey}` }] } };
+	return {
+		sendHeaders: true,
+		headerParameters: { parameters: [{ name: 'Authorization', value: `Bearer ${apiKey}` }] },
+	};
 }
 
 /**
@@ -103,7 +119,12 @@ function bearer(apiKey: string) {
  * true: Download (HTTP Request, file) / false: back to Wait. With v1 execution order each pass of
  * the loop waits once for all the items still running, then asks about each of them at once.
  */
-export function loopWorkflow(id: string, sim: Simulator, count: number, waitSeconds: number): WorkflowJson {
+export function loopWorkflow(
+	id: string,
+	sim: Simulator,
+	count: number,
+	waitSeconds: number,
+): WorkflowJson {
 	const api = RAW_APIS[sim.provider];
 	const nodes: WorkflowNode[] = [
 		manualTrigger(),
@@ -155,16 +176,21 @@ export function loopWorkflow(id: string, sim: Simulator, count: number, waitSeco
 			options: { response: { response: { responseFormat: 'file' } } },
 		}),
 	];
-	return workflow(id, `Bench: no-code loop (${sim.provider}, ${count} tasks, Wait ${waitSeconds} s)`, nodes, [
-		['Start', 'Make Items'],
-		['Make Items', 'Split Out'],
-		['Split Out', 'Submit'],
-		['Submit', 'Wait'],
-		['Wait', 'Get Status'],
-		['Get Status', 'Done?'],
-		['Done?', 'Download', 0],
-		['Done?', 'Wait', 1],
-	]);
+	return workflow(
+		id,
+		`Bench: no-code loop (${sim.provider}, ${count} tasks, Wait ${waitSeconds} s)`,
+		nodes,
+		[
+			['Start', 'Make Items'],
+			['Make Items', 'Split Out'],
+			['Split Out', 'Submit'],
+			['Submit', 'Wait'],
+			['Wait', 'Get Status'],
+			['Get Status', 'Done?'],
+			['Done?', 'Download', 0],
+			['Done?', 'Wait', 1],
+		],
+	);
 }
 
 /** The node's Generate Video for the same items. */
@@ -203,5 +229,10 @@ export function nodeWorkflow(
 
 /** A workflow that does nothing of note: `n8n execute` of it measures n8n's boot (which loads the installed packages). */
 export function bootWorkflow(id: string): WorkflowJson {
-	return workflow(id, 'Bench: boot only', [manualTrigger(), ...itemNodes(1).slice(0, 1)], [['Start', 'Make Items']]);
+	return workflow(
+		id,
+		'Bench: boot only',
+		[manualTrigger(), ...itemNodes(1).slice(0, 1)],
+		[['Start', 'Make Items']],
+	);
 }

@@ -23,7 +23,11 @@ interface DemoRun {
 /** Runs `npm run demo` with these settings (KLING_* from the outside are removed) and keeps what it printed. */
 async function runDemo(env: Record<string, string>): Promise<DemoRun> {
 	const outputDir = mkdtempSync(path.join(tmpdir(), 'kling-demo-test-'));
-	const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('KLING_') || name === 'KLING_N8N_CACHE'));
+	const inherited = Object.fromEntries(
+		Object.entries(process.env).filter(
+			([name]) => !name.startsWith('KLING_') || name === 'KLING_N8N_CACHE',
+		),
+	);
 	try {
 		const output = await runCommand(NPM, ['run', '--silent', 'demo'], {
 			cwd: REPO_ROOT,
@@ -40,7 +44,8 @@ async function runDemo(env: Record<string, string>): Promise<DemoRun> {
 function reported(run: DemoRun): { taskId: string; videoPath: string } {
 	const taskId = /"taskId": "([^"]+)"/.exec(run.output)?.[1];
 	const videoPath = /Video written to (.+\.mp4) \(/.exec(run.output)?.[1];
-	if (!run.ok || !taskId || !videoPath) throw new Error(`the demo did not report a video:\n${run.output.slice(-5000)}`);
+	if (!run.ok || !taskId || !videoPath)
+		throw new Error(`the demo did not report a video:\n${run.output.slice(-5000)}`);
 	return { taskId, videoPath };
 }
 
@@ -50,7 +55,12 @@ describe('npm run demo', () => {
 	let providerRun: Promise<DemoRun>;
 
 	beforeAll(async () => {
-		realProvider = await startSimulator({ provider: 'aimlApi', apiKey: 'dummy-real-provider-key', latency: { meanMs: 500 }, videoBytes: 77_777 });
+		realProvider = await startSimulator({
+			provider: 'aimlApi',
+			apiKey: 'dummy-real-provider-key',
+			latency: { meanMs: 500 },
+			videoBytes: 77_777,
+		});
 		// Both at once: their builds take turns (a lock), the rest overlaps.
 		defaultRun = runDemo({});
 		providerRun = runDemo({
@@ -65,7 +75,8 @@ describe('npm run demo', () => {
 
 	afterAll(async () => {
 		await realProvider?.close();
-		for (const run of await Promise.all([defaultRun, providerRun].filter(Boolean))) rmSync(run.outputDir, { recursive: true, force: true });
+		for (const run of await Promise.all([defaultRun, providerRun].filter(Boolean)))
+			rmSync(run.outputDir, { recursive: true, force: true });
 	});
 
 	it('turns the sample image into a video file with the local simulator, no key needed', async () => {

@@ -14,7 +14,12 @@ import { REPO_ROOT } from './support/packageInstall';
 import { NPM, runCommand, startProcess } from './support/processes';
 
 /** A login for the throwaway owner account of this test's dev folder. */
-const OWNER = { email: 'dev@example.com', firstName: 'Dev', lastName: 'Example', password: 'Dummy-dev-pass-1' };
+const OWNER = {
+	email: 'dev@example.com',
+	firstName: 'Dev',
+	lastName: 'Example',
+	password: 'Dummy-dev-pass-1',
+};
 
 function alive(pid: number): boolean {
 	try {
@@ -36,17 +41,25 @@ describe('npm run dev', () => {
 	beforeAll(async () => {
 		devFolder = mkdtempSync(path.join(tmpdir(), 'kling-dev-test-'));
 		port = await freePort();
-		const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(N8N_|KLING_DEV)/.test(name)));
+		const env = Object.fromEntries(
+			Object.entries(process.env).filter(([name]) => !/^(N8N_|KLING_DEV)/.test(name)),
+		);
 		dev = startProcess(NPM, ['run', '--silent', 'dev'], {
 			cwd: REPO_ROOT,
-			env: { ...env, N8N_PORT: String(port), KLING_DEV_FOLDER: devFolder, KLING_DEV_LATENCY_MS: '1500' },
+			env: {
+				...env,
+				N8N_PORT: String(port),
+				KLING_DEV_FOLDER: devFolder,
+				KLING_DEV_LATENCY_MS: '1500',
+			},
 			detached: true,
 		});
 		dev.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
 		dev.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
 		const deadline = Date.now() + 15 * 60_000;
 		while (!output.includes('n8n is ready')) {
-			if (dev.exitCode !== null || Date.now() > deadline) throw new Error(`npm run dev did not come up:\n${output.slice(-5000)}`);
+			if (dev.exitCode !== null || Date.now() > deadline)
+				throw new Error(`npm run dev did not come up:\n${output.slice(-5000)}`);
 			await sleep(250);
 		}
 		n8nPid = Number(readFileSync(path.join(devFolder, 'n8n.pid'), 'utf8'));
@@ -74,23 +87,33 @@ describe('npm run dev', () => {
 		const call = async (method: string, pathname: string, body?: unknown) => {
 			const response = await fetch(url(pathname), {
 				method,
-				headers: { 'content-type': 'application/json', 'browser-id': 'kling-dev-test', ...(cookie && { cookie }) },
+				headers: {
+					'content-type': 'application/json',
+					'browser-id': 'kling-dev-test',
+					...(cookie && { cookie }),
+				},
 				body: body === undefined ? undefined : JSON.stringify(body),
 			});
 			const setCookie = response.headers.get('set-cookie');
 			if (setCookie) cookie = setCookie.split(';')[0];
 			const text = await response.text();
-			if (!response.ok) throw new Error(`${method} ${pathname}: ${response.status} ${text.slice(0, 500)}`);
+			if (!response.ok)
+				throw new Error(`${method} ${pathname}: ${response.status} ${text.slice(0, 500)}`);
 			return JSON.parse(text) as { data: Record<string, unknown> };
 		};
 
 		beforeAll(async () => {
 			await call('POST', '/rest/owner/setup', OWNER);
-			await call('POST', '/rest/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
+			await call('POST', '/rest/login', {
+				emailOrLdapLoginId: OWNER.email,
+				password: OWNER.password,
+			});
 		});
 
 		it('offers the node (and its AI tool variant) in the editor, with its icons', async () => {
-			const nodeTypes = (await (await fetch(url('/types/nodes.json'), { headers: { cookie } })).json()) as Array<{
+			const nodeTypes = (await (
+				await fetch(url('/types/nodes.json'), { headers: { cookie } })
+			).json()) as Array<{
 				name: string;
 				iconUrl?: { light: string; dark: string };
 			}>;
@@ -107,8 +130,12 @@ describe('npm run dev', () => {
 		});
 
 		it('"Test" in each simulator credential succeeds, and fails with a wrong key', async () => {
-			const { data } = (await call('GET', '/rest/credentials')) as unknown as { data: Array<{ id: string; name: string; type: string }> };
-			const simulatorCredentials = data.filter((credential) => credential.name.startsWith('Simulator ('));
+			const { data } = (await call('GET', '/rest/credentials')) as unknown as {
+				data: Array<{ id: string; name: string; type: string }>;
+			};
+			const simulatorCredentials = data.filter((credential) =>
+				credential.name.startsWith('Simulator ('),
+			);
 			expect(simulatorCredentials.map((credential) => credential.type).sort()).toEqual([
 				'aimlApi',
 				'gmiCloudApi',
@@ -118,11 +145,20 @@ describe('npm run dev', () => {
 			]);
 			for (const { id, name, type } of simulatorCredentials) {
 				// As the credential dialog does: the stored data (secrets masked), sent back to be tested.
-				const stored = (await call('GET', `/rest/credentials/${id}?includeData=true`)).data.data as Record<string, string>;
+				const stored = (await call('GET', `/rest/credentials/${id}?includeData=true`)).data
+					.data as Record<string, string>;
 				const test = async (data: Record<string, string>) =>
-					(await call('POST', '/rest/credentials/test', { credentials: { id, name, type, data } })).data;
-				expect({ name, ...(await test(stored)) }).toEqual({ name, status: 'OK', message: 'Connection successful!' });
-				expect({ name, ...(await test({ ...stored, apiKey: 'dummy-wrong-key' })) }).toMatchObject({ name, status: 'Error' });
+					(await call('POST', '/rest/credentials/test', { credentials: { id, name, type, data } }))
+						.data;
+				expect({ name, ...(await test(stored)) }).toEqual({
+					name,
+					status: 'OK',
+					message: 'Connection successful!',
+				});
+				expect({ name, ...(await test({ ...stored, apiKey: 'dummy-wrong-key' })) }).toMatchObject({
+					name,
+					status: 'Error',
+				});
 			}
 		});
 
@@ -133,7 +169,11 @@ describe('npm run dev', () => {
 			const executionId = String(started.data.executionId);
 
 			let execution: Record<string, unknown> = {};
-			for (let attempt = 0; attempt < 240 && !['success', 'error', 'crashed'].includes(String(execution.status)); attempt++) {
+			for (
+				let attempt = 0;
+				attempt < 240 && !['success', 'error', 'crashed'].includes(String(execution.status));
+				attempt++
+			) {
 				await sleep(500);
 				execution = (await call('GET', `/rest/executions/${executionId}`)).data;
 			}
@@ -147,9 +187,11 @@ describe('npm run dev', () => {
 	it('lets the CLI run a workflow on the same data while n8n is running', async () => {
 		const cliScript = path.join(devFolder, 'n8n');
 		expect(output).toContain(cliScript);
-		const result = await runCommand(cliScript, ['execute', '--id=klingExampleTwoStep', '--rawOutput'], { cwd: devFolder }).then(
-			(stdout) => ({ exitCode: 0, signal: null, stdout, stderr: '', durationMs: 0 }),
-		);
+		const result = await runCommand(
+			cliScript,
+			['execute', '--id=klingExampleTwoStep', '--rawOutput'],
+			{ cwd: devFolder },
+		).then((stdout) => ({ exitCode: 0, signal: null, stdout, stderr: '', durationMs: 0 }));
 		const run = parseExecution(result);
 		expect(run.status).toBe('success');
 		const videos = run.items('Wait for Videos');

@@ -19,7 +19,13 @@ import {
 	type FileServer,
 	type N8nSuite,
 } from './support/suite';
-import { adaptExample, EXAMPLE_FILES, EXAMPLE_IMAGE_URL, EXAMPLE_OUTPUT_FOLDER, readExample } from './support/workflows';
+import {
+	adaptExample,
+	EXAMPLE_FILES,
+	EXAMPLE_IMAGE_URL,
+	EXAMPLE_OUTPUT_FOLDER,
+	readExample,
+} from './support/workflows';
 
 const SAMPLE_PNG = readFileSync(path.join(REPO_ROOT, 'examples', 'assets', 'sample.png'));
 const VIDEO_BYTES: Record<(typeof EXAMPLE_FILES)[number], number> = {
@@ -38,7 +44,9 @@ describe('the example workflows', () => {
 
 	beforeAll(async () => {
 		suite = await startN8nSuite('examples');
-		imageServer = await startFileServer({ '/sample.png': { body: SAMPLE_PNG, contentType: 'image/png' } });
+		imageServer = await startFileServer({
+			'/sample.png': { body: SAMPLE_PNG, contentType: 'image/png' },
+		});
 
 		const credentials = [];
 		const workflows: WorkflowJson[] = [];
@@ -55,7 +63,8 @@ describe('the example workflows', () => {
 			credentials.push(credential);
 			// Only where n8n itself fetches the image is its URL swapped; the simulator never fetches image URLs.
 			const replacements: Record<string, string> = { [EXAMPLE_OUTPUT_FOLDER]: suite.filesDir };
-			if (file === 'scheduled-animate-and-hand-on.json') replacements[EXAMPLE_IMAGE_URL] = imageServer.url('/sample.png');
+			if (file === 'scheduled-animate-and-hand-on.json')
+				replacements[EXAMPLE_IMAGE_URL] = imageServer.url('/sample.png');
 			workflows.push(adaptExample(readExample(file), credential.ref, replacements));
 		}
 		await suite.cli.importCredentials(credentials);
@@ -76,20 +85,28 @@ describe('the example workflows', () => {
 		await Promise.all(Object.values(simulators).map(async (sim) => await sim.close()));
 	});
 
-	it.each(EXAMPLE_FILES)('%s is an importable workflow started by a Manual Trigger, using the packaged node', (file) => {
-		const workflow = readExample(file);
-		expect(workflow.id!.length).toBeLessThanOrEqual(21);
-		expect(workflow.nodes.some((node) => node.type === 'n8n-nodes-base.manualTrigger')).toBe(true);
-		const klingNodes = workflow.nodes.filter((node) => node.type === KLING_NODE_TYPE);
-		expect(klingNodes.length).toBeGreaterThan(0);
-		for (const node of klingNodes) expect(Object.keys(node.credentials ?? {})).toEqual(['novitaApi']);
-		// Every connection leads to a node that exists.
-		const names = new Set(workflow.nodes.map((node) => node.name));
-		for (const [from, outputs] of Object.entries(workflow.connections as Record<string, { main: Array<Array<{ node: string }>> }>)) {
-			expect(names.has(from)).toBe(true);
-			for (const target of outputs.main.flat()) expect(names.has(target.node)).toBe(true);
-		}
-	});
+	it.each(EXAMPLE_FILES)(
+		'%s is an importable workflow started by a Manual Trigger, using the packaged node',
+		(file) => {
+			const workflow = readExample(file);
+			expect(workflow.id!.length).toBeLessThanOrEqual(21);
+			expect(workflow.nodes.some((node) => node.type === 'n8n-nodes-base.manualTrigger')).toBe(
+				true,
+			);
+			const klingNodes = workflow.nodes.filter((node) => node.type === KLING_NODE_TYPE);
+			expect(klingNodes.length).toBeGreaterThan(0);
+			for (const node of klingNodes)
+				expect(Object.keys(node.credentials ?? {})).toEqual(['novitaApi']);
+			// Every connection leads to a node that exists.
+			const names = new Set(workflow.nodes.map((node) => node.name));
+			for (const [from, outputs] of Object.entries(
+				workflow.connections as Record<string, { main: Array<Array<{ node: string }>> }>,
+			)) {
+				expect(names.has(from)).toBe(true);
+				for (const target of outputs.main.flat()) expect(names.has(target.node)).toBe(true);
+			}
+		},
+	);
 
 	it('generate-from-url.json turns the image link into a video', async () => {
 		const execution = await run('generate-from-url.json');
@@ -100,9 +117,19 @@ describe('the example workflows', () => {
 		expect((task.body as { image: string }).image).toBe(EXAMPLE_IMAGE_URL);
 
 		const [item] = execution.items('Animate Image');
-		expect(item.json).toMatchObject({ provider: 'novita', taskId: task.id, status: 'succeeded', mode: 'standard', duration: 5 });
+		expect(item.json).toMatchObject({
+			provider: 'novita',
+			taskId: task.id,
+			status: 'succeeded',
+			mode: 'standard',
+			duration: 5,
+		});
 		expect(item.binary?.data).toMatchObject({ mimeType: 'video/mp4', fileName: `${task.id}.mp4` });
-		expect(suite.cli.readBinary(item.binary!.data).equals(expectedVideoBytes(VIDEO_BYTES['generate-from-url.json']))).toBe(true);
+		expect(
+			suite.cli
+				.readBinary(item.binary!.data)
+				.equals(expectedVideoBytes(VIDEO_BYTES['generate-from-url.json'])),
+		).toBe(true);
 	});
 
 	it('scheduled-animate-and-hand-on.json downloads the image, animates it and saves the video file', async () => {
@@ -122,7 +149,11 @@ describe('the example workflows', () => {
 		const file = path.join(suite.filesDir, `kling-${task.id}.mp4`);
 		expect(saved.json).toMatchObject({ taskId: task.id, status: 'succeeded', fileName: file });
 		expect(existsSync(file)).toBe(true);
-		expect(readFileSync(file).equals(expectedVideoBytes(VIDEO_BYTES['scheduled-animate-and-hand-on.json']))).toBe(true);
+		expect(
+			readFileSync(file).equals(
+				expectedVideoBytes(VIDEO_BYTES['scheduled-animate-and-hand-on.json']),
+			),
+		).toBe(true);
 	});
 
 	it('submit-then-wait.json submits every shot, then returns every video', async () => {
@@ -133,17 +164,30 @@ describe('the example workflows', () => {
 
 		const submitted = execution.items('Submit Tasks');
 		expect(submitted.map((item) => item.json.status)).toEqual(['queued', 'queued']);
-		expect(submitted.map((item) => item.json.taskId).sort()).toEqual(sim.tasks.map((task) => task.id).sort());
+		expect(submitted.map((item) => item.json.taskId).sort()).toEqual(
+			sim.tasks.map((task) => task.id).sort(),
+		);
 		const prompts = sim.tasks.map((task) => (task.body as { prompt: string }).prompt);
 		expect(prompts).toEqual(
-			expect.arrayContaining([expect.stringContaining('pushes in toward the sun'), expect.stringContaining('Clouds drift')]),
+			expect.arrayContaining([
+				expect.stringContaining('pushes in toward the sun'),
+				expect.stringContaining('Clouds drift'),
+			]),
 		);
 
 		const finished = execution.items('Wait for Videos');
 		expect(finished).toHaveLength(2);
 		finished.forEach((item, index) => {
-			expect(item.json).toMatchObject({ provider: 'novita', taskId: submitted[index].json.taskId, status: 'succeeded' });
-			expect(suite.cli.readBinary(item.binary!.data).equals(expectedVideoBytes(VIDEO_BYTES['submit-then-wait.json']))).toBe(true);
+			expect(item.json).toMatchObject({
+				provider: 'novita',
+				taskId: submitted[index].json.taskId,
+				status: 'succeeded',
+			});
+			expect(
+				suite.cli
+					.readBinary(item.binary!.data)
+					.equals(expectedVideoBytes(VIDEO_BYTES['submit-then-wait.json'])),
+			).toBe(true);
 		});
 	});
 });

@@ -6,7 +6,12 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { expectedVideoBytes, makeTestPng, startSimulator, type Simulator } from '../support/simulators';
+import {
+	expectedVideoBytes,
+	makeTestPng,
+	startSimulator,
+	type Simulator,
+} from '../support/simulators';
 import type { WorkflowJson, WorkflowRun } from './support/n8nCli';
 import { REPO_ROOT } from './support/packageInstall';
 import {
@@ -38,7 +43,10 @@ const LATENCY = { meanMs: 400 };
 const PROMPT = 'The camera slowly pushes in while the lake shimmers';
 
 /** Per provider: a mode and duration other than the defaults, and a video size of its own. */
-const GENERATE_CASES: Record<ProviderId, { mode: string; duration: '5' | '10'; videoBytes: number }> = {
+const GENERATE_CASES: Record<
+	ProviderId,
+	{ mode: string; duration: '5' | '10'; videoBytes: number }
+> = {
 	novita: { mode: 'professional', duration: '10', videoBytes: 40_000 },
 	myRouter: { mode: 'standard', duration: '5', videoBytes: 41_000 },
 	highwayApi: { mode: 'master', duration: '5', videoBytes: 42_000 },
@@ -51,7 +59,8 @@ const PROVIDER_GROUPS: ProviderId[][] = [
 	['novita', 'myRouter', 'highwayApi'],
 	['aimlApi', 'gmiCloud'],
 ];
-const providersRunOf = (provider: ProviderId) => `providers${PROVIDER_GROUPS.findIndex((group) => group.includes(provider))}`;
+const providersRunOf = (provider: ProviderId) =>
+	`providers${PROVIDER_GROUPS.findIndex((group) => group.includes(provider))}`;
 
 describe('the packed node in a real n8n', () => {
 	let suite: N8nSuite;
@@ -87,23 +96,42 @@ describe('the packed node in a real n8n', () => {
 
 	beforeAll(async () => {
 		suite = await startN8nSuite('node');
-		imageServer = await startFileServer({ '/images/sample.png': { body: SAMPLE_PNG, contentType: 'image/png' } });
+		imageServer = await startFileServer({
+			'/images/sample.png': { body: SAMPLE_PNG, contentType: 'image/png' },
+		});
 		writeFileSync(path.join(suite.filesDir, 'too-small.png'), makeTestPng(200, 200));
 
-		for (const provider of PROVIDER_IDS) providerSims[provider] = await simulator(provider, GENERATE_CASES[provider].videoBytes);
+		for (const provider of PROVIDER_IDS)
+			providerSims[provider] = await simulator(provider, GENERATE_CASES[provider].videoBytes);
 		chainSim = await simulator('myRouter', 123_457);
 		twoStepSim = await simulator('aimlApi', 33_333);
 		failingSim = await simulator('gmiCloud');
-		failingSim.setTaskOutcome('all', { status: 'failed', reason: 'dummy refusal: the image breaks the content rules' });
+		failingSim.setTaskOutcome('all', {
+			status: 'failed',
+			reason: 'dummy refusal: the image breaks the content rules',
+		});
 		badImageSim = await simulator('highwayApi');
 		failingContinueSim = await simulator('novita');
-		failingContinueSim.setTaskOutcome('all', { status: 'failed', reason: 'dummy refusal: no faces allowed' });
+		failingContinueSim.setTaskOutcome('all', {
+			status: 'failed',
+			reason: 'dummy refusal: no faces allowed',
+		});
 		failingRegularSim = await simulator('aimlApi');
-		failingRegularSim.setTaskOutcome('all', { status: 'failed', reason: 'dummy refusal: too dark' });
-		slowSim = await startSimulator({ provider: 'myRouter', apiKey: 'dummy-e2e-slow-key', latency: { meanMs: 10 * 60_000 }, seed: 99 });
+		failingRegularSim.setTaskOutcome('all', {
+			status: 'failed',
+			reason: 'dummy refusal: too dark',
+		});
+		slowSim = await startSimulator({
+			provider: 'myRouter',
+			apiKey: 'dummy-e2e-slow-key',
+			latency: { meanMs: 10 * 60_000 },
+			seed: 99,
+		});
 		simulators.push(slowSim);
 
-		const providerCreds = PROVIDER_IDS.map((provider) => simulatorCredential(providerSims[provider], `e2eSim${provider}`));
+		const providerCreds = PROVIDER_IDS.map((provider) =>
+			simulatorCredential(providerSims[provider], `e2eSim${provider}`),
+		);
 		const chainCred = simulatorCredential(chainSim, 'e2eSimChain');
 		const twoStepCred = simulatorCredential(twoStepSim, 'e2eSimTwoStep');
 		const failingCred = simulatorCredential(failingSim, 'e2eSimFailing');
@@ -156,7 +184,13 @@ describe('the packed node in a real n8n', () => {
 				downloadNode('Download Image', imageServer.url('/images/sample.png')),
 				klingNode(
 					'Animate',
-					{ provider: 'myRouter', operation: 'generate', imageSource: 'binary', binaryPropertyName: 'data', prompt: PROMPT },
+					{
+						provider: 'myRouter',
+						operation: 'generate',
+						imageSource: 'binary',
+						binaryPropertyName: 'data',
+						prompt: PROMPT,
+					},
 					chainCred.ref,
 				),
 				writeFileNode('Save Video', `=${videosDir}/{{ $json.taskId }}.mp4`),
@@ -168,10 +202,25 @@ describe('the packed node in a real n8n', () => {
 					manualTrigger(),
 					klingNode(
 						'Submit',
-						{ provider: 'aimlApi', operation: 'submit', imageSource: 'url', imageUrl: 'https://example.com/frame.png', mode: 'master', duration: '10' },
+						{
+							provider: 'aimlApi',
+							operation: 'submit',
+							imageSource: 'url',
+							imageUrl: 'https://example.com/frame.png',
+							mode: 'master',
+							duration: '10',
+						},
 						twoStepCred.ref,
 					),
-					klingNode('Wait', { provider: 'aimlApi', operation: 'waitForCompletion', outputBinaryPropertyName: 'video' }, twoStepCred.ref),
+					klingNode(
+						'Wait',
+						{
+							provider: 'aimlApi',
+							operation: 'waitForCompletion',
+							outputBinaryPropertyName: 'video',
+						},
+						twoStepCred.ref,
+					),
 					klingNode('Get Status', { provider: 'aimlApi', operation: 'getStatus' }, twoStepCred.ref),
 				],
 				[
@@ -184,32 +233,57 @@ describe('the packed node in a real n8n', () => {
 				manualTrigger(),
 				klingNode(
 					'Animate',
-					{ provider: 'gmiCloud', operation: 'generate', imageSource: 'url', imageUrl: 'https://example.com/frame.png', prompt: PROMPT },
+					{
+						provider: 'gmiCloud',
+						operation: 'generate',
+						imageSource: 'url',
+						imageUrl: 'https://example.com/frame.png',
+						prompt: PROMPT,
+					},
 					failingCred.ref,
 				),
 			]),
-			failingContinue: chainWorkflow('e2eFailedTaskContinue', 'The provider fails the task; On Error: continue (error output)', [
-				manualTrigger(),
-				{
-					...klingNode(
-						'Animate',
-						{ provider: 'novita', operation: 'generate', imageSource: 'url', imageUrl: 'https://example.com/frame.png', prompt: PROMPT },
-						failingContinueCred.ref,
-					),
-					onError: 'continueErrorOutput',
-				},
-			]),
-			failingRegular: chainWorkflow('e2eFailedTaskRegular', 'The provider fails the task; On Error: continue', [
-				manualTrigger(),
-				{
-					...klingNode(
-						'Animate',
-						{ provider: 'aimlApi', operation: 'generate', imageSource: 'url', imageUrl: 'https://example.com/frame.png' },
-						failingRegularCred.ref,
-					),
-					onError: 'continueRegularOutput',
-				},
-			]),
+			failingContinue: chainWorkflow(
+				'e2eFailedTaskContinue',
+				'The provider fails the task; On Error: continue (error output)',
+				[
+					manualTrigger(),
+					{
+						...klingNode(
+							'Animate',
+							{
+								provider: 'novita',
+								operation: 'generate',
+								imageSource: 'url',
+								imageUrl: 'https://example.com/frame.png',
+								prompt: PROMPT,
+							},
+							failingContinueCred.ref,
+						),
+						onError: 'continueErrorOutput',
+					},
+				],
+			),
+			failingRegular: chainWorkflow(
+				'e2eFailedTaskRegular',
+				'The provider fails the task; On Error: continue',
+				[
+					manualTrigger(),
+					{
+						...klingNode(
+							'Animate',
+							{
+								provider: 'aimlApi',
+								operation: 'generate',
+								imageSource: 'url',
+								imageUrl: 'https://example.com/frame.png',
+							},
+							failingRegularCred.ref,
+						),
+						onError: 'continueRegularOutput',
+					},
+				],
+			),
 			timeout: chainWorkflow('e2eTimeout', 'The video takes longer than the timeout', [
 				manualTrigger(),
 				klingNode(
@@ -230,7 +304,13 @@ describe('the packed node in a real n8n', () => {
 				readFilesNode('Read Image', path.join(suite.filesDir, 'too-small.png')),
 				klingNode(
 					'Animate',
-					{ provider: 'highwayApi', operation: 'generate', imageSource: 'binary', binaryPropertyName: 'data', prompt: PROMPT },
+					{
+						provider: 'highwayApi',
+						operation: 'generate',
+						imageSource: 'binary',
+						binaryPropertyName: 'data',
+						prompt: PROMPT,
+					},
 					badImageCred.ref,
 				),
 			]),
@@ -275,8 +355,13 @@ describe('the packed node in a real n8n', () => {
 			expect(String(item.json.videoUrl)).toMatch(new RegExp(`^${sim.videoHostUrl}/videos/`));
 
 			const video = item.binary?.data;
-			expect(video).toMatchObject({ mimeType: 'video/mp4', fileName: `${task.id.replace(/[^A-Za-z0-9._-]+/g, '_')}.mp4` });
-			expect(suite.cli.readBinary(video!).equals(expectedVideoBytes(expected.videoBytes))).toBe(true);
+			expect(video).toMatchObject({
+				mimeType: 'video/mp4',
+				fileName: `${task.id.replace(/[^A-Za-z0-9._-]+/g, '_')}.mp4`,
+			});
+			expect(suite.cli.readBinary(video!).equals(expectedVideoBytes(expected.videoBytes))).toBe(
+				true,
+			);
 		});
 
 		it('sends the image URL, prompt and settings, and keeps the API key away from the video host', async () => {
@@ -305,7 +390,11 @@ describe('the packed node in a real n8n', () => {
 		expect((task.body as { image: string }).image).toBe(SAMPLE_PNG.toString('base64'));
 
 		const [saved] = execution.items('Save Video');
-		expect(saved.json).toMatchObject({ provider: 'myRouter', taskId: task.id, status: 'succeeded' });
+		expect(saved.json).toMatchObject({
+			provider: 'myRouter',
+			taskId: task.id,
+			status: 'succeeded',
+		});
 		const file = path.join(suite.filesDir, 'videos', `${task.id}.mp4`);
 		expect(saved.json.fileName).toBe(file);
 		expect(existsSync(file)).toBe(true);
@@ -319,14 +408,26 @@ describe('the packed node in a real n8n', () => {
 		const task = twoStepSim.tasks[0];
 
 		const [submitted] = execution.items('Submit');
-		expect(submitted.json).toMatchObject({ provider: 'aimlApi', taskId: task.id, status: 'queued', mode: 'master', duration: 10 });
+		expect(submitted.json).toMatchObject({
+			provider: 'aimlApi',
+			taskId: task.id,
+			status: 'queued',
+			mode: 'master',
+			duration: 10,
+		});
 		expect(submitted.binary).toBeUndefined();
 		expect(Number.isNaN(Date.parse(String(submitted.json.submittedAt)))).toBe(false);
 
 		const [finished] = execution.items('Wait');
-		expect(finished.json).toMatchObject({ provider: 'aimlApi', taskId: task.id, status: 'succeeded' });
+		expect(finished.json).toMatchObject({
+			provider: 'aimlApi',
+			taskId: task.id,
+			status: 'succeeded',
+		});
 		expect(finished.binary?.video).toMatchObject({ mimeType: 'video/mp4' });
-		expect(suite.cli.readBinary(finished.binary!.video).equals(expectedVideoBytes(33_333))).toBe(true);
+		expect(suite.cli.readBinary(finished.binary!.video).equals(expectedVideoBytes(33_333))).toBe(
+			true,
+		);
 		// Waiting started no second task.
 		expect(twoStepSim.submissions()).toBe(1);
 

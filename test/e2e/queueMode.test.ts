@@ -11,12 +11,20 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { expectedVideoBytes, startSimulator, type Simulator } from '../support/simulators';
 import { startQueueStack, type QueueStack, type RestExecution } from './support/queueN8n';
 import { simulatorCredential } from './support/suite';
-import { connectedWorkflow, klingNode, type CredentialRef, type WorkflowNode } from './support/workflows';
+import {
+	connectedWorkflow,
+	klingNode,
+	type CredentialRef,
+	type WorkflowNode,
+} from './support/workflows';
 
 const GENERATE_WORKFLOW = 'kqGenerate';
 const SLOW_WORKFLOW = 'kqSlow';
 const VIDEO_BYTES = 51_234;
-const IMAGES = [1, 2, 3].map((n) => ({ url: `https://example.com/queue/frame-${n}.jpg`, prompt: `dummy prompt number ${n}` }));
+const IMAGES = [1, 2, 3].map((n) => ({
+	url: `https://example.com/queue/frame-${n}.jpg`,
+	prompt: `dummy prompt number ${n}`,
+}));
 /** A request already on the wire when the stop arrives may still land. */
 const ON_THE_WIRE_MS = 1000;
 /** The longest gap between two status checks of one task early in its life (probing, no eta): the node's MAX_GAP_MS. */
@@ -34,7 +42,11 @@ function webhookNode(pathname: string): WorkflowNode {
 }
 
 /** Webhook → one item per entry of body.images → Kling generate. */
-function imagesToVideos(id: string, pathname: string, credential: CredentialRef): ReturnType<typeof connectedWorkflow> {
+function imagesToVideos(
+	id: string,
+	pathname: string,
+	credential: CredentialRef,
+): ReturnType<typeof connectedWorkflow> {
 	return connectedWorkflow(
 		id,
 		`Queue mode: ${pathname}`,
@@ -49,7 +61,13 @@ function imagesToVideos(id: string, pathname: string, credential: CredentialRef)
 			},
 			klingNode(
 				'Animate',
-				{ provider: 'aimlApi', operation: 'generate', imageSource: 'url', imageUrl: '={{ $json.url }}', prompt: '={{ $json.prompt }}' },
+				{
+					provider: 'aimlApi',
+					operation: 'generate',
+					imageSource: 'url',
+					imageUrl: '={{ $json.url }}',
+					prompt: '={{ $json.prompt }}',
+				},
 				credential,
 			),
 		],
@@ -81,14 +99,25 @@ describe('the packed node in n8n queue mode (main + worker, Redis, PostgreSQL)',
 
 	/** The ids of the workflow's executions, read from n8n's PostgreSQL database. */
 	const executionIds = async (workflowId: string): Promise<string[]> =>
-		(await up().postgres.query(`SELECT id FROM execution_entity WHERE "workflowId" = '${workflowId}' ORDER BY id`)).split('\n').filter(Boolean);
+		(
+			await up().postgres.query(
+				`SELECT id FROM execution_entity WHERE "workflowId" = '${workflowId}' ORDER BY id`,
+			)
+		)
+			.split('\n')
+			.filter(Boolean);
 
-	const waitFor = async <T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> => {
+	const waitFor = async <T>(
+		what: string,
+		probe: () => Promise<T | undefined> | T | undefined,
+		timeoutMs: number,
+	): Promise<T> => {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const value = await probe();
 			if (value !== undefined) return value;
-			if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+			if (Date.now() > deadline)
+				throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 			await sleep(250);
 		}
 	};
@@ -98,29 +127,50 @@ describe('the packed node in n8n queue mode (main + worker, Redis, PostgreSQL)',
 			`execution ${id} to finish`,
 			async () => {
 				const execution = await up().execution(id);
-				return ['success', 'error', 'crashed', 'canceled'].includes(execution.status) ? execution : undefined;
+				return ['success', 'error', 'crashed', 'canceled'].includes(execution.status)
+					? execution
+					: undefined;
 			},
 			timeoutMs,
 		);
 
 	beforeAll(async () => {
-		sim = await startSimulator({ provider: 'aimlApi', apiKey: 'dummy-e2e-queue-key', latency: { meanMs: 1500 }, videoBytes: VIDEO_BYTES, seed: 11 });
+		sim = await startSimulator({
+			provider: 'aimlApi',
+			apiKey: 'dummy-e2e-queue-key',
+			latency: { meanMs: 1500 },
+			videoBytes: VIDEO_BYTES,
+			seed: 11,
+		});
 		// Minutes per task: the node is still waiting when the test stops the execution.
-		slowSim = await startSimulator({ provider: 'aimlApi', apiKey: 'dummy-e2e-queue-slow-key', latency: { meanMs: 10 * 60_000 }, seed: 12 });
+		slowSim = await startSimulator({
+			provider: 'aimlApi',
+			apiKey: 'dummy-e2e-queue-slow-key',
+			latency: { meanMs: 10 * 60_000 },
+			seed: 12,
+		});
 		stack = await startQueueStack('queue', async (suite) => {
 			const credential = simulatorCredential(sim, 'kqSimCredential', 'Queue simulator');
-			const slowCredential = simulatorCredential(slowSim, 'kqSlowCredential', 'Queue slow simulator');
+			const slowCredential = simulatorCredential(
+				slowSim,
+				'kqSlowCredential',
+				'Queue slow simulator',
+			);
 			await suite.cli.importCredentials([credential, slowCredential]);
 			await suite.cli.importWorkflows([
 				imagesToVideos(GENERATE_WORKFLOW, 'kling-queue-generate', credential.ref),
 				imagesToVideos(SLOW_WORKFLOW, 'kling-queue-slow', slowCredential.ref),
 			]);
 			// Published before main starts: main registers their webhooks as it comes up.
-			for (const id of [GENERATE_WORKFLOW, SLOW_WORKFLOW]) await suite.cli.runOk(['publish:workflow', `--id=${id}`]);
+			for (const id of [GENERATE_WORKFLOW, SLOW_WORKFLOW])
+				await suite.cli.runOk(['publish:workflow', `--id=${id}`]);
 		});
 		// Main activates published workflows after "Editor is now accessible": wait until it serves both webhooks.
 		for (const pathname of ['kling-queue-generate', 'kling-queue-slow']) {
-			await stack.main.waitFor(`Added webhook "Webhook" for workflow "Queue mode: ${pathname}"`, 2 * 60_000);
+			await stack.main.waitFor(
+				`Added webhook "Webhook" for workflow "Queue mode: ${pathname}"`,
+				2 * 60_000,
+			);
 		}
 	}, 30 * 60_000);
 
@@ -134,9 +184,16 @@ describe('the packed node in n8n queue mode (main + worker, Redis, PostgreSQL)',
 		const { main, worker, postgres } = up();
 		await callWebhook('kling-queue-generate', { images: IMAGES });
 
-		const [executionId] = await waitFor('the execution to be created', async () => (await executionIds(GENERATE_WORKFLOW))[0], 30_000);
+		const [executionId] = await waitFor(
+			'the execution to be created',
+			async () => (await executionIds(GENERATE_WORKFLOW))[0],
+			30_000,
+		);
 		const execution = await finishedExecution(executionId, 3 * 60_000);
-		expect({ status: execution.status, error: execution.data.resultData.error?.message }).toEqual({ status: 'success', error: undefined });
+		expect({ status: execution.status, error: execution.data.resultData.error?.message }).toEqual({
+			status: 'success',
+			error: undefined,
+		});
 
 		// The worker ran it, main did not.
 		await worker.waitFor(`Worker finished execution ${executionId} `, 30_000);
@@ -157,7 +214,11 @@ describe('the packed node in n8n queue mode (main + worker, Redis, PostgreSQL)',
 			expect(task).toBeDefined();
 			expect(JSON.stringify(task!.body)).toContain(IMAGES[index].url);
 			expect(JSON.stringify(task!.body)).toContain(IMAGES[index].prompt);
-			expect(item.json).toMatchObject({ provider: 'aimlApi', taskId: task!.id, status: 'succeeded' });
+			expect(item.json).toMatchObject({
+				provider: 'aimlApi',
+				taskId: task!.id,
+				status: 'succeeded',
+			});
 
 			const video = item.binary?.data;
 			expect(video).toMatchObject({ mimeType: 'video/mp4' });
@@ -169,7 +230,11 @@ describe('the packed node in n8n queue mode (main + worker, Redis, PostgreSQL)',
 		expect(fileIds.size).toBe(IMAGES.length);
 
 		// In n8n's binary_data table, attached to this execution.
-		const rows = (await postgres.query(`SELECT "fileId", "sourceType", "sourceId", "fileSize", "mimeType" FROM binary_data ORDER BY "fileId"`))
+		const rows = (
+			await postgres.query(
+				`SELECT "fileId", "sourceType", "sourceId", "fileSize", "mimeType" FROM binary_data ORDER BY "fileId"`,
+			)
+		)
 			.split('\n')
 			.filter(Boolean)
 			.map((line) => line.split('|'));
@@ -187,28 +252,47 @@ describe('the packed node in n8n queue mode (main + worker, Redis, PostgreSQL)',
 	it('stopping the execution from main ends the wait on the worker: no more status checks, execution canceled', async () => {
 		const { worker, rest } = up();
 		await callWebhook('kling-queue-slow', { images: IMAGES.slice(0, 2) });
-		const [executionId] = await waitFor('the slow execution to be created', async () => (await executionIds(SLOW_WORKFLOW))[0], 30_000);
+		const [executionId] = await waitFor(
+			'the slow execution to be created',
+			async () => (await executionIds(SLOW_WORKFLOW))[0],
+			30_000,
+		);
 
 		// The node has submitted both tasks and is in its polling loop (a second status check of a task).
 		await waitFor(
 			'the worker to poll the slow tasks',
-			() => (slowSim.submissions() === 2 && slowSim.tasks.some((task) => slowSim.statusCallsFor(task.id) >= 2) ? true : undefined),
+			() =>
+				slowSim.submissions() === 2 &&
+				slowSim.tasks.some((task) => slowSim.statusCallsFor(task.id) >= 2)
+					? true
+					: undefined,
 			60_000,
 		);
 		const workerOutputBeforeStop = worker.output.length;
-		const stopped = await rest.call<{ status: string }>('POST', `/rest/executions/${executionId}/stop`);
+		const stopped = await rest.call<{ status: string }>(
+			'POST',
+			`/rest/executions/${executionId}/stop`,
+		);
 		const stoppedAt = Date.now();
 		expect(stopped.status).toBe('canceled');
 
 		// The worker got the stop (Redis pub/sub) and gave the job up as cancelled, within moments.
 		await worker.waitFor('Received pubsub msg: stop-execution', 15_000, workerOutputBeforeStop);
-		await worker.waitFor(new RegExp(`Worker errored while running execution ${executionId} .*ManualExecutionCancelledError`), 15_000, workerOutputBeforeStop);
+		await worker.waitFor(
+			new RegExp(
+				`Worker errored while running execution ${executionId} .*ManualExecutionCancelledError`,
+			),
+			15_000,
+			workerOutputBeforeStop,
+		);
 		expect(Date.now() - stoppedAt).toBeLessThan(5000);
 		// Longer than the longest gap between two status checks at this stage: a poll that was still planned would show.
 		await sleep(LONGEST_POLL_GAP_MS + 2000);
 		const statusChecks = slowSim.requests.filter((request) => request.kind === 'status');
 		const late = statusChecks.filter((request) => request.at > stoppedAt + ON_THE_WIRE_MS);
-		expect({ late: late.map((request) => new Date(request.at).toISOString()) }).toEqual({ late: [] });
+		expect({ late: late.map((request) => new Date(request.at).toISOString()) }).toEqual({
+			late: [],
+		});
 		expect(slowSim.submissions()).toBe(2);
 		expect(slowSim.requests.filter((request) => request.kind === 'download')).toEqual([]);
 

@@ -13,7 +13,13 @@ import path from 'node:path';
 import { expectedVideoBytes, startSimulator, type Simulator } from '../support/simulators';
 import { parseExecution, type CliResult, type WorkflowRun } from './support/n8nCli';
 import { querySqlite, sqliteFileOf } from './support/sqlite';
-import { limitConcurrency, logDurations, simulatorCredential, startN8nSuite, type N8nSuite } from './support/suite';
+import {
+	limitConcurrency,
+	logDurations,
+	simulatorCredential,
+	startN8nSuite,
+	type N8nSuite,
+} from './support/suite';
 import { chainWorkflow, klingNode, manualTrigger, type ProviderId } from './support/workflows';
 
 /** Distinctive, and plainly a placeholder. */
@@ -35,18 +41,32 @@ const CASES = {
 	// The provider's error message repeats the key it refused.
 	echoedKey: {
 		provider: 'aimlApi',
-		setUp: (sim) => sim.faults.next('submit', { type: 'http', status: 401, message: `Invalid API key ${API_KEY}` }),
+		setUp: (sim) =>
+			sim.faults.next('submit', {
+				type: 'http',
+				status: 401,
+				message: `Invalid API key ${API_KEY}`,
+			}),
 	},
 	// The same, with "On Error: continue (using error output)": the error becomes an output item.
 	echoedKeyContinue: {
 		provider: 'aimlApi',
-		setUp: (sim) => sim.faults.next('submit', { type: 'http', status: 401, message: `Invalid API key ${API_KEY}` }),
+		setUp: (sim) =>
+			sim.faults.next('submit', {
+				type: 'http',
+				status: 401,
+				message: `Invalid API key ${API_KEY}`,
+			}),
 		onError: 'continueErrorOutput',
 	},
 	// The provider fails the task, quoting the key in its reason.
 	taskFailed: {
 		provider: 'gmiCloud',
-		setUp: (sim) => sim.setTaskOutcome('all', { status: 'failed', reason: `dummy refusal for key ${API_KEY}: content rules` }),
+		setUp: (sim) =>
+			sim.setTaskOutcome('all', {
+				status: 'failed',
+				reason: `dummy refusal for key ${API_KEY}: content rules`,
+			}),
 	},
 	// The video host redirects the download to another origin, which serves the video.
 	downloadRedirect: {
@@ -55,14 +75,25 @@ const CASES = {
 		videoBytes: 20_002,
 	},
 	// The API itself redirects a status request to another origin: not followed.
-	apiRedirect: { provider: 'highwayApi', setUp: (sim) => sim.faults.next('status', { type: 'redirect' }) },
+	apiRedirect: {
+		provider: 'highwayApi',
+		setUp: (sim) => sim.faults.next('status', { type: 'redirect' }),
+	},
 	// Connections dropped mid-answer: status checks retried (then success), and a submission left uncertain (an error).
-	statusReset: { provider: 'aimlApi', setUp: (sim) => sim.faults.next('status', { type: 'reset' }, 2), videoBytes: 20_003 },
-	submitReset: { provider: 'gmiCloud', setUp: (sim) => sim.faults.next('submit', { type: 'reset', afterCreate: true }) },
+	statusReset: {
+		provider: 'aimlApi',
+		setUp: (sim) => sim.faults.next('status', { type: 'reset' }, 2),
+		videoBytes: 20_003,
+	},
+	submitReset: {
+		provider: 'gmiCloud',
+		setUp: (sim) => sim.faults.next('submit', { type: 'reset', afterCreate: true }),
+	},
 	// The key echoed in an error body that is not a JSON object (plain text, or a bare JSON string), as a gateway may answer.
 	plainTextEcho: {
 		provider: 'novita',
-		setUp: (sim) => sim.faults.next('submit', { type: 'http', status: 401, body: `Invalid API key ${API_KEY}` }),
+		setUp: (sim) =>
+			sim.faults.next('submit', { type: 'http', status: 401, body: `Invalid API key ${API_KEY}` }),
 		runLast: true,
 	},
 } satisfies Record<string, TrustCase>;
@@ -85,9 +116,17 @@ function parseLoggedRun(result: CliResult): WorkflowRun {
 		text
 			.replace(ANSI_COLOUR, '')
 			.split('\n')
-			.map((line) => line.replace(/^\d{2}:\d{2}:\d{2}\.\d{3}\s+(?:debug|info|warn|error)\s+/, '').replace(/ \{ "file": "[^"]*"(?:, "function": "[^"]*")? \}$/, ''))
+			.map((line) =>
+				line
+					.replace(/^\d{2}:\d{2}:\d{2}\.\d{3}\s+(?:debug|info|warn|error)\s+/, '')
+					.replace(/ \{ "file": "[^"]*"(?:, "function": "[^"]*")? \}$/, ''),
+			)
 			.join('\n');
-	return { ...parseExecution({ ...result, stdout: plain(result.stdout), stderr: plain(result.stderr) }), stdout: result.stdout, stderr: result.stderr };
+	return {
+		...parseExecution({ ...result, stdout: plain(result.stdout), stderr: plain(result.stderr) }),
+		stdout: result.stdout,
+		stderr: result.stderr,
+	};
 }
 
 /** Every file under `dir` (recursively), except the folders named in `skip`. */
@@ -103,7 +142,9 @@ function filesUnder(dir: string, skip: string[] = []): string[] {
 /** The files (by path relative to `root`) whose name or bytes contain `needle`. */
 function filesContaining(root: string, files: string[], needle: string): string[] {
 	const bytes = Buffer.from(needle, 'utf8');
-	return files.filter((file) => file.includes(needle) || readFileSync(file).includes(bytes)).map((file) => path.relative(root, file));
+	return files
+		.filter((file) => file.includes(needle) || readFileSync(file).includes(bytes))
+		.map((file) => path.relative(root, file));
 }
 
 describe('the API key in a real n8n: only the provider API ever sees it', () => {
@@ -112,8 +153,10 @@ describe('the API key in a real n8n: only the provider API ever sees it', () => 
 	const sims = {} as Record<CaseName, Simulator>;
 	const runs = new Map<CaseName, Promise<WorkflowRun>>();
 	const run = async (name: CaseName): Promise<WorkflowRun> => await runs.get(name)!;
-	const execute = (name: CaseName) => async () => parseLoggedRun(await suite.cli.run(['execute', `--id=${workflowId(name)}`, '--rawOutput']));
-	const allRuns = async () => await Promise.all(SEARCHED.map(async (name) => [name, await run(name)] as const));
+	const execute = (name: CaseName) => async () =>
+		parseLoggedRun(await suite.cli.run(['execute', `--id=${workflowId(name)}`, '--rawOutput']));
+	const allRuns = async () =>
+		await Promise.all(SEARCHED.map(async (name) => [name, await run(name)] as const));
 
 	beforeAll(async () => {
 		suite = await startN8nSuite('trust', {
@@ -142,7 +185,9 @@ describe('the API key in a real n8n: only the provider API ever sees it', () => 
 			});
 			spec.setUp(sims[name]);
 		}
-		const credentials = CASE_NAMES.map((name) => simulatorCredential(sims[name], `${workflowId(name)}Cred`));
+		const credentials = CASE_NAMES.map((name) =>
+			simulatorCredential(sims[name], `${workflowId(name)}Cred`),
+		);
 		await suite.cli.importCredentials(credentials);
 		await suite.cli.importWorkflows(
 			CASE_NAMES.map((name, index) =>
@@ -151,7 +196,13 @@ describe('the API key in a real n8n: only the provider API ever sees it', () => 
 					{
 						...klingNode(
 							'Animate',
-							{ provider: CASES[name].provider, operation: 'generate', imageSource: 'url', imageUrl: 'https://example.com/harbour.jpg', prompt: PROMPT },
+							{
+								provider: CASES[name].provider,
+								operation: 'generate',
+								imageSource: 'url',
+								imageUrl: 'https://example.com/harbour.jpg',
+								prompt: PROMPT,
+							},
 							credentials[index].ref,
 						),
 						...('onError' in CASES[name] && { onError: CASES[name].onError }),
@@ -179,11 +230,16 @@ describe('the API key in a real n8n: only the provider API ever sees it', () => 
 	it('each case ends as intended', async () => {
 		const success = await run('success');
 		expect(success.status).toBe('success');
-		expect(success.items('Animate')[0].json).toMatchObject({ status: 'succeeded', taskId: sims.success.tasks[0].id });
+		expect(success.items('Animate')[0].json).toMatchObject({
+			status: 'succeeded',
+			taskId: sims.success.tasks[0].id,
+		});
 
 		const echoed = await run('echoedKey');
 		expect(echoed.status).toBe('error');
-		expect(echoed.nodeError('Animate')?.message).toBe('AI/ML API rejected the API key (401): Invalid API key *** [item 0]');
+		expect(echoed.nodeError('Animate')?.message).toBe(
+			'AI/ML API rejected the API key (401): Invalid API key *** [item 0]',
+		);
 		expect(sims.echoedKey.submissions()).toBe(0);
 
 		const echoedContinue = await run('echoedKeyContinue');
@@ -194,14 +250,20 @@ describe('the API key in a real n8n: only the provider API ever sees it', () => 
 		const failed = await run('taskFailed');
 		expect(failed.status).toBe('error');
 		expect(failed.nodeError('Animate')?.message).toContain(sims.taskFailed.tasks[0].id);
-		expect(failed.nodeError('Animate')?.message).toContain('dummy refusal for key ***: content rules');
+		expect(failed.nodeError('Animate')?.message).toContain(
+			'dummy refusal for key ***: content rules',
+		);
 
 		const downloadRedirect = await run('downloadRedirect');
 		expect(downloadRedirect.status).toBe('success');
 		const video = downloadRedirect.items('Animate')[0].binary!.data;
 		expect(suite.cli.readBinary(video).equals(expectedVideoBytes(20_002))).toBe(true);
 		// Fetched from the other origin, after the video host's redirect.
-		expect(sims.downloadRedirect.requests.filter((request) => request.kind === 'download').map((request) => request.server)).toEqual(['video', 'other']);
+		expect(
+			sims.downloadRedirect.requests
+				.filter((request) => request.kind === 'download')
+				.map((request) => request.server),
+		).toEqual(['video', 'other']);
 
 		const apiRedirect = await run('apiRedirect');
 		expect(apiRedirect.status).toBe('error');
@@ -212,18 +274,27 @@ describe('the API key in a real n8n: only the provider API ever sees it', () => 
 
 		const statusReset = await run('statusReset');
 		expect(statusReset.status).toBe('success');
-		expect(sims.statusReset.requests.filter((request) => request.kind === 'status' && request.status === 'reset')).toHaveLength(2);
+		expect(
+			sims.statusReset.requests.filter(
+				(request) => request.kind === 'status' && request.status === 'reset',
+			),
+		).toHaveLength(2);
 
 		const submitReset = await run('submitReset');
 		expect(submitReset.status).toBe('error');
-		expect(submitReset.nodeError('Animate')?.message).toMatch(/^GMI Cloud did not confirm the new task/);
+		expect(submitReset.nodeError('Animate')?.message).toMatch(
+			/^GMI Cloud did not confirm the new task/,
+		);
 	});
 
 	it('the key reaches the provider API only: never the video host, nor another origin', async () => {
 		await allRuns();
 		for (const name of SEARCHED) {
 			const requests = sims[name].requests;
-			expect({ name, apiRequests: requests.filter((request) => request.server === 'api').length }).toEqual({ name, apiRequests: expect.any(Number) });
+			expect({
+				name,
+				apiRequests: requests.filter((request) => request.server === 'api').length,
+			}).toEqual({ name, apiRequests: expect.any(Number) });
 			for (const request of requests) {
 				const carriesKey = JSON.stringify(request).includes(API_KEY);
 				// Every API request authenticates with the key (so the search works); nothing else carries it anywhere.
@@ -233,7 +304,8 @@ describe('the API key in a real n8n: only the provider API ever sees it', () => 
 					kind: request.kind,
 					carriesKey: request.server === 'api',
 				});
-				if (request.server === 'api') expect(request.headers.authorization).toBe(`Bearer ${API_KEY}`);
+				if (request.server === 'api')
+					expect(request.headers.authorization).toBe(`Bearer ${API_KEY}`);
 			}
 		}
 		expect(sims.downloadRedirect.requests.some((request) => request.server === 'other')).toBe(true);
@@ -243,13 +315,26 @@ describe('the API key in a real n8n: only the provider API ever sees it', () => 
 	it('not in the output items, errors, descriptions or request details n8n printed for each run', async () => {
 		for (const [name, execution] of await allRuns()) {
 			const printed = `${execution.stdout}\n${execution.stderr}`;
-			expect({ name, keyInOutput: printed.includes(API_KEY) }).toEqual({ name, keyInOutput: false });
+			expect({ name, keyInOutput: printed.includes(API_KEY) }).toEqual({
+				name,
+				keyInOutput: false,
+			});
 			const produced = JSON.stringify({ runData: execution.runData, error: execution.error });
-			expect({ name, keyInRunData: produced.includes(API_KEY) }).toEqual({ name, keyInRunData: false });
+			expect({ name, keyInRunData: produced.includes(API_KEY) }).toEqual({
+				name,
+				keyInRunData: false,
+			});
 			// The search works: the run data names the node, and what was printed names the task (where the node learned its id).
 			expect(produced).toContain('Animate');
-			const submitted = sims[name].requests.some((request) => request.kind === 'submit' && typeof request.status === 'number' && request.status < 300);
-			if (submitted) expect({ name, taskIdPrinted: printed.includes(sims[name].tasks[0].id) }).toEqual({ name, taskIdPrinted: true });
+			const submitted = sims[name].requests.some(
+				(request) =>
+					request.kind === 'submit' && typeof request.status === 'number' && request.status < 300,
+			);
+			if (submitted)
+				expect({ name, taskIdPrinted: printed.includes(sims[name].tasks[0].id) }).toEqual({
+					name,
+					taskIdPrinted: true,
+				});
 		}
 		// n8n logged at debug level to the console: the search covered its logs.
 		expect((await run('success')).stdout + (await run('success')).stderr).toMatch(/debug/);
@@ -265,7 +350,13 @@ describe('the API key in a real n8n: only the provider API ever sees it', () => 
 
 	it("not in the executions saved in n8n's database, nor anywhere in the database files", async () => {
 		await allRuns();
-		const rows = await querySqlite<{ id: number; status: string; workflowId: string; data: string; workflowData: string }>(
+		const rows = await querySqlite<{
+			id: number;
+			status: string;
+			workflowId: string;
+			data: string;
+			workflowData: string;
+		}>(
 			suite.cli.install,
 			sqliteFileOf(suite.userFolder),
 			'SELECT e.id, e.status, e.workflowId, d.data, d.workflowData FROM execution_entity e JOIN execution_data d ON d.executionId = e.id ORDER BY e.id',
@@ -283,14 +374,18 @@ describe('the API key in a real n8n: only the provider API ever sees it', () => 
 			[workflowId('submitReset')]: 'error',
 		});
 		for (const row of rows) {
-			expect({ workflowId: row.workflowId, keyInData: row.data.includes(API_KEY) || row.workflowData.includes(API_KEY) }).toEqual({
+			expect({
+				workflowId: row.workflowId,
+				keyInData: row.data.includes(API_KEY) || row.workflowData.includes(API_KEY),
+			}).toEqual({
 				workflowId: row.workflowId,
 				keyInData: false,
 			});
 		}
 		// The search works: the saved run data holds the task ids the node reported, and the redacted echo.
 		const allData = rows.map((row) => row.data).join('\n');
-		for (const name of ['success', 'taskFailed', 'downloadRedirect', 'statusReset'] as const) expect(allData).toContain(sims[name].tasks[0].id);
+		for (const name of ['success', 'taskFailed', 'downloadRedirect', 'statusReset'] as const)
+			expect(allData).toContain(sims[name].tasks[0].id);
 		expect(allData).toContain('Invalid API key ***');
 		expect(allData).toContain('answered with a redirect (302)');
 
@@ -299,7 +394,9 @@ describe('the API key in a real n8n: only the provider API ever sees it', () => 
 			.filter((file) => file.startsWith('database.sqlite'))
 			.map((file) => path.join(suite.userFolder, '.n8n', file));
 		expect(dbFiles.length).toBeGreaterThanOrEqual(1);
-		expect(filesContaining(suite.userFolder, dbFiles, sims.success.tasks[0].id).length).toBeGreaterThanOrEqual(1);
+		expect(
+			filesContaining(suite.userFolder, dbFiles, sims.success.tasks[0].id).length,
+		).toBeGreaterThanOrEqual(1);
 		expect(filesContaining(suite.userFolder, dbFiles, API_KEY)).toEqual([]);
 		const credentialRows = await querySqlite<{ id: string; data: string }>(
 			suite.cli.install,
@@ -317,7 +414,9 @@ describe('the API key in a real n8n: only the provider API ever sees it', () => 
 		const videos = filesUnder(storage);
 		// The search works: the three downloaded videos are there.
 		for (const bytes of [20_001, 20_002, 20_003]) {
-			expect(videos.some((file) => readFileSync(file).equals(expectedVideoBytes(bytes)))).toBe(true);
+			expect(videos.some((file) => readFileSync(file).equals(expectedVideoBytes(bytes)))).toBe(
+				true,
+			);
 		}
 		expect(filesContaining(suite.userFolder, videos, API_KEY)).toEqual([]);
 
@@ -335,10 +434,14 @@ describe('the API key in a real n8n: only the provider API ever sees it', () => 
 		expect(sims.plainTextEcho.submissions()).toBe(0);
 		const error = execution.nodeError('Animate');
 		// As when the echo comes in a JSON error object (see "each case ends as intended").
-		expect(error?.message).toBe('Novita AI rejected the API key (401): Invalid API key *** [item 0]');
+		expect(error?.message).toBe(
+			'Novita AI rejected the API key (401): Invalid API key *** [item 0]',
+		);
 		const where = {
 			errorMessage: String(error?.message).includes(API_KEY),
-			runData: JSON.stringify({ runData: execution.runData, error: execution.error }).includes(API_KEY),
+			runData: JSON.stringify({ runData: execution.runData, error: execution.error }).includes(
+				API_KEY,
+			),
 			printed: `${execution.stdout}\n${execution.stderr}`.includes(API_KEY),
 			logFile: readFileSync(logFile, 'utf8').includes(API_KEY),
 		};

@@ -14,7 +14,8 @@ import { klingNode, runKling } from './kling';
 
 const validPng = makePng(640, 480);
 const png = (data: Buffer) => ({ data, mimeType: 'image/png', fileName: 'photo.png' });
-const dataUri = (mimeType: string, bytes: Buffer) => `data:${mimeType};base64,${bytes.toString('base64')}`;
+const dataUri = (mimeType: string, bytes: Buffer) =>
+	`data:${mimeType};base64,${bytes.toString('base64')}`;
 
 /** A structurally valid PNG padded past 10 MB with an ancillary chunk. */
 function oversizedPng(): Buffer {
@@ -39,46 +40,274 @@ interface Case {
 }
 
 const generateFromBinary = { operation: 'generate', imageSource: 'binary' };
-const generateFromBase64 = { operation: 'generate', imageSource: 'base64', imageBase64: '={{ $json.image }}' };
-const validUrlItem = { json: { image: dataUri('image/png', validPng) }, binary: { data: png(validPng) } };
+const generateFromBase64 = {
+	operation: 'generate',
+	imageSource: 'base64',
+	imageBase64: '={{ $json.image }}',
+};
+const validUrlItem = {
+	json: { image: dataUri('image/png', validPng) },
+	binary: { data: png(validPng) },
+};
 
 const cases: Case[] = [
-	{ name: 'GIF as binary', parameters: generateFromBinary, item: { binary: { data: { data: GIF_BYTES, mimeType: 'image/gif' } } }, message: 'the image in "Input Binary Field" (data) is a GIF; only JPEG and PNG are accepted [item 1]' },
-	{ name: 'WebP as base64', parameters: generateFromBase64, item: { json: { image: makeWebpHeader().toString('base64') } }, message: 'the image in "Image (Base64)" is a WebP image; only JPEG and PNG are accepted [item 1]' },
-	{ name: 'HEIC photo from a phone', parameters: generateFromBinary, item: { binary: { data: { data: heic, mimeType: 'image/heic' } } }, message: /is a HEIC\/AVIF image; only JPEG and PNG are accepted \[item 1\]$/ },
-	{ name: 'over 10 MB', parameters: generateFromBinary, item: { binary: { data: png(oversizedPng()) } }, message: 'the image in "Input Binary Field" (data) is 11.1 MB; the limit is 10 MB [item 1]' },
-	{ name: 'under 300×300 px', parameters: generateFromBinary, item: { binary: { data: png(makePng(200, 200)) } }, message: 'the image in "Input Binary Field" (data) is 200×200 px; both sides must be at least 300 px [item 1]' },
-	{ name: 'one side under 300 px', parameters: generateFromBinary, item: { binary: { data: png(makePng(1024, 299)) } }, message: /is 1024×299 px; both sides must be at least 300 px \[item 1\]$/ },
-	{ name: 'wider than 2.5:1', parameters: generateFromBinary, item: { binary: { data: png(makePng(1000, 300)) } }, message: /is 1000×300 px, an aspect ratio of 3\.33:1; it must be between 1:2\.5 and 2\.5:1 \[item 1\]$/ },
-	{ name: 'taller than 1:2.5', parameters: generateFromBase64, item: { json: { image: dataUri('image/jpeg', makeJpegStructure(300, 900)) } }, message: /is 300×900 px, an aspect ratio of 3\.00:1/ },
-	{ name: 'truncated PNG', parameters: generateFromBinary, item: { binary: { data: png(validPng.subarray(0, validPng.length - 30)) } }, message: 'the image in "Input Binary Field" (data) is incomplete (the PNG data is cut short) [item 1]' },
-	{ name: 'data URI declaring PNG, bytes are a JPEG', parameters: generateFromBase64, item: { json: { image: dataUri('image/png', makeJpegStructure(640, 480)) } }, message: 'the image in "Image (Base64)" is declared as image/png but its bytes are a JPEG [item 1]' },
-	{ name: 'base64 that is not an image', parameters: generateFromBase64, item: { json: { image: Buffer.from('hello, world: not a picture').toString('base64') } }, message: 'the image in "Image (Base64)" is not an image this node recognises; only JPEG and PNG are accepted [item 1]' },
-	{ name: 'text that is not base64', parameters: generateFromBase64, item: { json: { image: 'this is *not* base64!' } }, message: '"Image (Base64)" is not valid base64 [item 1]' },
-	{ name: 'empty base64', parameters: generateFromBase64, item: { json: { image: '  ' } }, message: '"Image (Base64)" is empty; give the image as base64 or as a data: URI [item 1]' },
-	{ name: 'missing binary field', parameters: { ...generateFromBinary, binaryPropertyName: '={{ $json.binaryField }}' }, item: { json: { binaryField: 'photo' }, binary: { data: png(validPng) } }, message: 'the input item has no binary field "photo" [item 1]' },
-	{ name: 'image URL that is not http(s)', parameters: { operation: 'generate', imageUrl: '={{ $json.url }}' }, item: { json: { url: 'ftp://files.example.com/cat.png' } }, message: '"Image URL" must start with http:// or https:// (the provider downloads it), not ftp: [item 1]' },
-	{ name: 'image URL that is not a URL', parameters: { operation: 'generate', imageUrl: '={{ $json.url }}' }, item: { json: { url: 'cat.png' } }, message: '"Image URL" is not a URL: "cat.png" [item 1]' },
-	{ name: 'empty image URL', parameters: { operation: 'generate', imageUrl: '={{ $json.url }}' }, item: { json: { url: '' } }, message: '"Image URL" is empty; give an http(s) link to a JPEG or PNG [item 1]' },
-	{ name: 'missing prompt where required', parameters: { operation: 'generate', imageUrl: 'https://images.example.com/a.png', prompt: '={{ $json.prompt }}' }, item: { json: { prompt: '' } }, message: '"Prompt" is empty; Novita AI requires a prompt of 1 to 2,500 characters [item 1]' },
-	{ name: 'whitespace-only prompt', provider: 'myRouter', parameters: { operation: 'submit', imageUrl: 'https://images.example.com/a.png', prompt: '={{ $json.prompt }}' }, item: { json: { prompt: ' \n\t ' } }, message: '"Prompt" is empty; MyRouter requires a prompt of 1 to 2,500 characters [item 1]' },
-	{ name: 'prompt over 2,500 characters', provider: 'aimlApi', parameters: { operation: 'generate', imageUrl: 'https://images.example.com/a.png', prompt: '={{ $json.prompt }}' }, item: { json: { prompt: 'x'.repeat(2501) } }, message: '"Prompt" is 2,501 characters long; the limit is 2,500 [item 1]' },
-	{ name: 'negative prompt over 2,500 characters', provider: 'gmiCloud', parameters: { operation: 'generate', imageUrl: 'https://images.example.com/a.png', options: { negativePrompt: '={{ $json.negative }}' } }, item: { json: { negative: 'é'.repeat(2600) } }, message: '"Negative Prompt" is 2,600 characters long; the limit is 2,500 [item 1]' },
-	{ name: 'prompt from an expression that gives an object', parameters: { operation: 'generate', imageUrl: 'https://images.example.com/a.png', prompt: '={{ $json.prompt }}' }, item: { json: { prompt: { text: 'a cat' } } }, message: '"Prompt" must be text, but its value is an object [item 1]' },
-	{ name: 'guidance scale 1.5', parameters: { operation: 'generate', imageUrl: 'https://images.example.com/a.png', options: { guidanceScale: '={{ $json.guidance }}' } }, item: { json: { guidance: 1.5 } }, message: '"Guidance Scale" must be a number from 0 to 1, not 1.5 [item 1]' },
-	{ name: 'guidance scale NaN', parameters: { operation: 'generate', imageUrl: 'https://images.example.com/a.png', options: { guidanceScale: '={{ $json.guidance }}' } }, item: { json: { guidance: 'strong' } }, message: '"Guidance Scale" must be a number from 0 to 1, not strong [item 1]' },
-	{ name: 'duration 7', parameters: { operation: 'generate', imageUrl: 'https://images.example.com/a.png', duration: '={{ $json.duration }}' }, item: { json: { duration: 7 } }, message: '"Duration" must be 5 or 10 (seconds), not 7 [item 1]' },
-	{ name: 'a mode no provider offers', provider: 'highwayApi', parameters: { operation: 'generate', imageUrl: 'https://images.example.com/a.png', mode: '={{ $json.mode }}' }, item: { json: { mode: 'ultra' } }, message: /^"Mode" "ultra" is not offered by HighwayAPI; use "standard" \(Standard\), "professional" \(Professional\), "master" \(Master\) \[item 1\]$/ },
-	{ name: 'empty task id', parameters: { operation: 'waitForCompletion' }, item: { json: { taskId: '' } }, message: '"Task ID" is empty [item 1]' },
-	{ name: 'task id that is an object', parameters: { operation: 'getStatus', taskId: '={{ $json.task }}' }, item: { json: { task: { id: 'abc' } } }, message: '"Task ID" must be text, but its value is an object [item 1]' },
-	{ name: 'task id of another provider\'s shape', parameters: { operation: 'waitForCompletion' }, item: { json: { taskId: '9b1b6d5f-2c7e:kling-video/v2.1/standard/image-to-video' } }, message: /^"Task ID" "9b1b6d5f-2c7e:kling-video\/v2.1\/standard\/image-to-video" does not look like a Novita AI task id/ },
-	{ name: 'empty output field name', parameters: { operation: 'generate', imageUrl: 'https://images.example.com/a.png', outputBinaryPropertyName: '={{ $json.field }}' }, item: { json: { field: '' } }, message: '"Put Output in Field" must name a binary field, for example "data" [item 1]' },
-	{ name: 'base URL that is not a URL', parameters: { operation: 'generate', imageUrl: 'https://images.example.com/a.png' }, credentials: { baseUrl: 'api.novita.ai' }, message: 'The "Base URL" of the Novita AI credential is not an http(s) URL: "api.novita.ai"' },
+	{
+		name: 'GIF as binary',
+		parameters: generateFromBinary,
+		item: { binary: { data: { data: GIF_BYTES, mimeType: 'image/gif' } } },
+		message:
+			'the image in "Input Binary Field" (data) is a GIF; only JPEG and PNG are accepted [item 1]',
+	},
+	{
+		name: 'WebP as base64',
+		parameters: generateFromBase64,
+		item: { json: { image: makeWebpHeader().toString('base64') } },
+		message:
+			'the image in "Image (Base64)" is a WebP image; only JPEG and PNG are accepted [item 1]',
+	},
+	{
+		name: 'HEIC photo from a phone',
+		parameters: generateFromBinary,
+		item: { binary: { data: { data: heic, mimeType: 'image/heic' } } },
+		message: /is a HEIC\/AVIF image; only JPEG and PNG are accepted \[item 1\]$/,
+	},
+	{
+		name: 'over 10 MB',
+		parameters: generateFromBinary,
+		item: { binary: { data: png(oversizedPng()) } },
+		message: 'the image in "Input Binary Field" (data) is 11.1 MB; the limit is 10 MB [item 1]',
+	},
+	{
+		name: 'under 300×300 px',
+		parameters: generateFromBinary,
+		item: { binary: { data: png(makePng(200, 200)) } },
+		message:
+			'the image in "Input Binary Field" (data) is 200×200 px; both sides must be at least 300 px [item 1]',
+	},
+	{
+		name: 'one side under 300 px',
+		parameters: generateFromBinary,
+		item: { binary: { data: png(makePng(1024, 299)) } },
+		message: /is 1024×299 px; both sides must be at least 300 px \[item 1\]$/,
+	},
+	{
+		name: 'wider than 2.5:1',
+		parameters: generateFromBinary,
+		item: { binary: { data: png(makePng(1000, 300)) } },
+		message:
+			/is 1000×300 px, an aspect ratio of 3\.33:1; it must be between 1:2\.5 and 2\.5:1 \[item 1\]$/,
+	},
+	{
+		name: 'taller than 1:2.5',
+		parameters: generateFromBase64,
+		item: { json: { image: dataUri('image/jpeg', makeJpegStructure(300, 900)) } },
+		message: /is 300×900 px, an aspect ratio of 3\.00:1/,
+	},
+	{
+		name: 'truncated PNG',
+		parameters: generateFromBinary,
+		item: { binary: { data: png(validPng.subarray(0, validPng.length - 30)) } },
+		message:
+			'the image in "Input Binary Field" (data) is incomplete (the PNG data is cut short) [item 1]',
+	},
+	{
+		name: 'data URI declaring PNG, bytes are a JPEG',
+		parameters: generateFromBase64,
+		item: { json: { image: dataUri('image/png', makeJpegStructure(640, 480)) } },
+		message:
+			'the image in "Image (Base64)" is declared as image/png but its bytes are a JPEG [item 1]',
+	},
+	{
+		name: 'base64 that is not an image',
+		parameters: generateFromBase64,
+		item: { json: { image: Buffer.from('hello, world: not a picture').toString('base64') } },
+		message:
+			'the image in "Image (Base64)" is not an image this node recognises; only JPEG and PNG are accepted [item 1]',
+	},
+	{
+		name: 'text that is not base64',
+		parameters: generateFromBase64,
+		item: { json: { image: 'this is *not* base64!' } },
+		message: '"Image (Base64)" is not valid base64 [item 1]',
+	},
+	{
+		name: 'empty base64',
+		parameters: generateFromBase64,
+		item: { json: { image: '  ' } },
+		message: '"Image (Base64)" is empty; give the image as base64 or as a data: URI [item 1]',
+	},
+	{
+		name: 'missing binary field',
+		parameters: { ...generateFromBinary, binaryPropertyName: '={{ $json.binaryField }}' },
+		item: { json: { binaryField: 'photo' }, binary: { data: png(validPng) } },
+		message: 'the input item has no binary field "photo" [item 1]',
+	},
+	{
+		name: 'image URL that is not http(s)',
+		parameters: { operation: 'generate', imageUrl: '={{ $json.url }}' },
+		item: { json: { url: 'ftp://files.example.com/cat.png' } },
+		message:
+			'"Image URL" must start with http:// or https:// (the provider downloads it), not ftp: [item 1]',
+	},
+	{
+		name: 'image URL that is not a URL',
+		parameters: { operation: 'generate', imageUrl: '={{ $json.url }}' },
+		item: { json: { url: 'cat.png' } },
+		message: '"Image URL" is not a URL: "cat.png" [item 1]',
+	},
+	{
+		name: 'empty image URL',
+		parameters: { operation: 'generate', imageUrl: '={{ $json.url }}' },
+		item: { json: { url: '' } },
+		message: '"Image URL" is empty; give an http(s) link to a JPEG or PNG [item 1]',
+	},
+	{
+		name: 'missing prompt where required',
+		parameters: {
+			operation: 'generate',
+			imageUrl: 'https://images.example.com/a.png',
+			prompt: '={{ $json.prompt }}',
+		},
+		item: { json: { prompt: '' } },
+		message: '"Prompt" is empty; Novita AI requires a prompt of 1 to 2,500 characters [item 1]',
+	},
+	{
+		name: 'whitespace-only prompt',
+		provider: 'myRouter',
+		parameters: {
+			operation: 'submit',
+			imageUrl: 'https://images.example.com/a.png',
+			prompt: '={{ $json.prompt }}',
+		},
+		item: { json: { prompt: ' \n\t ' } },
+		message: '"Prompt" is empty; MyRouter requires a prompt of 1 to 2,500 characters [item 1]',
+	},
+	{
+		name: 'prompt over 2,500 characters',
+		provider: 'aimlApi',
+		parameters: {
+			operation: 'generate',
+			imageUrl: 'https://images.example.com/a.png',
+			prompt: '={{ $json.prompt }}',
+		},
+		item: { json: { prompt: 'x'.repeat(2501) } },
+		message: '"Prompt" is 2,501 characters long; the limit is 2,500 [item 1]',
+	},
+	{
+		name: 'negative prompt over 2,500 characters',
+		provider: 'gmiCloud',
+		parameters: {
+			operation: 'generate',
+			imageUrl: 'https://images.example.com/a.png',
+			options: { negativePrompt: '={{ $json.negative }}' },
+		},
+		item: { json: { negative: 'é'.repeat(2600) } },
+		message: '"Negative Prompt" is 2,600 characters long; the limit is 2,500 [item 1]',
+	},
+	{
+		name: 'prompt from an expression that gives an object',
+		parameters: {
+			operation: 'generate',
+			imageUrl: 'https://images.example.com/a.png',
+			prompt: '={{ $json.prompt }}',
+		},
+		item: { json: { prompt: { text: 'a cat' } } },
+		message: '"Prompt" must be text, but its value is an object [item 1]',
+	},
+	{
+		name: 'guidance scale 1.5',
+		parameters: {
+			operation: 'generate',
+			imageUrl: 'https://images.example.com/a.png',
+			options: { guidanceScale: '={{ $json.guidance }}' },
+		},
+		item: { json: { guidance: 1.5 } },
+		message: '"Guidance Scale" must be a number from 0 to 1, not 1.5 [item 1]',
+	},
+	{
+		name: 'guidance scale NaN',
+		parameters: {
+			operation: 'generate',
+			imageUrl: 'https://images.example.com/a.png',
+			options: { guidanceScale: '={{ $json.guidance }}' },
+		},
+		item: { json: { guidance: 'strong' } },
+		message: '"Guidance Scale" must be a number from 0 to 1, not strong [item 1]',
+	},
+	{
+		name: 'duration 7',
+		parameters: {
+			operation: 'generate',
+			imageUrl: 'https://images.example.com/a.png',
+			duration: '={{ $json.duration }}',
+		},
+		item: { json: { duration: 7 } },
+		message: '"Duration" must be 5 or 10 (seconds), not 7 [item 1]',
+	},
+	{
+		name: 'a mode no provider offers',
+		provider: 'highwayApi',
+		parameters: {
+			operation: 'generate',
+			imageUrl: 'https://images.example.com/a.png',
+			mode: '={{ $json.mode }}',
+		},
+		item: { json: { mode: 'ultra' } },
+		message:
+			/^"Mode" "ultra" is not offered by HighwayAPI; use "standard" \(Standard\), "professional" \(Professional\), "master" \(Master\) \[item 1\]$/,
+	},
+	{
+		name: 'empty task id',
+		parameters: { operation: 'waitForCompletion' },
+		item: { json: { taskId: '' } },
+		message: '"Task ID" is empty [item 1]',
+	},
+	{
+		name: 'task id that is an object',
+		parameters: { operation: 'getStatus', taskId: '={{ $json.task }}' },
+		item: { json: { task: { id: 'abc' } } },
+		message: '"Task ID" must be text, but its value is an object [item 1]',
+	},
+	{
+		name: "task id of another provider's shape",
+		parameters: { operation: 'waitForCompletion' },
+		item: { json: { taskId: '9b1b6d5f-2c7e:kling-video/v2.1/standard/image-to-video' } },
+		message:
+			/^"Task ID" "9b1b6d5f-2c7e:kling-video\/v2.1\/standard\/image-to-video" does not look like a Novita AI task id/,
+	},
+	{
+		name: 'empty output field name',
+		parameters: {
+			operation: 'generate',
+			imageUrl: 'https://images.example.com/a.png',
+			outputBinaryPropertyName: '={{ $json.field }}',
+		},
+		item: { json: { field: '' } },
+		message: '"Put Output in Field" must name a binary field, for example "data" [item 1]',
+	},
+	{
+		name: 'base URL that is not a URL',
+		parameters: { operation: 'generate', imageUrl: 'https://images.example.com/a.png' },
+		credentials: { baseUrl: 'api.novita.ai' },
+		message: 'The "Base URL" of the Novita AI credential is not an http(s) URL: "api.novita.ai"',
+	},
 ];
 
 const firstItem = (parameters: INodeParameters): InputItem => ({
 	...validUrlItem,
-	json: { ...validUrlItem.json, taskId: '830d9c90-d53f-4c5a-8009-6f3d2a1b9e47', task: '830d9c90-d53f-4c5a-8009-6f3d2a1b9e47', binaryField: 'data', prompt: 'a cat', url: 'https://images.example.com/a.png', guidance: 0.5, duration: 5, mode: 'standard', negative: '', field: 'data' },
+	json: {
+		...validUrlItem.json,
+		taskId: '830d9c90-d53f-4c5a-8009-6f3d2a1b9e47',
+		task: '830d9c90-d53f-4c5a-8009-6f3d2a1b9e47',
+		binaryField: 'data',
+		prompt: 'a cat',
+		url: 'https://images.example.com/a.png',
+		guidance: 0.5,
+		duration: 5,
+		mode: 'standard',
+		negative: '',
+		field: 'data',
+	},
 	...(parameters.imageSource === 'base64' && { json: { image: dataUri('image/png', validPng) } }),
 });
 
@@ -97,7 +326,11 @@ describe('bad input is refused before any request', () => {
 		sim.reset();
 
 		const input = [firstItem(testCase.parameters), ...(testCase.item ? [testCase.item] : [])];
-		const run = await runKling(sim, { nodes: [klingNode(sim, testCase.parameters)], input, credentials: testCase.credentials }).result;
+		const run = await runKling(sim, {
+			nodes: [klingNode(sim, testCase.parameters)],
+			input,
+			credentials: testCase.credentials,
+		}).result;
 
 		expect(run.status).toBe('error');
 		if (typeof testCase.message === 'string') expect(run.error?.message).toBe(testCase.message);

@@ -1,5 +1,11 @@
 /* eslint-disable no-console, @n8n/community-nodes/no-restricted-globals -- prints the seed so a failure can be replayed, read from the environment */
-import { DEFAULT_RANDOM_FAULTS, expectedVideoBytes, randomFaults, startSimulator, type Simulator } from '../support/simulators';
+import {
+	DEFAULT_RANDOM_FAULTS,
+	expectedVideoBytes,
+	randomFaults,
+	startSimulator,
+	type Simulator,
+} from '../support/simulators';
 import { klingNode, runKling } from './kling';
 
 /**
@@ -26,15 +32,25 @@ it(`50 items under random faults (seed ${SEED}): one output per input, never two
 			rate: 0.15,
 			kinds: ['submit', 'status', 'download'],
 			actions: {
-				status: [...DEFAULT_RANDOM_FAULTS.status, { type: 'hang' }, { type: 'refused', forMs: 500 }],
+				status: [
+					...DEFAULT_RANDOM_FAULTS.status,
+					{ type: 'hang' },
+					{ type: 'refused', forMs: 500 },
+				],
 				download: DEFAULT_RANDOM_FAULTS.download,
 			},
 		}),
 	});
-	const input = Array.from({ length: ITEMS }, (_, index) => ({ json: { url: `https://images.example.com/${index}.png` } }));
+	const input = Array.from({ length: ITEMS }, (_, index) => ({
+		json: { url: `https://images.example.com/${index}.png` },
+	}));
 	const node = klingNode(
 		sim,
-		{ operation: 'generate', imageUrl: '={{ $json.url }}', requestOptions: { requestTimeoutSeconds: 2 } },
+		{
+			operation: 'generate',
+			imageUrl: '={{ $json.url }}',
+			requestOptions: { requestTimeoutSeconds: 2 },
+		},
 		{ onError: 'continueRegularOutput' },
 	);
 	const run = await runKling(sim, { nodes: [node], input }).result;
@@ -64,7 +80,9 @@ it(`50 items under random faults (seed ${SEED}): one output per input, never two
 		}
 	}
 	const faulted = sim.requests.filter((request) => request.fault).length;
-	console.log(`seed ${SEED}: ${succeeded}/${ITEMS} videos, ${ITEMS - succeeded} reported errors, ${sim.tasks.length} tasks created, ${faulted} faulted requests\n${errors.join('\n')}`);
+	console.log(
+		`seed ${SEED}: ${succeeded}/${ITEMS} videos, ${ITEMS - succeeded} reported errors, ${sim.tasks.length} tasks created, ${faulted} faulted requests\n${errors.join('\n')}`,
+	);
 	expect(faulted).toBeGreaterThan(20);
 	expect(succeeded).toBeGreaterThan(ITEMS / 2);
 });

@@ -13,7 +13,12 @@ let sim: Simulator;
 afterEach(async () => await sim?.close());
 
 const generate = (extra = {}) =>
-	klingNode(sim, { operation: 'generate', imageUrl: IMAGE_URL, requestOptions: { requestTimeoutSeconds: 2 }, ...extra });
+	klingNode(sim, {
+		operation: 'generate',
+		imageUrl: IMAGE_URL,
+		requestOptions: { requestTimeoutSeconds: 2 },
+		...extra,
+	});
 
 describe('while polling', () => {
 	it.each([
@@ -41,7 +46,9 @@ describe('while polling', () => {
 		const run = await runKling(sim, { nodes: [generate()] }).result;
 
 		const taskId = sim.tasks[0].id;
-		expect(run.error?.message).toMatch(new RegExp(`^MyRouter does not know task ${taskId} \\(404 TASK_NOT_FOUND\\)`));
+		expect(run.error?.message).toMatch(
+			new RegExp(`^MyRouter does not know task ${taskId} \\(404 TASK_NOT_FOUND\\)`),
+		);
 		expect(run.error?.description).toContain('mistyped, belong to another provider or account');
 		expect(sim.submissions()).toBe(1);
 	});
@@ -51,7 +58,9 @@ describe('while polling', () => {
 		sim.setTaskOutcome('next', { status: 'cancelled', reason: 'cancelled by the user' });
 		const run = await runKling(sim, { nodes: [generate()] }).result;
 
-		expect(run.error?.message).toMatch(new RegExp(`^Task ${sim.tasks[0].id} was cancelled at GMI Cloud`));
+		expect(run.error?.message).toMatch(
+			new RegExp(`^Task ${sim.tasks[0].id} was cancelled at GMI Cloud`),
+		);
 		expect(run.error?.description).toContain('Submit the item again');
 	});
 });
@@ -70,10 +79,26 @@ describe('when submitting', () => {
 	});
 
 	it.each([
-		['a 500 after the task was created', { type: 'http' as const, status: 500, afterCreate: true }, /did not confirm the new task: it answered 500/],
-		['a reset after the request was sent', { type: 'reset' as const, afterCreate: true }, /did not confirm the new task: the (connection was reset|answer broke off before it was complete)/],
-		['no answer before the request timeout', { type: 'hang' as const, afterCreate: true }, /did not confirm the new task: no answer came before the request timeout/],
-		['a proxy\'s 502 page', { type: 'htmlPage' as const, status: 502, afterCreate: true }, /did not confirm the new task: it answered 502/],
+		[
+			'a 500 after the task was created',
+			{ type: 'http' as const, status: 500, afterCreate: true },
+			/did not confirm the new task: it answered 500/,
+		],
+		[
+			'a reset after the request was sent',
+			{ type: 'reset' as const, afterCreate: true },
+			/did not confirm the new task: the (connection was reset|answer broke off before it was complete)/,
+		],
+		[
+			'no answer before the request timeout',
+			{ type: 'hang' as const, afterCreate: true },
+			/did not confirm the new task: no answer came before the request timeout/,
+		],
+		[
+			"a proxy's 502 page",
+			{ type: 'htmlPage' as const, status: 502, afterCreate: true },
+			/did not confirm the new task: it answered 502/,
+		],
 	])('never repeats an ambiguous submission: %s', async (_, fault, message) => {
 		sim = await startSimulator({ provider: 'aimlApi', latency: { meanMs: 300 } });
 		sim.faults.next('submit', fault);
@@ -87,24 +112,49 @@ describe('when submitting', () => {
 	});
 
 	it.each([
-		[400, 'INVALID_REQUEST_BODY', 'guidance_scale must be <= 1', /^Novita AI rejected the task \(400 INVALID_REQUEST_BODY\): guidance_scale must be <= 1 \[item 0\]$/, 'names the field'],
-		[401, 'INVALID_API_KEY', 'invalid api key', /^Novita AI rejected the API key \(401 INVALID_API_KEY\): invalid api key \[item 0\]$/, 'Check the API key in the Novita AI credential'],
-		[403, 'NOT_ENOUGH_BALANCE', 'balance is not enough', /^Novita AI refused the request \(403 NOT_ENOUGH_BALANCE\): balance is not enough \[item 0\]$/, 'balance may be too low'],
-	])('reports a %s with the provider\'s own message and what to do', async (status, reason, providerMessage, message, advice) => {
-		sim = await startSimulator({ provider: 'novita' });
-		sim.faults.next('submit', { type: 'http', status, reason, message: providerMessage });
-		const run = await runKling(sim, { nodes: [generate()] }).result;
+		[
+			400,
+			'INVALID_REQUEST_BODY',
+			'guidance_scale must be <= 1',
+			/^Novita AI rejected the task \(400 INVALID_REQUEST_BODY\): guidance_scale must be <= 1 \[item 0\]$/,
+			'names the field',
+		],
+		[
+			401,
+			'INVALID_API_KEY',
+			'invalid api key',
+			/^Novita AI rejected the API key \(401 INVALID_API_KEY\): invalid api key \[item 0\]$/,
+			'Check the API key in the Novita AI credential',
+		],
+		[
+			403,
+			'NOT_ENOUGH_BALANCE',
+			'balance is not enough',
+			/^Novita AI refused the request \(403 NOT_ENOUGH_BALANCE\): balance is not enough \[item 0\]$/,
+			'balance may be too low',
+		],
+	])(
+		"reports a %s with the provider's own message and what to do",
+		async (status, reason, providerMessage, message, advice) => {
+			sim = await startSimulator({ provider: 'novita' });
+			sim.faults.next('submit', { type: 'http', status, reason, message: providerMessage });
+			const run = await runKling(sim, { nodes: [generate()] }).result;
 
-		expect(run.error?.message).toMatch(message);
-		expect(run.error?.description).toContain(advice);
-		expect((run.error as { httpCode?: string }).httpCode).toBe(String(status));
-		expect(submitRequests(sim)).toHaveLength(1);
-	});
+			expect(run.error?.message).toMatch(message);
+			expect(run.error?.description).toContain(advice);
+			expect((run.error as { httpCode?: string }).httpCode).toBe(String(status));
+			expect(submitRequests(sim)).toHaveLength(1);
+		},
+	);
 });
 
 describe('when downloading', () => {
 	it('retries a truncated download (Content-Length mismatch) and stores the whole video', async () => {
-		sim = await startSimulator({ provider: 'novita', videoBytes: 200_000, latency: { meanMs: 300 } });
+		sim = await startSimulator({
+			provider: 'novita',
+			videoBytes: 200_000,
+			latency: { meanMs: 300 },
+		});
 		sim.faults.next('download', { type: 'truncated', fraction: 0.4 });
 		const run = await runKling(sim, { nodes: [generate()] }).result;
 
@@ -138,14 +188,21 @@ describe('when the execution is stopped', () => {
 		const stopMs = Date.now() - stoppedAt;
 		// Requests already on the wire at the stop may still land; nothing may be sent after it.
 		await sleep(5_000);
-		return { run, stopMs, requestsAfter: sim.requests.filter((request) => request.at > stoppedAt + 250).length };
+		return {
+			run,
+			stopMs,
+			requestsAfter: sim.requests.filter((request) => request.at > stoppedAt + 250).length,
+		};
 	}
 
 	it('while submitting: stops within a second and sends nothing more', async () => {
 		sim = await startSimulator({ provider: 'novita', latency: { meanMs: 60_000 } });
 		sim.faults.add({ kind: 'submit', action: { type: 'slow', delayMs: 10_000 } });
 		const items = Array.from({ length: 8 }, () => ({ json: {} }));
-		const { run, stopMs, requestsAfter } = await stopWhen(() => submitRequests(sim).length >= 1, { nodes: [generate({ requestOptions: { requestTimeoutSeconds: 30 } })], input: items });
+		const { run, stopMs, requestsAfter } = await stopWhen(() => submitRequests(sim).length >= 1, {
+			nodes: [generate({ requestOptions: { requestTimeoutSeconds: 30 } })],
+			input: items,
+		});
 
 		expect(run.status).toBe('canceled');
 		expect(stopMs).toBeLessThan(1_000);
@@ -155,7 +212,10 @@ describe('when the execution is stopped', () => {
 	it('while downloading: stops within a second', async () => {
 		sim = await startSimulator({ provider: 'novita', latency: { meanMs: 300 } });
 		sim.faults.add({ kind: 'download', action: { type: 'slow', delayMs: 20_000 } });
-		const { run, stopMs, requestsAfter } = await stopWhen(() => sim.requests.some((request) => request.kind === 'download'), { nodes: [generate({ requestOptions: { requestTimeoutSeconds: 60 } })] });
+		const { run, stopMs, requestsAfter } = await stopWhen(
+			() => sim.requests.some((request) => request.kind === 'download'),
+			{ nodes: [generate({ requestOptions: { requestTimeoutSeconds: 60 } })] },
+		);
 
 		expect(run.status).toBe('canceled');
 		expect(stopMs).toBeLessThan(1_000);

@@ -17,7 +17,12 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { binaryStoreFolder, connect, HARNESS_TRIGGER_NODE_NAME, runWorkflow } from '../support/engine';
+import {
+	binaryStoreFolder,
+	connect,
+	HARNESS_TRIGGER_NODE_NAME,
+	runWorkflow,
+} from '../support/engine';
 
 // ---- a local server standing in for an API and its CDN ----
 
@@ -97,7 +102,13 @@ const bearerCredential: ICredentialType = {
 	name: 'harnessBearerApi',
 	displayName: 'Harness Bearer API',
 	properties: [
-		{ displayName: 'API Key', name: 'apiKey', type: 'string', typeOptions: { password: true }, default: '' },
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+		},
 		{ displayName: 'Region', name: 'region', type: 'string', default: 'eu-west' },
 	],
 	authenticate: {
@@ -127,7 +138,11 @@ describe('engine harness', () => {
 		});
 		// No pairedItem from this node: the engine adds it for same-length output.
 		const count = defineNode('count', async function () {
-			return [this.getInputData().map((item) => ({ json: { ...item.json, length: String(item.json.word).length } }))];
+			return [
+				this.getInputData().map((item) => ({
+					json: { ...item.json, length: String(item.json.word).length },
+				})),
+			];
 		});
 
 		const run = await runWorkflow({
@@ -162,15 +177,22 @@ describe('engine harness', () => {
 				})),
 			];
 		});
-		greet.description.properties = [{ displayName: 'Greeting', name: 'greeting', type: 'string', default: '' }];
+		greet.description.properties = [
+			{ displayName: 'Greeting', name: 'greeting', type: 'string', default: '' },
+		];
 
 		const run = await runWorkflow({
 			nodeTypes: { greet },
-			nodes: [{ name: 'Greet', type: 'greet', parameters: { greeting: '=Hello {{ $json.name }}' } }],
+			nodes: [
+				{ name: 'Greet', type: 'greet', parameters: { greeting: '=Hello {{ $json.name }}' } },
+			],
 			input: [{ json: { name: 'Ada' } }, { json: { name: 'Linus' } }],
 		}).result;
 
-		expect(run.output('Greet').map((item) => item.json.greeting)).toEqual(['Hello Ada', 'Hello Linus']);
+		expect(run.output('Greet').map((item) => item.json.greeting)).toEqual([
+			'Hello Ada',
+			'Hello Linus',
+		]);
 	});
 
 	it('fails the run when a required parameter is missing, as n8n refuses to start it', async () => {
@@ -195,13 +217,20 @@ describe('engine harness', () => {
 		const callApi = defineNode(
 			'callApi',
 			async function () {
-				const task = (await this.helpers.httpRequestWithAuthentication.call(this, 'harnessBearerApi', {
-					method: 'POST',
-					url: `${serverUrl}/api/task`,
-					body: { image: 'x' },
-					json: true,
-				})) as JsonObject;
-				await this.helpers.httpRequest({ url: `${serverUrl}/cdn/video.mp4`, encoding: 'arraybuffer' });
+				const task = (await this.helpers.httpRequestWithAuthentication.call(
+					this,
+					'harnessBearerApi',
+					{
+						method: 'POST',
+						url: `${serverUrl}/api/task`,
+						body: { image: 'x' },
+						json: true,
+					},
+				)) as JsonObject;
+				await this.helpers.httpRequest({
+					url: `${serverUrl}/cdn/video.mp4`,
+					encoding: 'arraybuffer',
+				});
 				return [[{ json: task, pairedItem: { item: 0 } }]];
 			},
 			[{ name: 'harnessBearerApi', required: true }],
@@ -243,13 +272,18 @@ describe('engine harness', () => {
 		expect(run.status).toBe('success');
 		const [item] = run.output('Download');
 		const binary = item.binary!.data;
-		expect(binary).toMatchObject({ fileName: 'x.mp4', mimeType: 'video/mp4', bytes: VIDEO_BYTES.length });
+		expect(binary).toMatchObject({
+			fileName: 'x.mp4',
+			mimeType: 'video/mp4',
+			bytes: VIDEO_BYTES.length,
+		});
 		// Stored as a file, not as base64 inside the item.
 		expect(binary.id).toMatch(/^filesystem/);
 		expect(binary.data).not.toContain('a2xpbmc');
-		const storedFileSizes = readdirSync(binaryStoreFolder, { recursive: true, encoding: 'utf8' }).map(
-			(file) => statSync(path.join(binaryStoreFolder, file)).size,
-		);
+		const storedFileSizes = readdirSync(binaryStoreFolder, {
+			recursive: true,
+			encoding: 'utf8',
+		}).map((file) => statSync(path.join(binaryStoreFolder, file)).size);
 		expect(storedFileSizes).toContain(VIDEO_BYTES.length);
 		expect((await run.readBinary(item)).equals(VIDEO_BYTES)).toBe(true);
 	});
@@ -264,7 +298,11 @@ describe('engine harness', () => {
 							const binary = this.helpers.assertBinaryData(index, 'image');
 							const bytes = await this.helpers.getBinaryDataBuffer(index, 'image');
 							return {
-								json: { fileName: binary.fileName, mimeType: binary.mimeType, text: bytes.toString() },
+								json: {
+									fileName: binary.fileName,
+									mimeType: binary.mimeType,
+									text: bytes.toString(),
+								},
 								pairedItem: { item: index },
 							};
 						}),
@@ -279,7 +317,13 @@ describe('engine harness', () => {
 				input: [
 					{
 						json: { prompt: 'a cat' },
-						binary: { image: { data: Buffer.from('not really a png'), mimeType: 'image/png', fileName: 'cat.png' } },
+						binary: {
+							image: {
+								data: Buffer.from('not really a png'),
+								mimeType: 'image/png',
+								fileName: 'cat.png',
+							},
+						},
 					},
 				],
 			}).result;
@@ -300,13 +344,17 @@ describe('engine harness', () => {
 		const rejected = defineNode(
 			'rejected',
 			async function () {
-				const response = (await this.helpers.httpRequestWithAuthentication.call(this, 'harnessBearerApi', {
-					method: 'POST',
-					url: `${serverUrl}/api/rejects`,
-					json: true,
-					ignoreHttpStatusErrors: true,
-					returnFullResponse: true,
-				})) as { statusCode: number; body: JsonObject };
+				const response = (await this.helpers.httpRequestWithAuthentication.call(
+					this,
+					'harnessBearerApi',
+					{
+						method: 'POST',
+						url: `${serverUrl}/api/rejects`,
+						json: true,
+						ignoreHttpStatusErrors: true,
+						returnFullResponse: true,
+					},
+				)) as { statusCode: number; body: JsonObject };
 				throw new NodeApiError(this.getNode(), response.body, {
 					httpCode: String(response.statusCode),
 					itemIndex: 0,
@@ -345,7 +393,10 @@ describe('engine harness', () => {
 					});
 				} catch (error) {
 					// n8n-workflow hands back the original: this itemIndex and message are dropped.
-					throw new NodeApiError(this.getNode(), error as JsonObject, { itemIndex: 5, message: 'ignored' });
+					throw new NodeApiError(this.getNode(), error as JsonObject, {
+						itemIndex: 5,
+						message: 'ignored',
+					});
 				}
 				return [[]];
 			},
@@ -378,7 +429,9 @@ describe('engine harness', () => {
 					returnData.push({ json: { ok: item.json.n }, pairedItem: { item: index } });
 					continue;
 				}
-				const failure = new NodeOperationError(this.getNode(), 'item 1 is broken', { itemIndex: index });
+				const failure = new NodeOperationError(this.getNode(), 'item 1 is broken', {
+					itemIndex: index,
+				});
 				if (!this.continueOnFail()) throw failure;
 				returnData.push({ json: { error: failure.message }, pairedItem: { item: index } });
 			}
@@ -454,7 +507,9 @@ describe('engine harness', () => {
 					await sleep(30_000, undefined, { signal });
 				} catch (error) {
 					seen.aborted = signal?.aborted === true;
-					throw new NodeOperationError(this.getNode(), error as Error, { message: 'Execution was canceled' });
+					throw new NodeOperationError(this.getNode(), error as Error, {
+						message: 'Execution was canceled',
+					});
 				}
 				return [this.getInputData()];
 			});

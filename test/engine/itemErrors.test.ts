@@ -15,7 +15,8 @@ const input = [
 	{ json: { name: 'good-2', url: 'https://images.example.com/4.png' } },
 ];
 
-const generate = (settings = {}) => klingNode(sim, { operation: 'generate', imageUrl: '={{ $json.url }}' }, settings);
+const generate = (settings = {}) =>
+	klingNode(sim, { operation: 'generate', imageUrl: '={{ $json.url }}' }, settings);
 
 async function startMixedBatch() {
 	sim = await startSimulator({ provider: 'novita', latency: { meanMs: 400 } });
@@ -25,7 +26,10 @@ async function startMixedBatch() {
 
 it('with Continue On Fail, good items succeed and failed ones carry the error, task id and provider', async () => {
 	await startMixedBatch();
-	const run = await runKling(sim, { nodes: [generate({ onError: 'continueRegularOutput' })], input }).result;
+	const run = await runKling(sim, {
+		nodes: [generate({ onError: 'continueRegularOutput' })],
+		input,
+	}).result;
 
 	expect(run.error).toBeUndefined();
 	const output = run.output('Kling');
@@ -35,7 +39,8 @@ it('with Continue On Fail, good items succeed and failed ones carry the error, t
 	expect(second.json).toMatchObject({ provider: 'novita', status: 'succeeded' });
 	expect(first.binary?.data).toBeDefined();
 	expect(badUrl.json).toEqual({
-		error: '"Image URL" must start with http:// or https:// (the provider downloads it), not ftp: [item 1]',
+		error:
+			'"Image URL" must start with http:// or https:// (the provider downloads it), not ftp: [item 1]',
 		errorDescription: expect.stringContaining('Binary'),
 		provider: 'novita',
 	});
@@ -51,9 +56,13 @@ it('with Continue On Fail, good items succeed and failed ones carry the error, t
 
 it('with the error output, failed items go there, paired to their input, the task under details', async () => {
 	await startMixedBatch();
-	const run = await runKling(sim, { nodes: [generate({ onError: 'continueErrorOutput' })], input }).result;
+	const run = await runKling(sim, { nodes: [generate({ onError: 'continueErrorOutput' })], input })
+		.result;
 
-	expect(run.output('Kling', 0).map((item) => item.json.taskId)).toEqual([sim.tasks[0].id, sim.tasks[2].id]);
+	expect(run.output('Kling', 0).map((item) => item.json.taskId)).toEqual([
+		sim.tasks[0].id,
+		sim.tasks[2].id,
+	]);
 	const errors = run.output('Kling', 1);
 	expect(errors.map((item) => item.pairedItem)).toEqual([{ item: 1 }, { item: 2 }]);
 	expect(errors.map((item) => item.json.name)).toEqual(['bad-url', 'fails-at-provider']);
@@ -72,13 +81,19 @@ it('without Continue On Fail, a bad item stops the run before anything is submit
 });
 
 it('without Continue On Fail, a failed task stops the others at once and names the tasks still running', async () => {
-	sim = await startSimulator({ provider: 'novita', latency: (index) => (index === 1 ? 300 : 600_000) });
+	sim = await startSimulator({
+		provider: 'novita',
+		latency: (index) => (index === 1 ? 300 : 600_000),
+	});
 	sim.setTaskOutcome({ index: 1 }, { status: 'failed', reason: 'internal error' });
 	const started = Date.now();
-	const run = await runKling(sim, { nodes: [generate()], input: [input[0], input[2], input[3]] }).result;
+	const run = await runKling(sim, { nodes: [generate()], input: [input[0], input[2], input[3]] })
+		.result;
 
 	expect(Date.now() - started).toBeLessThan(15_000);
-	expect(run.error?.message).toBe(`Task ${sim.tasks[1].id} failed at Novita AI: internal error (TASK_STATUS_FAILED) [item 1]`);
+	expect(run.error?.message).toBe(
+		`Task ${sim.tasks[1].id} failed at Novita AI: internal error (TASK_STATUS_FAILED) [item 1]`,
+	);
 	expect(run.error?.description).toContain(`item 0: ${sim.tasks[0].id}`);
 	expect(run.error?.description).toContain(`item 2: ${sim.tasks[2].id}`);
 	const requestsAtEnd = sim.requests.length;

@@ -1,4 +1,9 @@
-import { runWorkflow, type InputItem, type NodeSpec, type RunningWorkflow } from '../support/engine';
+import {
+	runWorkflow,
+	type InputItem,
+	type NodeSpec,
+	type RunningWorkflow,
+} from '../support/engine';
 import type { IConnections, INodeParameters } from 'n8n-workflow';
 
 import { AimlApi } from '../../credentials/AimlApi.credentials';
@@ -11,7 +16,13 @@ import type { ProviderId, RecordedRequest, Simulator } from '../support/simulato
 
 /** Shared set-up for running the Kling node in n8n's engine against a provider simulator. */
 
-export const ALL_PROVIDERS: ProviderId[] = ['novita', 'myRouter', 'highwayApi', 'aimlApi', 'gmiCloud'];
+export const ALL_PROVIDERS: ProviderId[] = [
+	'novita',
+	'myRouter',
+	'highwayApi',
+	'aimlApi',
+	'gmiCloud',
+];
 
 export const CREDENTIAL_TYPE: Record<ProviderId, string> = {
 	novita: 'novitaApi',
@@ -21,7 +32,13 @@ export const CREDENTIAL_TYPE: Record<ProviderId, string> = {
 	gmiCloud: 'gmiCloudApi',
 };
 
-const credentialTypes = [new NovitaApi(), new MyRouterApi(), new HighwayApi(), new AimlApi(), new GmiCloudApi()];
+const credentialTypes = [
+	new NovitaApi(),
+	new MyRouterApi(),
+	new HighwayApi(),
+	new AimlApi(),
+	new GmiCloudApi(),
+];
 
 export const IMAGE_URL = 'https://images.example.com/product.jpg';
 
@@ -55,7 +72,11 @@ export function runKling(
 		nodeTypes: { klingImageToVideo: new KlingImageToVideo() },
 		credentialTypes,
 		credentials: {
-			[CREDENTIAL_TYPE[sim.provider]]: { apiKey: sim.apiKey, baseUrl: sim.baseUrl, ...spec.credentials },
+			[CREDENTIAL_TYPE[sim.provider]]: {
+				apiKey: sim.apiKey,
+				baseUrl: sim.baseUrl,
+				...spec.credentials,
+			},
 		},
 		nodes: spec.nodes,
 		connections: spec.connections,
@@ -64,6 +85,9 @@ export function runKling(
 	});
 }
 
-export const submitRequests = (sim: Simulator): RecordedRequest[] => sim.requests.filter((request) => request.kind === 'submit');
-export const statusRequests = (sim: Simulator): RecordedRequest[] => sim.requests.filter((request) => request.kind === 'status');
-export const apiRequests = (sim: Simulator): RecordedRequest[] => sim.requests.filter((request) => request.server === 'api');
+export const submitRequests = (sim: Simulator): RecordedRequest[] =>
+	sim.requests.filter((request) => request.kind === 'submit');
+export const statusRequests = (sim: Simulator): RecordedRequest[] =>
+	sim.requests.filter((request) => request.kind === 'status');
+export const apiRequests = (sim: Simulator): RecordedRequest[] =>
+	sim.requests.filter((request) => request.server === 'api');

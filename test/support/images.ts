@@ -74,8 +74,16 @@ export function makeJpegStructure(width: number, height: number, scanBytes = 204
 	]);
 }
 
-export const GIF_BYTES = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+export const GIF_BYTES = Buffer.from(
+	'R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7',
+	'base64',
+);
 
 export function makeWebpHeader(): Buffer {
-	return Buffer.concat([Buffer.from('RIFF'), Buffer.from([36, 0, 0, 0]), Buffer.from('WEBPVP8 '), Buffer.alloc(24)]);
+	return Buffer.concat([
+		Buffer.from('RIFF'),
+		Buffer.from([36, 0, 0, 0]),
+		Buffer.from('WEBPVP8 '),
+		Buffer.alloc(24),
+	]);
 }

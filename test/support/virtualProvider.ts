@@ -32,7 +32,13 @@ export class VirtualProvider {
 	}
 
 	addTask(id: string, latencyMs: number): VirtualTask {
-		const task: VirtualTask = { id, submittedAt: Date.now(), finishesAt: Date.now() + latencyMs, polls: 0, pollTimes: [] };
+		const task: VirtualTask = {
+			id,
+			submittedAt: Date.now(),
+			finishesAt: Date.now() + latencyMs,
+			polls: 0,
+			pollTimes: [],
+		};
 		this.tasks.set(id, task);
 		return task;
 	}
@@ -46,7 +52,10 @@ export class VirtualProvider {
 			this.throttleNext--;
 			return { kind: 'retryable', reason: '429', throttled: true, retryAfterMs: 2000 };
 		}
-		const snapshot: TaskSnapshot = { taskId, status: now >= task.finishesAt ? 'succeeded' : 'processing' };
+		const snapshot: TaskSnapshot = {
+			taskId,
+			status: now >= task.finishesAt ? 'succeeded' : 'processing',
+		};
 		if (snapshot.status === 'succeeded') {
 			snapshot.videoUrl = `https://videos.example/${taskId}.mp4`;
 			task.firstSeenDoneAt ??= now;
@@ -54,15 +63,20 @@ export class VirtualProvider {
 			const remaining = (task.finishesAt - now) / 1000;
 			const noise = 1 + this.options.etaNoise * (2 * this.random() - 1);
 			snapshot.etaSeconds = Math.max(0, Math.round(remaining * noise));
-			snapshot.progress = Math.floor((100 * (now - task.submittedAt)) / (task.finishesAt - task.submittedAt));
+			snapshot.progress = Math.floor(
+				(100 * (now - task.submittedAt)) / (task.finishesAt - task.submittedAt),
+			);
 		}
 		return { kind: 'snapshot', snapshot };
 	}
 
 	figures() {
 		const tasks = [...this.tasks.values()];
-		const lags = tasks.map((task) => (task.firstSeenDoneAt ?? Infinity) - task.finishesAt).sort((a, b) => a - b);
-		const percentile = (p: number) => lags[Math.min(lags.length - 1, Math.ceil(p * lags.length) - 1)];
+		const lags = tasks
+			.map((task) => (task.firstSeenDoneAt ?? Infinity) - task.finishesAt)
+			.sort((a, b) => a - b);
+		const percentile = (p: number) =>
+			lags[Math.min(lags.length - 1, Math.ceil(p * lags.length) - 1)];
 		return {
 			pollsPerTask: tasks.reduce((sum, task) => sum + task.polls, 0) / tasks.length,
 			lagP50Ms: percentile(0.5),

@@ -2,20 +2,26 @@ import { inspectImage } from '../../nodes/KlingImageToVideo/input/imageInspectio
 import { GIF_BYTES, makeJpegStructure, makePng, makeWebpHeader } from '../support/images';
 
 describe('inspectImage', () => {
-	it('reads a PNG\'s size and sees it whole', () => {
+	it("reads a PNG's size and sees it whole", () => {
 		expect(inspectImage(makePng(640, 360))).toEqual({ format: 'png', width: 640, height: 360 });
 	});
 
 	it('notices a PNG cut short', () => {
 		const png = makePng(640, 360);
-		expect(inspectImage(png.subarray(0, png.length - 20))).toMatchObject({ format: 'png', truncated: true });
+		expect(inspectImage(png.subarray(0, png.length - 20))).toMatchObject({
+			format: 'png',
+			truncated: true,
+		});
 		expect(inspectImage(png.subarray(0, 20))).toMatchObject({ format: 'png', truncated: true });
 	});
 
-	it('reads a JPEG\'s size from its frame header and notices a missing end marker', () => {
+	it("reads a JPEG's size from its frame header and notices a missing end marker", () => {
 		const jpeg = makeJpegStructure(1280, 720);
 		expect(inspectImage(jpeg)).toEqual({ format: 'jpeg', width: 1280, height: 720 });
-		expect(inspectImage(jpeg.subarray(0, jpeg.length - 100))).toMatchObject({ format: 'jpeg', truncated: true });
+		expect(inspectImage(jpeg.subarray(0, jpeg.length - 100))).toMatchObject({
+			format: 'jpeg',
+			truncated: true,
+		});
 	});
 
 	it('names other formats so the error can say what the file is', () => {

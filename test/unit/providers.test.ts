@@ -4,20 +4,39 @@ const urlImage = { kind: 'url', url: 'https://cdn.example.com/cat.png' } as cons
 const pngImage = { kind: 'bytes', base64: 'iVBORw0KGgo=', mimeType: 'image/png' } as const;
 
 function request(overrides: Partial<GenerationRequest> = {}): GenerationRequest {
-	return { image: urlImage, prompt: 'a cat turns its head', mode: 'standard', duration: 5, guidanceScale: 0.5, ...overrides };
+	return {
+		image: urlImage,
+		prompt: 'a cat turns its head',
+		mode: 'standard',
+		duration: 5,
+		guidanceScale: 0.5,
+		...overrides,
+	};
 }
 
 describe('Novita family (Novita AI, MyRouter, HighwayAPI)', () => {
 	const adapters = [PROVIDERS.novita, PROVIDERS.myRouter, PROVIDERS.highwayApi];
 
-	it.each(adapters.map((adapter) => [adapter.id, adapter]))('%s sends standard and professional to kling-v2.1-i2v with mode and a string duration', (_, adapter) => {
-		expect(adapter.buildSubmit(request({ negativePrompt: 'blur' }))).toEqual({
-			method: 'POST',
-			path: '/v3/async/kling-v2.1-i2v',
-			body: { image: urlImage.url, prompt: 'a cat turns its head', mode: 'Standard', duration: '5', guidance_scale: 0.5, negative_prompt: 'blur' },
-		});
-		expect(adapter.buildSubmit(request({ mode: 'professional', duration: 10 })).body).toMatchObject({ mode: 'Professional', duration: '10' });
-	});
+	it.each(adapters.map((adapter) => [adapter.id, adapter]))(
+		'%s sends standard and professional to kling-v2.1-i2v with mode and a string duration',
+		(_, adapter) => {
+			expect(adapter.buildSubmit(request({ negativePrompt: 'blur' }))).toEqual({
+				method: 'POST',
+				path: '/v3/async/kling-v2.1-i2v',
+				body: {
+					image: urlImage.url,
+					prompt: 'a cat turns its head',
+					mode: 'Standard',
+					duration: '5',
+					guidance_scale: 0.5,
+					negative_prompt: 'blur',
+				},
+			});
+			expect(
+				adapter.buildSubmit(request({ mode: 'professional', duration: 10 })).body,
+			).toMatchObject({ mode: 'Professional', duration: '10' });
+		},
+	);
 
 	it('sends master to its own endpoint, without mode', () => {
 		const call = PROVIDERS.novita.buildSubmit(request({ mode: 'master' }));
@@ -34,13 +53,24 @@ describe('Novita family (Novita AI, MyRouter, HighwayAPI)', () => {
 	it('reads the task id and asks for the task result by query parameter', () => {
 		expect(PROVIDERS.novita.parseSubmit({ task_id: 'abc-123' })).toBe('abc-123');
 		expect(() => PROVIDERS.novita.parseSubmit({})).toThrow('task_id');
-		expect(PROVIDERS.novita.buildStatus('abc-123')).toEqual({ method: 'GET', path: '/v3/async/task-result', qs: { task_id: 'abc-123' } });
+		expect(PROVIDERS.novita.buildStatus('abc-123')).toEqual({
+			method: 'GET',
+			path: '/v3/async/task-result',
+			qs: { task_id: 'abc-123' },
+		});
 	});
 
 	it('reads a running task with eta and progress', () => {
 		const snapshot = PROVIDERS.novita.parseStatus('t1', {
 			extra: { seed: '1', debug_info: {} },
-			task: { task_id: 't1', task_type: 'KLING_V2.1_I2V', status: 'TASK_STATUS_PROCESSING', reason: '', eta: 42, progress_percent: 37 },
+			task: {
+				task_id: 't1',
+				task_type: 'KLING_V2.1_I2V',
+				status: 'TASK_STATUS_PROCESSING',
+				reason: '',
+				eta: 42,
+				progress_percent: 37,
+			},
 			images: [],
 			videos: [],
 			audios: [],
@@ -51,19 +81,38 @@ describe('Novita family (Novita AI, MyRouter, HighwayAPI)', () => {
 	it('reads a finished task and its first video url; a queued one without eta', () => {
 		const done = PROVIDERS.novita.parseStatus('t1', {
 			task: { task_id: 't1', status: 'TASK_STATUS_SUCCEED', eta: 0, progress_percent: 100 },
-			videos: [{ video_url: 'https://faas.example.com/t1.mp4?sig=x', video_url_ttl: '3600', video_type: 'mp4' }],
+			videos: [
+				{
+					video_url: 'https://faas.example.com/t1.mp4?sig=x',
+					video_url_ttl: '3600',
+					video_type: 'mp4',
+				},
+			],
 		});
-		expect(done).toEqual({ taskId: 't1', status: 'succeeded', progress: 100, videoUrl: 'https://faas.example.com/t1.mp4?sig=x' });
-		expect(PROVIDERS.novita.parseStatus('t1', { task: { status: 'TASK_STATUS_QUEUED' } }).status).toBe('queued');
+		expect(done).toEqual({
+			taskId: 't1',
+			status: 'succeeded',
+			progress: 100,
+			videoUrl: 'https://faas.example.com/t1.mp4?sig=x',
+		});
+		expect(
+			PROVIDERS.novita.parseStatus('t1', { task: { status: 'TASK_STATUS_QUEUED' } }).status,
+		).toBe('queued');
 	});
 
 	it('reads failed and cancelled tasks with the provider reason', () => {
-		expect(PROVIDERS.novita.parseStatus('t1', { task: { status: 'TASK_STATUS_FAILED', reason: 'image rejected by moderation' } })).toEqual({
+		expect(
+			PROVIDERS.novita.parseStatus('t1', {
+				task: { status: 'TASK_STATUS_FAILED', reason: 'image rejected by moderation' },
+			}),
+		).toEqual({
 			taskId: 't1',
 			status: 'failed',
 			error: { message: 'image rejected by moderation', code: 'TASK_STATUS_FAILED' },
 		});
-		expect(PROVIDERS.novita.parseStatus('t1', { task: { status: 'TASK_STATUS_CANCELED' } }).status).toBe('cancelled');
+		expect(
+			PROVIDERS.novita.parseStatus('t1', { task: { status: 'TASK_STATUS_CANCELED' } }).status,
+		).toBe('cancelled');
 	});
 
 	it('refuses an answer without a task object', () => {
@@ -71,7 +120,14 @@ describe('Novita family (Novita AI, MyRouter, HighwayAPI)', () => {
 	});
 
 	it('reads the documented error body', () => {
-		expect(PROVIDERS.novita.parseError({ code: 403, reason: 'NOT_ENOUGH_BALANCE', message: 'balance is not enough', metadata: {} })).toEqual({
+		expect(
+			PROVIDERS.novita.parseError({
+				code: 403,
+				reason: 'NOT_ENOUGH_BALANCE',
+				message: 'balance is not enough',
+				metadata: {},
+			}),
+		).toEqual({
 			message: 'balance is not enough',
 			code: 'NOT_ENOUGH_BALANCE',
 		});
@@ -82,7 +138,9 @@ describe('AI/ML API', () => {
 	const aiml = PROVIDERS.aimlApi;
 
 	it('chooses the model by mode and sends an integer duration, cfg_scale and a data URI for bytes', () => {
-		expect(aiml.buildSubmit(request({ image: pngImage, duration: 10, guidanceScale: 0.7 }))).toEqual({
+		expect(
+			aiml.buildSubmit(request({ image: pngImage, duration: 10, guidanceScale: 0.7 })),
+		).toEqual({
 			method: 'POST',
 			path: '/v2/video/generations',
 			body: {
@@ -93,8 +151,12 @@ describe('AI/ML API', () => {
 				cfg_scale: 0.7,
 			},
 		});
-		expect(aiml.buildSubmit(request({ mode: 'professional' })).body!.model).toBe('kling-video/v2.1/pro/image-to-video');
-		expect(aiml.buildSubmit(request({ mode: 'master' })).body!.model).toBe('klingai/v2.1-master-image-to-video');
+		expect(aiml.buildSubmit(request({ mode: 'professional' })).body!.model).toBe(
+			'kling-video/v2.1/pro/image-to-video',
+		);
+		expect(aiml.buildSubmit(request({ mode: 'master' })).body!.model).toBe(
+			'klingai/v2.1-master-image-to-video',
+		);
 	});
 
 	it('leaves out an empty prompt, which AI/ML API treats as optional', () => {
@@ -102,19 +164,38 @@ describe('AI/ML API', () => {
 	});
 
 	it('reads the generation id and polls by generation_id', () => {
-		expect(aiml.parseSubmit({ id: 'gen-1:kling-video/v2.1/standard/image-to-video', status: 'queued' })).toBe('gen-1:kling-video/v2.1/standard/image-to-video');
-		expect(aiml.buildStatus('gen-1')).toEqual({ method: 'GET', path: '/v2/video/generations', qs: { generation_id: 'gen-1' } });
+		expect(
+			aiml.parseSubmit({ id: 'gen-1:kling-video/v2.1/standard/image-to-video', status: 'queued' }),
+		).toBe('gen-1:kling-video/v2.1/standard/image-to-video');
+		expect(aiml.buildStatus('gen-1')).toEqual({
+			method: 'GET',
+			path: '/v2/video/generations',
+			qs: { generation_id: 'gen-1' },
+		});
 	});
 
 	it('maps queued, generating, completed and error, with the video url and the error message', () => {
 		expect(aiml.parseStatus('g', { id: 'g', status: 'queued' }).status).toBe('queued');
 		expect(aiml.parseStatus('g', { id: 'g', status: 'generating' }).status).toBe('processing');
-		expect(aiml.parseStatus('g', { id: 'g', status: 'completed', video: { url: 'https://cdn.aimlapi.com/g.mp4' }, meta: { usage: { credits_used: 100 } } })).toEqual({
+		expect(
+			aiml.parseStatus('g', {
+				id: 'g',
+				status: 'completed',
+				video: { url: 'https://cdn.aimlapi.com/g.mp4' },
+				meta: { usage: { credits_used: 100 } },
+			}),
+		).toEqual({
 			taskId: 'g',
 			status: 'succeeded',
 			videoUrl: 'https://cdn.aimlapi.com/g.mp4',
 		});
-		expect(aiml.parseStatus('g', { id: 'g', status: 'error', error: { name: 'ModerationError', message: 'prompt refused' } })).toEqual({
+		expect(
+			aiml.parseStatus('g', {
+				id: 'g',
+				status: 'error',
+				error: { name: 'ModerationError', message: 'prompt refused' },
+			}),
+		).toEqual({
 			taskId: 'g',
 			status: 'failed',
 			error: { message: 'prompt refused', code: 'ModerationError' },
@@ -122,13 +203,24 @@ describe('AI/ML API', () => {
 	});
 
 	it('reads the documented error body, including a list of messages', () => {
-		expect(aiml.parseError({ message: 'run out of credits', path: '/v2/video/generations', requestId: 'r', statusCode: 403, timestamp: 't' })).toEqual({
+		expect(
+			aiml.parseError({
+				message: 'run out of credits',
+				path: '/v2/video/generations',
+				requestId: 'r',
+				statusCode: 403,
+				timestamp: 't',
+			}),
+		).toEqual({
 			message: 'run out of credits',
 			code: '403',
 		});
-		expect(aiml.parseError({ message: ['duration must be 5 or 10', 'model is invalid'], statusCode: 400 }).message).toBe(
-			'duration must be 5 or 10; model is invalid',
-		);
+		expect(
+			aiml.parseError({
+				message: ['duration must be 5 or 10', 'model is invalid'],
+				statusCode: 400,
+			}).message,
+		).toBe('duration must be 5 or 10; model is invalid');
 	});
 });
 
@@ -141,40 +233,91 @@ describe('GMI Cloud', () => {
 			path: '/api/v1/ie/requestqueue/apikey/requests',
 			body: {
 				model: 'Kling-Image2Video-V2.1-Standard',
-				payload: { image: 'data:image/png;base64,iVBORw0KGgo=', duration: '5', cfg_scale: 0.5, prompt: 'a cat turns its head', negative_prompt: 'text' },
+				payload: {
+					image: 'data:image/png;base64,iVBORw0KGgo=',
+					duration: '5',
+					cfg_scale: 0.5,
+					prompt: 'a cat turns its head',
+					negative_prompt: 'text',
+				},
 			},
 		});
-		expect(gmi.buildSubmit(request({ mode: 'professional' })).body!.model).toBe('Kling-Image2Video-V2.1-Pro');
-		expect(gmi.buildSubmit(request({ mode: 'master' })).body!.model).toBe('Kling-Image2Video-V2.1-Master');
+		expect(gmi.buildSubmit(request({ mode: 'professional' })).body!.model).toBe(
+			'Kling-Image2Video-V2.1-Pro',
+		);
+		expect(gmi.buildSubmit(request({ mode: 'master' })).body!.model).toBe(
+			'Kling-Image2Video-V2.1-Master',
+		);
 	});
 
 	it('reads request_id and polls the request by path', () => {
-		expect(gmi.parseSubmit({ request_id: 'r-1', model: 'm', status: 'queued', created_at: 1, updated_at: 1, queued_at: 1 })).toBe('r-1');
-		expect(gmi.buildStatus('r-1')).toEqual({ method: 'GET', path: '/api/v1/ie/requestqueue/apikey/requests/r-1' });
+		expect(
+			gmi.parseSubmit({
+				request_id: 'r-1',
+				model: 'm',
+				status: 'queued',
+				created_at: 1,
+				updated_at: 1,
+				queued_at: 1,
+			}),
+		).toBe('r-1');
+		expect(gmi.buildStatus('r-1')).toEqual({
+			method: 'GET',
+			path: '/api/v1/ie/requestqueue/apikey/requests/r-1',
+		});
 	});
 
 	it('maps queued, dispatched, processing, success, failed and cancelled', () => {
-		const status = (value: string) => gmi.parseStatus('r', { request_id: 'r', status: value, outcome: null }).status;
-		expect(['queued', 'dispatched', 'processing', 'failed', 'cancelled'].map(status)).toEqual(['queued', 'queued', 'processing', 'failed', 'cancelled']);
+		const status = (value: string) =>
+			gmi.parseStatus('r', { request_id: 'r', status: value, outcome: null }).status;
+		expect(['queued', 'dispatched', 'processing', 'failed', 'cancelled'].map(status)).toEqual([
+			'queued',
+			'queued',
+			'processing',
+			'failed',
+			'cancelled',
+		]);
 	});
 
 	it('reads the video url from outcome.video_url (documented) and outcome.media_urls[0].url (seen live)', () => {
-		expect(gmi.parseStatus('r', { status: 'success', outcome: { video_url: 'https://a/v.mp4', thumbnail_image_url: 'https://a/t.jpg' } }).videoUrl).toBe('https://a/v.mp4');
-		expect(gmi.parseStatus('r', { status: 'success', outcome: { media_urls: [{ url: 'https://b/v.mp4' }] } }).videoUrl).toBe('https://b/v.mp4');
+		expect(
+			gmi.parseStatus('r', {
+				status: 'success',
+				outcome: { video_url: 'https://a/v.mp4', thumbnail_image_url: 'https://a/t.jpg' },
+			}).videoUrl,
+		).toBe('https://a/v.mp4');
+		expect(
+			gmi.parseStatus('r', {
+				status: 'success',
+				outcome: { media_urls: [{ url: 'https://b/v.mp4' }] },
+			}).videoUrl,
+		).toBe('https://b/v.mp4');
 	});
 
 	it('reads a failure reason from outcome.error or error, as a string or as {code, message}', () => {
-		expect(gmi.parseStatus('r', { status: 'failed', outcome: { error: 'image too small' } }).error).toEqual({ message: 'image too small' });
-		expect(gmi.parseStatus('r', { status: 'failed', error: { code: 'E42', message: 'internal' } }).error).toEqual({ message: 'internal', code: 'E42' });
-		expect(gmi.parseStatus('r', { status: 'failed', outcome: null }).error?.message).toMatch(/failed/);
+		expect(
+			gmi.parseStatus('r', { status: 'failed', outcome: { error: 'image too small' } }).error,
+		).toEqual({ message: 'image too small' });
+		expect(
+			gmi.parseStatus('r', { status: 'failed', error: { code: 'E42', message: 'internal' } }).error,
+		).toEqual({ message: 'internal', code: 'E42' });
+		expect(gmi.parseStatus('r', { status: 'failed', outcome: null }).error?.message).toMatch(
+			/failed/,
+		);
 	});
 });
 
 describe('task id shapes', () => {
-	it('accepts each provider\'s own ids and refuses an AI/ML id for a Novita-family provider', () => {
+	it("accepts each provider's own ids and refuses an AI/ML id for a Novita-family provider", () => {
 		expect(PROVIDERS.novita.taskIdPattern.test('830d9c90-d53f-4c5a-8009-6f3d2a1b9e47')).toBe(true);
-		expect(PROVIDERS.aimlApi.taskIdPattern.test('9b1b6d5f-2c7e:kling-video/v2.1/standard/image-to-video')).toBe(true);
-		expect(PROVIDERS.novita.taskIdPattern.test('9b1b6d5f-2c7e:kling-video/v2.1/standard/image-to-video')).toBe(false);
+		expect(
+			PROVIDERS.aimlApi.taskIdPattern.test(
+				'9b1b6d5f-2c7e:kling-video/v2.1/standard/image-to-video',
+			),
+		).toBe(true);
+		expect(
+			PROVIDERS.novita.taskIdPattern.test('9b1b6d5f-2c7e:kling-video/v2.1/standard/image-to-video'),
+		).toBe(false);
 		expect(PROVIDERS.gmiCloud.taskIdPattern.test('{"taskId":"x"}')).toBe(false);
 	});
 });

@@ -14,9 +14,15 @@ import { VirtualProvider } from '../support/virtualProvider';
  */
 
 const node = { name: 'Kling', type: 'klingImageToVideo' } as INode;
-const ctx = { getNode: () => node, logger: { debug: () => undefined } } as unknown as IExecuteFunctions;
+const ctx = {
+	getNode: () => node,
+	logger: { debug: () => undefined },
+} as unknown as IExecuteFunctions;
 
-function pollerFor(provider: VirtualProvider, options: { timeoutMs?: number; minGapMs?: number; signal?: AbortSignal } = {}) {
+function pollerFor(
+	provider: VirtualProvider,
+	options: { timeoutMs?: number; minGapMs?: number; signal?: AbortSignal } = {},
+) {
 	const client = {
 		provider: provider.reportsEta ? PROVIDERS.novita : PROVIDERS.aimlApi,
 		fetchStatus: async (taskId: string) => await provider.fetchStatus(taskId),
@@ -30,12 +36,19 @@ function pollerFor(provider: VirtualProvider, options: { timeoutMs?: number; min
 }
 
 /** Submits `count` tasks at once with latencies mean ± spread, and waits for all in virtual time. */
-async function waitForBatch(provider: VirtualProvider, count: number, meanMs: number, spread: number) {
+async function waitForBatch(
+	provider: VirtualProvider,
+	count: number,
+	meanMs: number,
+	spread: number,
+) {
 	const poller = pollerFor(provider);
 	const waits = Array.from({ length: count }, (_, index) => {
 		const latency = meanMs * (1 + spread * (2 * provider.random() - 1));
 		const task = provider.addTask(`task-${index}`, latency);
-		return poller.waitUntilDone(poller.track(task.id, index, { submittedAt: Date.now(), mode: 'standard', duration: 5 }));
+		return poller.waitUntilDone(
+			poller.track(task.id, index, { submittedAt: Date.now(), mode: 'standard', duration: 5 }),
+		);
 	});
 	let settled = false;
 	const all = Promise.all(waits).finally(() => (settled = true));
@@ -48,33 +61,58 @@ describe('waiting for many tasks at once (virtual time)', () => {
 	beforeEach(() => jest.useFakeTimers({ now: Date.parse('2026-11-21T08:00:00Z') }));
 	afterEach(() => jest.useRealTimers());
 
-	it('with the provider\'s eta: 50 tasks of 60 s ±30% cost about 3 requests each and are noticed within 2.5 s', async () => {
-		const figures = await waitForBatch(new VirtualProvider({ reportsEta: true, etaNoise: 0.1, seed: 7 }), 50, 60_000, 0.3);
+	it("with the provider's eta: 50 tasks of 60 s ±30% cost about 3 requests each and are noticed within 2.5 s", async () => {
+		const figures = await waitForBatch(
+			new VirtualProvider({ reportsEta: true, etaNoise: 0.1, seed: 7 }),
+			50,
+			60_000,
+			0.3,
+		);
 		expect(figures.pollsPerTask).toBeLessThanOrEqual(3.05);
 		expect(figures.lagP95Ms).toBeLessThanOrEqual(2_500);
 		expect(figures.lastSeenDoneAt - figures.slowestFinishAt).toBeLessThanOrEqual(2_000);
 	});
 
-	it('with the provider\'s eta: 100 tasks of 5 min ±30% cost at most 12 requests each, noticed within 5 s', async () => {
-		const figures = await waitForBatch(new VirtualProvider({ reportsEta: true, etaNoise: 0.1, seed: 11 }), 100, 300_000, 0.3);
+	it("with the provider's eta: 100 tasks of 5 min ±30% cost at most 12 requests each, noticed within 5 s", async () => {
+		const figures = await waitForBatch(
+			new VirtualProvider({ reportsEta: true, etaNoise: 0.1, seed: 11 }),
+			100,
+			300_000,
+			0.3,
+		);
 		expect(figures.pollsPerTask).toBeLessThanOrEqual(12);
 		expect(figures.lagP95Ms).toBeLessThanOrEqual(5_000);
 	});
 
 	it('with a noisier eta (±30%): learns how far off it is and still notices within 3.5 s', async () => {
-		const figures = await waitForBatch(new VirtualProvider({ reportsEta: true, etaNoise: 0.3, seed: 8 }), 50, 60_000, 0.3);
+		const figures = await waitForBatch(
+			new VirtualProvider({ reportsEta: true, etaNoise: 0.3, seed: 8 }),
+			50,
+			60_000,
+			0.3,
+		);
 		expect(figures.lagP95Ms).toBeLessThanOrEqual(3_500);
 		expect(figures.pollsPerTask).toBeLessThanOrEqual(4);
 	});
 
 	it('without an eta: 100 tasks of 5 min cost at most 12 requests each (a 10 s loop: ~31)', async () => {
-		const figures = await waitForBatch(new VirtualProvider({ reportsEta: false, etaNoise: 0, seed: 3 }), 100, 300_000, 0.3);
+		const figures = await waitForBatch(
+			new VirtualProvider({ reportsEta: false, etaNoise: 0, seed: 3 }),
+			100,
+			300_000,
+			0.3,
+		);
 		expect(figures.pollsPerTask).toBeLessThanOrEqual(12);
 		expect(figures.lagP95Ms).toBeLessThanOrEqual(20_000);
 	});
 
 	it('without an eta: a single task is noticed about as fast as by a 10 s loop', async () => {
-		const figures = await waitForBatch(new VirtualProvider({ reportsEta: false, etaNoise: 0, seed: 5 }), 1, 200_000, 0);
+		const figures = await waitForBatch(
+			new VirtualProvider({ reportsEta: false, etaNoise: 0, seed: 5 }),
+			1,
+			200_000,
+			0,
+		);
 		expect(figures.lagP95Ms).toBeLessThanOrEqual(10_000);
 	});
 
@@ -84,7 +122,10 @@ describe('waiting for many tasks at once (virtual time)', () => {
 		const poller = pollerFor(provider, { signal: controller.signal });
 		const task = provider.addTask('t', 300_000);
 		const wait = poller.waitUntilDone(poller.track(task.id, 0, { submittedAt: Date.now() }));
-		const outcome = wait.then(() => 'finished', () => 'stopped');
+		const outcome = wait.then(
+			() => 'finished',
+			() => 'stopped',
+		);
 		await jest.advanceTimersByTimeAsync(10_000);
 		const requestsBefore = poller.requestCount;
 		controller.abort();
@@ -113,17 +154,21 @@ describe('waiting for many tasks at once (virtual time)', () => {
 		const figures = await waitForBatch(provider, 20, 30_000, 0.2);
 		expect(figures.lastSeenDoneAt).toBeLessThan(Infinity);
 
-		const polls = [...provider.tasks.values()].flatMap((task) => task.pollTimes).sort((a, b) => a - b);
+		const polls = [...provider.tasks.values()]
+			.flatMap((task) => task.pollTimes)
+			.sort((a, b) => a - b);
 		const throttledAt = polls[0];
 		expect(polls.filter((time) => time > throttledAt && time < throttledAt + 2_000)).toEqual([]);
 		// Right after the pause, requests are spaced at the halved rate (2.5/s), not sent in a burst.
-		const resumed = polls.filter((time) => time >= throttledAt + 2_000 && time < throttledAt + 4_000);
+		const resumed = polls.filter(
+			(time) => time >= throttledAt + 2_000 && time < throttledAt + 4_000,
+		);
 		expect(resumed.length).toBeGreaterThanOrEqual(3);
 		const gaps = resumed.slice(1).map((time, index) => time - resumed[index]);
 		expect(Math.min(...gaps)).toBeGreaterThanOrEqual(300);
 	});
 
-	it('never asks about one task more often than the user\'s poll interval', async () => {
+	it("never asks about one task more often than the user's poll interval", async () => {
 		const provider = new VirtualProvider({ reportsEta: false, etaNoise: 0, seed: 2 });
 		const poller = pollerFor(provider, { minGapMs: 20_000 });
 		const task = provider.addTask('t', 100_000);
@@ -150,10 +195,12 @@ describe('RequestBudget', () => {
 		const budget = new RequestBudget(5, 5);
 		const sleeper = new SleepGroup(new AbortController().signal);
 		const grantedAt: number[] = [];
-		const all = Promise.all(Array.from({ length: 10 }, async () => {
-			await budget.acquire(sleeper);
-			grantedAt.push(Date.now());
-		}));
+		const all = Promise.all(
+			Array.from({ length: 10 }, async () => {
+				await budget.acquire(sleeper);
+				grantedAt.push(Date.now());
+			}),
+		);
 		await jest.advanceTimersByTimeAsync(5_000);
 		await all;
 		expect(grantedAt).toEqual([0, 0, 0, 0, 0, 200, 400, 600, 800, 1000]);

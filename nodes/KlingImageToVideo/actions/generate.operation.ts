@@ -11,9 +11,20 @@ export async function generate(ctx: OperationContext, itemIndexes: number[]): Pr
 		ctx.downloadVideo(itemIndex) ? ctx.outputBinaryPropertyName(itemIndex) : '',
 	);
 
-	await submitTasks(ctx, [...downloadable.keys()], async (itemIndex, taskId, request, submittedAt) => {
-		const task = poller.track(taskId, itemIndex, { submittedAt, mode: request.mode, duration: request.duration });
-		const { json, binary } = await finishTask(ctx, poller, task, { mode: request.mode, duration: request.duration });
-		run.succeed(itemIndex, json, binary);
-	});
+	await submitTasks(
+		ctx,
+		[...downloadable.keys()],
+		async (itemIndex, taskId, request, submittedAt) => {
+			const task = poller.track(taskId, itemIndex, {
+				submittedAt,
+				mode: request.mode,
+				duration: request.duration,
+			});
+			const { json, binary } = await finishTask(ctx, poller, task, {
+				mode: request.mode,
+				duration: request.duration,
+			});
+			run.succeed(itemIndex, json, binary);
+		},
+	);
 }

@@ -5,7 +5,9 @@ import { snapshotJson } from './taskResults';
 /** Asks once per item and reports what the provider says, failed tasks included, without waiting. */
 export async function getStatus(ctx: OperationContext, itemIndexes: number[]): Promise<void> {
 	const { run, provider } = ctx;
-	const taskIds = await run.checkEach(itemIndexes, (itemIndex) => readTaskId(run.ctx, itemIndex, provider));
+	const taskIds = await run.checkEach(itemIndexes, (itemIndex) =>
+		readTaskId(run.ctx, itemIndex, provider),
+	);
 	const poller = ctx.createPoller();
 
 	await run.forEachItem([...taskIds.keys()], async (itemIndex) => {

@@ -55,7 +55,10 @@ export class ItemRun {
 	 * Checks every item, one after the other, before any request is sent: without "Continue On
 	 * Fail" the first bad item stops the run while nothing has been paid for yet.
 	 */
-	async checkEach<T>(itemIndexes: number[], check: (itemIndex: number) => Promise<T> | T): Promise<Map<number, T>> {
+	async checkEach<T>(
+		itemIndexes: number[],
+		check: (itemIndex: number) => Promise<T> | T,
+	): Promise<Map<number, T>> {
 		const checked = new Map<number, T>();
 		for (const itemIndex of itemIndexes) {
 			try {
@@ -72,7 +75,10 @@ export class ItemRun {
 	 * Runs `work` for each item at once. An item whose work throws becomes an error item, or, without
 	 * "Continue On Fail", stops the rest; the first such error is raised once everything has stopped.
 	 */
-	async forEachItem(itemIndexes: number[], work: (itemIndex: number) => Promise<void>): Promise<void> {
+	async forEachItem(
+		itemIndexes: number[],
+		work: (itemIndex: number) => Promise<void>,
+	): Promise<void> {
 		await Promise.all(
 			itemIndexes.map(async (itemIndex) => {
 				try {
@@ -82,7 +88,8 @@ export class ItemRun {
 				}
 			}),
 		);
-		if (this.executionCancelled) throw new NodeOperationError(this.ctx.getNode(), 'The execution was stopped');
+		if (this.executionCancelled)
+			throw new NodeOperationError(this.ctx.getNode(), 'The execution was stopped');
 		if (this.firstFatalError) throw this.withStartedTasks(this.firstFatalError);
 	}
 
@@ -95,7 +102,10 @@ export class ItemRun {
 		if (error instanceof CancelledError || this.signal.aborted) return;
 		const nodeError = asNodeError(this.ctx, error, itemIndex);
 		if (this.continueOnFail) {
-			this.outputs[itemIndex] = { json: this.errorJson(itemIndex, nodeError), pairedItem: { item: itemIndex } };
+			this.outputs[itemIndex] = {
+				json: this.errorJson(itemIndex, nodeError),
+				pairedItem: { item: itemIndex },
+			};
 			return;
 		}
 		this.firstFatalError ??= nodeError;
@@ -110,7 +120,8 @@ export class ItemRun {
 	 */
 	private errorJson(itemIndex: number, error: NodeError): IDataObject {
 		const taskId = this.startedTasks.get(itemIndex) ?? (error.context.taskId as string | undefined);
-		const status = typeof error.context.taskStatus === 'string' ? error.context.taskStatus : undefined;
+		const status =
+			typeof error.context.taskStatus === 'string' ? error.context.taskStatus : undefined;
 		const facts: IDataObject = {
 			...(error.description && { errorDescription: error.description }),
 			provider: this.provider,
@@ -119,7 +130,11 @@ export class ItemRun {
 		};
 		if (this.ctx.getNode().onError === 'continueErrorOutput') {
 			const { errorDescription, ...details } = facts;
-			return { error: error.message, ...(errorDescription !== undefined && { message: errorDescription }), details };
+			return {
+				error: error.message,
+				...(errorDescription !== undefined && { message: errorDescription }),
+				details,
+			};
 		}
 		return { error: error.message, ...facts };
 	}
@@ -137,9 +152,12 @@ export class ItemRun {
 		);
 		if (others.length > 0) {
 			const list = others.map(([itemIndex, taskId]) => `item ${itemIndex}: ${taskId}`).join(', ');
-			notes.push(`Tasks already started for other items keep running at the provider and may be charged; pick them up with "Wait for Completion": ${list}.`);
+			notes.push(
+				`Tasks already started for other items keep running at the provider and may be charged; pick them up with "Wait for Completion": ${list}.`,
+			);
 		}
-		if (notes.length > 0) error.description = [error.description, ...notes].filter(Boolean).join(' ');
+		if (notes.length > 0)
+			error.description = [error.description, ...notes].filter(Boolean).join(' ');
 		return error;
 	}
 }
@@ -148,7 +166,11 @@ export class ItemRun {
 function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeError {
 	const nodeError = isNodeError(error)
 		? error
-		: new NodeOperationError(ctx.getNode(), error instanceof Error ? error.message : String(error), { itemIndex });
+		: new NodeOperationError(
+				ctx.getNode(),
+				error instanceof Error ? error.message : String(error),
+				{ itemIndex },
+			);
 	nodeError.context.itemIndex ??= itemIndex;
 	const suffix = ` [item ${nodeError.context.itemIndex as number}]`;
 	if (!nodeError.message.endsWith(suffix)) nodeError.message += suffix;
@@ -157,5 +179,7 @@ function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number):
 
 /** By name, not instanceof: the host may load its own copy of n8n-workflow. */
 function isNodeError(error: unknown): error is NodeError {
-	return error instanceof Error && (error.name === 'NodeApiError' || error.name === 'NodeOperationError');
+	return (
+		error instanceof Error && (error.name === 'NodeApiError' || error.name === 'NodeOperationError')
+	);
 }

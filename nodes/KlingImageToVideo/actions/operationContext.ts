@@ -28,10 +28,17 @@ export class OperationContext {
 		readonly requestTimeoutMs: number,
 	) {}
 
-	static async create(ctx: IExecuteFunctions, provider: ProviderAdapter): Promise<OperationContext> {
+	static async create(
+		ctx: IExecuteFunctions,
+		provider: ProviderAdapter,
+	): Promise<OperationContext> {
 		const run = new ItemRun(ctx, provider.id, ctx.getInputData().length);
 		const requestTimeoutSeconds = positiveNumber(
-			ctx.getNodeParameter('requestOptions.requestTimeoutSeconds', 0, DEFAULT_REQUEST_TIMEOUT_SECONDS),
+			ctx.getNodeParameter(
+				'requestOptions.requestTimeoutSeconds',
+				0,
+				DEFAULT_REQUEST_TIMEOUT_SECONDS,
+			),
 			DEFAULT_REQUEST_TIMEOUT_SECONDS,
 		);
 		const client = await ProviderClient.connect(ctx, provider, {
@@ -51,7 +58,10 @@ export class OperationContext {
 			this.ctx.getNodeParameter('waitOptions.timeoutSeconds', 0, DEFAULT_TIMEOUT_SECONDS),
 			DEFAULT_TIMEOUT_SECONDS,
 		);
-		const pollIntervalSeconds = positiveNumber(this.ctx.getNodeParameter('waitOptions.pollIntervalSeconds', 0, 0), 0);
+		const pollIntervalSeconds = positiveNumber(
+			this.ctx.getNodeParameter('waitOptions.pollIntervalSeconds', 0, 0),
+			0,
+		);
 		return new TaskPoller(this.ctx, this.client, {
 			timeoutMs: timeoutSeconds * 1000,
 			minGapMs: pollIntervalSeconds * 1000,
@@ -66,7 +76,11 @@ export class OperationContext {
 	outputBinaryPropertyName(itemIndex: number): string {
 		const name = this.ctx.getNodeParameter('outputBinaryPropertyName', itemIndex, 'data');
 		if (typeof name !== 'string' || name.trim() === '') {
-			throw invalidInput(this.ctx, itemIndex, '"Put Output in Field" must name a binary field, for example "data"');
+			throw invalidInput(
+				this.ctx,
+				itemIndex,
+				'"Put Output in Field" must name a binary field, for example "data"',
+			);
 		}
 		return name.trim();
 	}

@@ -19,7 +19,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
 	}
 	if (!isProviderId(providerId)) {
-		throw new NodeOperationError(this.getNode(), `The provider "${String(providerId)}" is not supported`);
+		throw new NodeOperationError(
+			this.getNode(),
+			`The provider "${String(providerId)}" is not supported`,
+		);
 	}
 
 	const ctx = await OperationContext.create(this, PROVIDERS[providerId]);

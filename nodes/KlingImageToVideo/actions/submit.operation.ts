@@ -10,7 +10,12 @@ import type { OperationContext } from './operationContext';
 export async function submitTasks(
 	ctx: OperationContext,
 	itemIndexes: number[],
-	onSubmitted: (itemIndex: number, taskId: string, request: GenerationRequest, submittedAt: number) => Promise<void>,
+	onSubmitted: (
+		itemIndex: number,
+		taskId: string,
+		request: GenerationRequest,
+		submittedAt: number,
+	) => Promise<void>,
 ): Promise<void> {
 	const { run, provider, client } = ctx;
 	const checked = await run.checkEach(itemIndexes, async (itemIndex) => {
@@ -20,13 +25,19 @@ export async function submitTasks(
 
 	await run.forEachItem([...checked.keys()], async (itemIndex) => {
 		const { taskId, request, submittedAt } = await ctx.submissions.run(async () => {
-			const request = checked.get(itemIndex) ?? (await readGenerationRequest(run.ctx, itemIndex, provider));
+			const request =
+				checked.get(itemIndex) ?? (await readGenerationRequest(run.ctx, itemIndex, provider));
 			const submittedAt = Date.now();
 			const taskId = await client.submit(request, itemIndex);
 			return { taskId, request, submittedAt };
 		});
 		run.noteTaskStarted(itemIndex, taskId);
-		run.ctx.logger.debug(`Kling task ${taskId} submitted`, { itemIndex, provider: provider.id, mode: request.mode, duration: request.duration });
+		run.ctx.logger.debug(`Kling task ${taskId} submitted`, {
+			itemIndex,
+			provider: provider.id,
+			mode: request.mode,
+			duration: request.duration,
+		});
 		await onSubmitted(itemIndex, taskId, request, submittedAt);
 	});
 }

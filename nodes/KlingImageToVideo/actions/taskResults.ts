@@ -1,4 +1,10 @@
-import { NodeApiError, NodeOperationError, type IBinaryData, type IDataObject, type JsonObject } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IBinaryData,
+	type IDataObject,
+	type JsonObject,
+} from 'n8n-workflow';
 
 import type { TaskSnapshot } from '../providers';
 import { sleepUnlessAborted } from '../waiting/abortableSleep';
@@ -16,12 +22,18 @@ export function snapshotJson(ctx: OperationContext, snapshot: TaskSnapshot): IDa
 		status: snapshot.status,
 		...(snapshot.videoUrl && snapshot.status === 'succeeded' && { videoUrl: snapshot.videoUrl }),
 		...(snapshot.progress !== undefined && { progress: snapshot.progress }),
-		...(snapshot.error && { error: { ...snapshot.error, message: ctx.client.redact(snapshot.error.message) } }),
+		...(snapshot.error && {
+			error: { ...snapshot.error, message: ctx.client.redact(snapshot.error.message) },
+		}),
 	};
 }
 
 /** A task that ended without a video becomes an error naming the task and the provider's reason. */
-export function requireVideo(ctx: OperationContext, snapshot: TaskSnapshot, itemIndex: number): string {
+export function requireVideo(
+	ctx: OperationContext,
+	snapshot: TaskSnapshot,
+	itemIndex: number,
+): string {
 	const name = ctx.provider.displayName;
 	const node = ctx.run.ctx.getNode();
 	const context = { taskId: snapshot.taskId, taskStatus: snapshot.status };
@@ -29,21 +41,30 @@ export function requireVideo(ctx: OperationContext, snapshot: TaskSnapshot, item
 
 	let error: NodeOperationError;
 	if (snapshot.status === 'succeeded') {
-		error = new NodeOperationError(node, `Task ${snapshot.taskId} succeeded at ${name} but no video URL came with it [item ${itemIndex}]`, {
-			itemIndex,
-			description: 'Ask again with "Get Status" in a minute; if the URL is still missing, contact the provider with this task id.',
-		});
+		error = new NodeOperationError(
+			node,
+			`Task ${snapshot.taskId} succeeded at ${name} but no video URL came with it [item ${itemIndex}]`,
+			{
+				itemIndex,
+				description:
+					'Ask again with "Get Status" in a minute; if the URL is still missing, contact the provider with this task id.',
+			},
+		);
 	} else {
 		const reason = ctx.client.redact(snapshot.error?.message ?? 'no reason given');
 		const code = snapshot.error?.code ? ` (${snapshot.error.code})` : '';
 		const verb = snapshot.status === 'cancelled' ? 'was cancelled' : 'failed';
-		error = new NodeOperationError(node, `Task ${snapshot.taskId} ${verb} at ${name}: ${reason}${code} [item ${itemIndex}]`, {
-			itemIndex,
-			description:
-				snapshot.status === 'cancelled'
-					? 'The task was cancelled at the provider (from its dashboard or by the provider). Submit the item again if you still want the video.'
-					: 'The provider could not make this video. Often the image or prompt was refused by its content rules, or it had an internal problem; adjust the input if the reason points to it, then submit the item again.',
-		});
+		error = new NodeOperationError(
+			node,
+			`Task ${snapshot.taskId} ${verb} at ${name}: ${reason}${code} [item ${itemIndex}]`,
+			{
+				itemIndex,
+				description:
+					snapshot.status === 'cancelled'
+						? 'The task was cancelled at the provider (from its dashboard or by the provider). Submit the item again if you still want the video.'
+						: 'The provider could not make this video. Often the image or prompt was refused by its content rules, or it had an internal problem; adjust the input if the reason points to it, then submit the item again.',
+			},
+		);
 	}
 	Object.assign(error.context, context);
 	throw error;
@@ -71,11 +92,12 @@ export async function fetchVideo(
 	let refreshes = 0;
 	let problem = '';
 	for (let attempt = 1; attempt <= DOWNLOAD_ATTEMPTS; attempt++) {
-		const outcome = await ctx.downloads.run(async () =>
-			await downloadVideo(ctx.run.ctx, url, fileNameFor(task.taskId), {
-				timeoutMs: ctx.requestTimeoutMs,
-				signal: ctx.run.signal,
-			}),
+		const outcome = await ctx.downloads.run(
+			async () =>
+				await downloadVideo(ctx.run.ctx, url, fileNameFor(task.taskId), {
+					timeoutMs: ctx.requestTimeoutMs,
+					signal: ctx.run.signal,
+				}),
 		);
 		ctx.client.throwIfCancelled();
 		if (outcome.kind === 'stored') return { binary: outcome.binary, url };
@@ -86,8 +108,12 @@ export async function fetchVideo(
 			url = fresh.videoUrl ?? url;
 			continue;
 		}
-		problem = outcome.kind === 'urlRejected' ? `the video host refused the URL (${outcome.statusCode})` : outcome.reason;
-		if (attempt < DOWNLOAD_ATTEMPTS) await sleepUnlessAborted(DOWNLOAD_BACKOFF_MS[attempt - 1], ctx.run.signal);
+		problem =
+			outcome.kind === 'urlRejected'
+				? `the video host refused the URL (${outcome.statusCode})`
+				: outcome.reason;
+		if (attempt < DOWNLOAD_ATTEMPTS)
+			await sleepUnlessAborted(DOWNLOAD_BACKOFF_MS[attempt - 1], ctx.run.signal);
 	}
 	const error = new NodeApiError(ctx.run.ctx.getNode(), { message: problem } as JsonObject, {
 		message: `Could not download the video of task ${task.taskId}: ${problem}`,
@@ -110,5 +136,8 @@ export async function finishTask(
 	const json = { ...snapshotJson(ctx, snapshot), ...extraJson };
 	if (!ctx.downloadVideo(task.itemIndex)) return { json };
 	const { binary, url } = await fetchVideo(ctx, poller, task, videoUrl);
-	return { json: { ...json, videoUrl: url }, binary: { [ctx.outputBinaryPropertyName(task.itemIndex)]: binary } };
+	return {
+		json: { ...json, videoUrl: url },
+		binary: { [ctx.outputBinaryPropertyName(task.itemIndex)]: binary },
+	};
 }

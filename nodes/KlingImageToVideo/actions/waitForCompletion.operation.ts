@@ -14,14 +14,18 @@ export function hintsFromInput(json: IDataObject | undefined): TaskHints {
 	const hints: TaskHints = {};
 	const submittedAt = typeof json?.submittedAt === 'string' ? Date.parse(json.submittedAt) : NaN;
 	if (Number.isFinite(submittedAt)) hints.submittedAt = submittedAt;
-	if (['standard', 'professional', 'master'].includes(json?.mode as string)) hints.mode = json!.mode as VideoMode;
+	if (['standard', 'professional', 'master'].includes(json?.mode as string))
+		hints.mode = json!.mode as VideoMode;
 	const duration = Number(json?.duration);
 	if (duration === 5 || duration === 10) hints.duration = duration as VideoDuration;
 	return hints;
 }
 
 /** Waits for existing tasks, all items together, and returns each video. */
-export async function waitForCompletion(ctx: OperationContext, itemIndexes: number[]): Promise<void> {
+export async function waitForCompletion(
+	ctx: OperationContext,
+	itemIndexes: number[],
+): Promise<void> {
 	const { run, provider } = ctx;
 	const items = run.ctx.getInputData();
 	const taskIds = await run.checkEach(itemIndexes, (itemIndex) => {

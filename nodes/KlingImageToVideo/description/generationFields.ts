@@ -8,12 +8,21 @@ const fields: INodeProperties[] = [
 		name: 'imageSource',
 		type: 'options',
 		options: [
-			{ name: 'Image URL', value: 'url', description: 'A public http(s) link the provider downloads' },
-			{ name: 'Binary File', value: 'binary', description: 'An image in binary data from an earlier node' },
+			{
+				name: 'Image URL',
+				value: 'url',
+				description: 'A public http(s) link the provider downloads',
+			},
+			{
+				name: 'Binary File',
+				value: 'binary',
+				description: 'An image in binary data from an earlier node',
+			},
 			{ name: 'Base64', value: 'base64', description: 'The image as base64 text or a data: URI' },
 		],
 		default: 'url',
-		description: 'Where the first frame of the video comes from. JPEG or PNG, up to 10 MB, at least 300×300 px, aspect ratio between 1:2.5 and 2.5:1.',
+		description:
+			'Where the first frame of the video comes from. JPEG or PNG, up to 10 MB, at least 300×300 px, aspect ratio between 1:2.5 and 2.5:1.',
 	},
 	{
 		displayName: 'Image URL',
@@ -58,8 +67,16 @@ const fields: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'Standard (720p)', value: 'standard', description: 'Fastest and cheapest' },
-			{ name: 'Professional (1080p)', value: 'professional', description: 'Higher quality, costs more' },
-			{ name: 'Master (1080p)', value: 'master', description: 'Kling 2.1 Master: the best motion, costs the most' },
+			{
+				name: 'Professional (1080p)',
+				value: 'professional',
+				description: 'Higher quality, costs more',
+			},
+			{
+				name: 'Master (1080p)',
+				value: 'master',
+				description: 'Kling 2.1 Master: the best motion, costs the most',
+			},
 		],
 		default: 'standard',
 	},
@@ -72,7 +89,8 @@ const fields: INodeProperties[] = [
 			{ name: '10 Seconds', value: '10' },
 		],
 		default: '5',
-		description: 'Length of the video. 10 seconds costs about twice as much and takes about twice as long.',
+		description:
+			'Length of the video. 10 seconds costs about twice as much and takes about twice as long.',
 	},
 	{
 		displayName: 'Options',
@@ -85,7 +103,12 @@ const fields: INodeProperties[] = [
 				displayName: 'Guidance Scale',
 				name: 'guidanceScale',
 				type: 'number',
-				typeOptions: { minValue: LIMITS.minGuidanceScale, maxValue: LIMITS.maxGuidanceScale, numberPrecision: 2, numberStepSize: 0.01 },
+				typeOptions: {
+					minValue: LIMITS.minGuidanceScale,
+					maxValue: LIMITS.maxGuidanceScale,
+					numberPrecision: 2,
+					numberStepSize: 0.01,
+				},
 				default: 0.5,
 				description: 'How closely the video follows the prompt, from 0 (freely) to 1 (strictly)',
 			},
@@ -102,4 +125,7 @@ const fields: INodeProperties[] = [
 	},
 ];
 
-export const generationFields = updateDisplayOptions({ show: { operation: ['generate', 'submit'] } }, fields);
+export const generationFields = updateDisplayOptions(
+	{ show: { operation: ['generate', 'submit'] } },
+	fields,
+);

@@ -6,7 +6,8 @@ const fields: INodeProperties[] = [
 		name: 'downloadVideo',
 		type: 'boolean',
 		default: true,
-		description: 'Whether to store the video as binary data for the next nodes. Off: only its URL is returned (it expires after a while).',
+		description:
+			'Whether to store the video as binary data for the next nodes. Off: only its URL is returned (it expires after a while).',
 	},
 	{
 		displayName: 'Put Output in Field',
@@ -30,7 +31,8 @@ const fields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0 },
 				default: 0,
-				description: 'The shortest time between two status checks of one task. 0 lets the node decide: it follows the provider\'s estimate and checks densely only when the video is about to be ready.',
+				description:
+					"The shortest time between two status checks of one task. 0 lets the node decide: it follows the provider's estimate and checks densely only when the video is about to be ready.",
 			},
 			{
 				displayName: 'Timeout (Seconds)',
@@ -38,10 +40,14 @@ const fields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 900,
-				description: 'How long to wait for each task before giving up. The task keeps running at the provider; pick it up later with Wait for Completion.',
+				description:
+					'How long to wait for each task before giving up. The task keeps running at the provider; pick it up later with Wait for Completion.',
 			},
 		],
 	},
 ];
 
-export const outputFields = updateDisplayOptions({ show: { operation: ['generate', 'waitForCompletion'] } }, fields);
+export const outputFields = updateDisplayOptions(
+	{ show: { operation: ['generate', 'waitForCompletion'] } },
+	fields,
+);

@@ -19,8 +19,10 @@ export const providerProperty: INodeProperties = {
 };
 
 /** One credential per provider, each shown only when its provider is selected. */
-export const providerCredentials: INodeCredentialDescription[] = Object.values(PROVIDERS).map((provider) => ({
-	name: provider.credentialType,
-	required: true,
-	displayOptions: { show: { provider: [provider.id] } },
-}));
+export const providerCredentials: INodeCredentialDescription[] = Object.values(PROVIDERS).map(
+	(provider) => ({
+		name: provider.credentialType,
+		required: true,
+		displayOptions: { show: { provider: [provider.id] } },
+	}),
+);

@@ -14,7 +14,8 @@ export const requestFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 60,
-				description: 'How long one HTTP request may go without an answer. A status check that times out is retried; a submission that times out is not (it may have created a task).',
+				description:
+					'How long one HTTP request may go without an answer. A status check that times out is retried; a submission that times out is not (it may have created a task).',
 			},
 		],
 	},

@@ -7,8 +7,12 @@ const fields: INodeProperties[] = [
 		type: 'string',
 		default: '={{ $json.taskId }}',
 		required: true,
-		description: 'The task to check, as returned by Submit Task (the default reads it from the input item)',
+		description:
+			'The task to check, as returned by Submit Task (the default reads it from the input item)',
 	},
 ];
 
-export const taskFields = updateDisplayOptions({ show: { operation: ['waitForCompletion', 'getStatus'] } }, fields);
+export const taskFields = updateDisplayOptions(
+	{ show: { operation: ['waitForCompletion', 'getStatus'] } },
+	fields,
+);

@@ -24,7 +24,13 @@ function ascii(bytes: Uint8Array, start: number, length: number): string {
 }
 
 function readUint32(bytes: Uint8Array, offset: number): number {
-	return ((bytes[offset] << 24) | (bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) | bytes[offset + 3]) >>> 0;
+	return (
+		((bytes[offset] << 24) |
+			(bytes[offset + 1] << 16) |
+			(bytes[offset + 2] << 8) |
+			bytes[offset + 3]) >>>
+		0
+	);
 }
 
 function readUint16(bytes: Uint8Array, offset: number): number {
@@ -33,8 +39,13 @@ function readUint16(bytes: Uint8Array, offset: number): number {
 
 /** Walks the chunk list: a PNG is whole only if its chunks reach IEND inside the bytes. */
 function inspectPng(bytes: Uint8Array): ImageFacts {
-	if (bytes.length < 33 || ascii(bytes, 12, 4) !== 'IHDR') return { format: 'png', truncated: true };
-	const facts: ImageFacts = { format: 'png', width: readUint32(bytes, 16), height: readUint32(bytes, 20) };
+	if (bytes.length < 33 || ascii(bytes, 12, 4) !== 'IHDR')
+		return { format: 'png', truncated: true };
+	const facts: ImageFacts = {
+		format: 'png',
+		width: readUint32(bytes, 16),
+		height: readUint32(bytes, 20),
+	};
 	let offset = 8;
 	while (offset + 12 <= bytes.length) {
 		const chunkLength = readUint32(bytes, offset);
@@ -45,7 +56,9 @@ function inspectPng(bytes: Uint8Array): ImageFacts {
 	return { ...facts, truncated: true };
 }
 
-const JPEG_FRAME_MARKERS = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
+const JPEG_FRAME_MARKERS = new Set([
+	0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf,
+]);
 const JPEG_START_OF_SCAN = 0xda;
 const JPEG_END_OF_IMAGE = [0xff, 0xd9];
 
@@ -88,7 +101,8 @@ export function inspectImage(bytes: Uint8Array): ImageFacts {
 	if (ascii(bytes, 0, 4) === 'GIF8') return { format: 'gif' };
 	if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 4) === 'WEBP') return { format: 'webp' };
 	if (ascii(bytes, 0, 2) === 'BM') return { format: 'bmp' };
-	if (ascii(bytes, 4, 4) === 'ftyp' && /^(heic|heix|mif1|avif)$/.test(ascii(bytes, 8, 4))) return { format: 'heic' };
+	if (ascii(bytes, 4, 4) === 'ftyp' && /^(heic|heix|mif1|avif)$/.test(ascii(bytes, 8, 4)))
+		return { format: 'heic' };
 	return { format: 'unknown' };
 }
 

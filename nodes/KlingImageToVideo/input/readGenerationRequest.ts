@@ -21,7 +21,10 @@ export function invalidInput(
 	message: string,
 	description?: string,
 ): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), `${message} [item ${itemIndex}]`, { itemIndex, description });
+	return new NodeOperationError(ctx.getNode(), `${message} [item ${itemIndex}]`, {
+		itemIndex,
+		description,
+	});
 }
 
 const FORMAT_NAMES: Record<ImageFormat, string> = {
@@ -50,12 +53,22 @@ function formatMegabytes(bytes: number): string {
 	return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
-function readText(ctx: IExecuteFunctions, itemIndex: number, name: string, label: string, fallback = ''): string {
+function readText(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	name: string,
+	label: string,
+	fallback = '',
+): string {
 	const value = ctx.getNodeParameter(name, itemIndex, fallback) as unknown;
 	if (value === undefined || value === null) return '';
 	if (typeof value === 'number') return String(value);
 	if (typeof value !== 'string') {
-		throw invalidInput(ctx, itemIndex, `"${label}" must be text, but its value is ${describeType(value)}`);
+		throw invalidInput(
+			ctx,
+			itemIndex,
+			`"${label}" must be text, but its value is ${describeType(value)}`,
+		);
 	}
 	return value;
 }
@@ -89,7 +102,11 @@ function readMode(ctx: IExecuteFunctions, itemIndex: number, provider: ProviderA
 	const mode = ctx.getNodeParameter('mode', itemIndex, 'standard') as unknown;
 	if (!provider.modes.includes(mode as VideoMode)) {
 		const offered = provider.modes.map((value) => `"${value}" (${MODE_NAMES[value]})`).join(', ');
-		throw invalidInput(ctx, itemIndex, `"Mode" ${JSON.stringify(mode)} is not offered by ${provider.displayName}; use ${offered}`);
+		throw invalidInput(
+			ctx,
+			itemIndex,
+			`"Mode" ${JSON.stringify(mode)} is not offered by ${provider.displayName}; use ${offered}`,
+		);
 	}
 	return mode as VideoMode;
 }
@@ -98,7 +115,11 @@ function readDuration(ctx: IExecuteFunctions, itemIndex: number): VideoDuration 
 	const raw = ctx.getNodeParameter('duration', itemIndex, '5') as unknown;
 	const duration = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
 	if (!LIMITS.durationsSeconds.includes(duration as VideoDuration)) {
-		throw invalidInput(ctx, itemIndex, `"Duration" must be 5 or 10 (seconds), not ${JSON.stringify(raw)}`);
+		throw invalidInput(
+			ctx,
+			itemIndex,
+			`"Duration" must be 5 or 10 (seconds), not ${JSON.stringify(raw)}`,
+		);
 	}
 	return duration as VideoDuration;
 }
@@ -106,7 +127,12 @@ function readDuration(ctx: IExecuteFunctions, itemIndex: number): VideoDuration 
 function readGuidanceScale(ctx: IExecuteFunctions, itemIndex: number): number {
 	const raw = ctx.getNodeParameter('options.guidanceScale', itemIndex, 0.5) as unknown;
 	const scale = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-	if (typeof scale !== 'number' || !Number.isFinite(scale) || scale < LIMITS.minGuidanceScale || scale > LIMITS.maxGuidanceScale) {
+	if (
+		typeof scale !== 'number' ||
+		!Number.isFinite(scale) ||
+		scale < LIMITS.minGuidanceScale ||
+		scale > LIMITS.maxGuidanceScale
+	) {
 		throw invalidInput(
 			ctx,
 			itemIndex,
@@ -118,12 +144,21 @@ function readGuidanceScale(ctx: IExecuteFunctions, itemIndex: number): number {
 
 function readImageUrl(ctx: IExecuteFunctions, itemIndex: number): ImageInput {
 	const text = readText(ctx, itemIndex, 'imageUrl', 'Image URL').trim();
-	if (text === '') throw invalidInput(ctx, itemIndex, '"Image URL" is empty; give an http(s) link to a JPEG or PNG');
+	if (text === '')
+		throw invalidInput(
+			ctx,
+			itemIndex,
+			'"Image URL" is empty; give an http(s) link to a JPEG or PNG',
+		);
 	let url: URL;
 	try {
 		url = new URL(text);
 	} catch {
-		throw invalidInput(ctx, itemIndex, `"Image URL" is not a URL: ${JSON.stringify(text.slice(0, 100))}`);
+		throw invalidInput(
+			ctx,
+			itemIndex,
+			`"Image URL" is not a URL: ${JSON.stringify(text.slice(0, 100))}`,
+		);
 	}
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
 		throw invalidInput(
@@ -145,14 +180,26 @@ function checkImageBytes(
 	declaredMimeType?: string,
 ): ImageInput {
 	if (bytes.length > LIMITS.maxImageBytes) {
-		throw invalidInput(ctx, itemIndex, `the image in ${label} is ${formatMegabytes(bytes.length)}; the limit is 10 MB`);
+		throw invalidInput(
+			ctx,
+			itemIndex,
+			`the image in ${label} is ${formatMegabytes(bytes.length)}; the limit is 10 MB`,
+		);
 	}
 	const facts = inspectImage(bytes);
 	const mimeType = MIME_TYPE_BY_FORMAT[facts.format];
 	if (mimeType === undefined) {
-		throw invalidInput(ctx, itemIndex, `the image in ${label} is ${FORMAT_NAMES[facts.format]}; only JPEG and PNG are accepted`);
+		throw invalidInput(
+			ctx,
+			itemIndex,
+			`the image in ${label} is ${FORMAT_NAMES[facts.format]}; only JPEG and PNG are accepted`,
+		);
 	}
-	if (declaredMimeType && declaredMimeType !== mimeType && !(declaredMimeType === 'image/jpg' && mimeType === 'image/jpeg')) {
+	if (
+		declaredMimeType &&
+		declaredMimeType !== mimeType &&
+		!(declaredMimeType === 'image/jpg' && mimeType === 'image/jpeg')
+	) {
 		throw invalidInput(
 			ctx,
 			itemIndex,
@@ -160,7 +207,11 @@ function checkImageBytes(
 		);
 	}
 	if (facts.truncated || facts.width === undefined || facts.height === undefined) {
-		throw invalidInput(ctx, itemIndex, `the image in ${label} is incomplete (the ${facts.format.toUpperCase()} data is cut short)`);
+		throw invalidInput(
+			ctx,
+			itemIndex,
+			`the image in ${label} is incomplete (the ${facts.format.toUpperCase()} data is cut short)`,
+		);
 	}
 	const { width, height } = facts;
 	if (width < LIMITS.minImageSidePx || height < LIMITS.minImageSidePx) {
@@ -182,7 +233,13 @@ function checkImageBytes(
 }
 
 async function readBinaryImage(ctx: IExecuteFunctions, itemIndex: number): Promise<ImageInput> {
-	const propertyName = readText(ctx, itemIndex, 'binaryPropertyName', 'Input Binary Field', 'data').trim();
+	const propertyName = readText(
+		ctx,
+		itemIndex,
+		'binaryPropertyName',
+		'Input Binary Field',
+		'data',
+	).trim();
 	const label = `"Input Binary Field" (${propertyName || 'empty'})`;
 	const binary = ctx.getInputData()[itemIndex]?.binary ?? {};
 	const binaryData = binary[propertyName];
@@ -198,7 +255,11 @@ async function readBinaryImage(ctx: IExecuteFunctions, itemIndex: number): Promi
 		);
 	}
 	if (typeof binaryData.bytes === 'number' && binaryData.bytes > LIMITS.maxImageBytes) {
-		throw invalidInput(ctx, itemIndex, `the image in ${label} is ${formatMegabytes(binaryData.bytes)}; the limit is 10 MB`);
+		throw invalidInput(
+			ctx,
+			itemIndex,
+			`the image in ${label} is ${formatMegabytes(binaryData.bytes)}; the limit is 10 MB`,
+		);
 	}
 	const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, propertyName);
 	return checkImageBytes(ctx, itemIndex, label, bytes);
@@ -217,7 +278,12 @@ function readBase64Image(ctx: IExecuteFunctions, itemIndex: number): ImageInput 
 		text = text.slice(dataUri[0].length);
 	}
 	text = text.replace(/\s+/g, '');
-	if (text === '') throw invalidInput(ctx, itemIndex, `${label} is empty; give the image as base64 or as a data: URI`);
+	if (text === '')
+		throw invalidInput(
+			ctx,
+			itemIndex,
+			`${label} is empty; give the image as base64 or as a data: URI`,
+		);
 	if (!BASE64_BODY.test(text) || text.replace(/=+$/, '').length % 4 === 1) {
 		throw invalidInput(ctx, itemIndex, `${label} is not valid base64`);
 	}
@@ -229,7 +295,11 @@ async function readImage(ctx: IExecuteFunctions, itemIndex: number): Promise<Ima
 	if (source === 'url') return readImageUrl(ctx, itemIndex);
 	if (source === 'binary') return await readBinaryImage(ctx, itemIndex);
 	if (source === 'base64') return readBase64Image(ctx, itemIndex);
-	throw invalidInput(ctx, itemIndex, `"Image Source" must be url, binary or base64, not ${JSON.stringify(source)}`);
+	throw invalidInput(
+		ctx,
+		itemIndex,
+		`"Image Source" must be url, binary or base64, not ${JSON.stringify(source)}`,
+	);
 }
 
 export async function readGenerationRequest(
@@ -240,18 +310,38 @@ export async function readGenerationRequest(
 	const prompt = readPrompt(ctx, itemIndex, provider);
 	const mode = readMode(ctx, itemIndex, provider);
 	const duration = readDuration(ctx, itemIndex);
-	const negativePrompt = readText(ctx, itemIndex, 'options.negativePrompt', 'Negative Prompt').trim();
+	const negativePrompt = readText(
+		ctx,
+		itemIndex,
+		'options.negativePrompt',
+		'Negative Prompt',
+	).trim();
 	checkLength(ctx, itemIndex, 'Negative Prompt', negativePrompt);
 	const guidanceScale = readGuidanceScale(ctx, itemIndex);
 	const image = await readImage(ctx, itemIndex);
-	return { image, prompt, mode, duration, guidanceScale, ...(negativePrompt && { negativePrompt }) };
+	return {
+		image,
+		prompt,
+		mode,
+		duration,
+		guidanceScale,
+		...(negativePrompt && { negativePrompt }),
+	};
 }
 
 /** Task ids are checked loosely: enough to catch an empty field, a pasted object or another provider's id. */
-export function readTaskId(ctx: IExecuteFunctions, itemIndex: number, provider: ProviderAdapter): string {
+export function readTaskId(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	provider: ProviderAdapter,
+): string {
 	const raw = ctx.getNodeParameter('taskId', itemIndex, '') as unknown;
 	if (typeof raw !== 'string' && typeof raw !== 'number') {
-		throw invalidInput(ctx, itemIndex, `"Task ID" must be text, but its value is ${describeType(raw)}`);
+		throw invalidInput(
+			ctx,
+			itemIndex,
+			`"Task ID" must be text, but its value is ${describeType(raw)}`,
+		);
 	}
 	const taskId = String(raw).trim();
 	if (taskId === '') {

@@ -1,5 +1,12 @@
 import { isObject, readErrorField, readString, toDataUri } from './fields';
-import type { ApiCall, GenerationRequest, ProviderAdapter, TaskSnapshot, TaskStatus, VideoMode } from './types';
+import type {
+	ApiCall,
+	GenerationRequest,
+	ProviderAdapter,
+	TaskSnapshot,
+	TaskStatus,
+	VideoMode,
+} from './types';
 
 /** AI/ML API: one generations endpoint, the mode chosen by model id, duration as an integer. No eta. */
 
@@ -29,7 +36,9 @@ function buildSubmit(request: GenerationRequest): ApiCall {
 	const body: ApiCall['body'] = {
 		model: MODEL_BY_MODE[request.mode],
 		image_url:
-			request.image.kind === 'url' ? request.image.url : toDataUri(request.image.base64, request.image.mimeType),
+			request.image.kind === 'url'
+				? request.image.url
+				: toDataUri(request.image.base64, request.image.mimeType),
 		duration: request.duration,
 		cfg_scale: request.guidanceScale,
 	};
@@ -39,7 +48,9 @@ function buildSubmit(request: GenerationRequest): ApiCall {
 }
 
 function parseSubmit(body: unknown): string {
-	const taskId = isObject(body) ? (readString(body.id) ?? readString(body.generation_id)) : undefined;
+	const taskId = isObject(body)
+		? (readString(body.id) ?? readString(body.generation_id))
+		: undefined;
 	if (taskId === undefined) throw new Error('the answer has no generation id');
 	return taskId;
 }
@@ -50,7 +61,8 @@ function readVideoUrl(video: unknown): string | undefined {
 }
 
 function parseStatus(taskId: string, body: unknown): TaskSnapshot {
-	if (!isObject(body) || readString(body.status) === undefined) throw new Error('the answer has no status');
+	if (!isObject(body) || readString(body.status) === undefined)
+		throw new Error('the answer has no status');
 	const providerStatus = readString(body.status)!.toLowerCase();
 	const status = STATUS_BY_PROVIDER_STATUS[providerStatus] ?? 'processing';
 	const snapshot: TaskSnapshot = { taskId: readString(body.id) ?? taskId, status };
@@ -60,7 +72,9 @@ function parseStatus(taskId: string, body: unknown): TaskSnapshot {
 
 	if (status === 'failed' || status === 'cancelled') {
 		const error = readErrorField(body.error);
-		snapshot.error = { message: error?.message || `the generation ended with status ${providerStatus}` };
+		snapshot.error = {
+			message: error?.message || `the generation ended with status ${providerStatus}`,
+		};
 		if (error?.code) snapshot.error.code = error.code;
 	}
 	return snapshot;
@@ -68,7 +82,9 @@ function parseStatus(taskId: string, body: unknown): TaskSnapshot {
 
 function parseError(body: unknown) {
 	if (!isObject(body)) return {};
-	const message = Array.isArray(body.message) ? body.message.map(readString).filter(Boolean).join('; ') : undefined;
+	const message = Array.isArray(body.message)
+		? body.message.map(readString).filter(Boolean).join('; ')
+		: undefined;
 	return {
 		message: message || readString(body.message) || readErrorField(body.error)?.message,
 		code: readString(body.statusCode) ?? readErrorField(body.error)?.code,
@@ -87,7 +103,11 @@ export const aimlApi: ProviderAdapter = {
 	taskIdExample: '9b1b6d5f-2c7e-4c1a-9d4e-0f6a7b8c9d0e:kling-video/v2.1/standard/image-to-video',
 	buildSubmit,
 	parseSubmit,
-	buildStatus: (taskId) => ({ method: 'GET', path: GENERATIONS_PATH, qs: { generation_id: taskId } }),
+	buildStatus: (taskId) => ({
+		method: 'GET',
+		path: GENERATIONS_PATH,
+		qs: { generation_id: taskId },
+	}),
 	parseStatus,
 	parseError,
 };

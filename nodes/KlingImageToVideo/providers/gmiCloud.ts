@@ -1,5 +1,12 @@
 import { isObject, readErrorField, readString, toDataUri } from './fields';
-import type { ApiCall, GenerationRequest, ProviderAdapter, TaskSnapshot, TaskStatus, VideoMode } from './types';
+import type {
+	ApiCall,
+	GenerationRequest,
+	ProviderAdapter,
+	TaskSnapshot,
+	TaskStatus,
+	VideoMode,
+} from './types';
 
 /** GMI Cloud's request queue: the model id picks the mode, the parameters go in `payload`. No eta. */
 
@@ -24,13 +31,20 @@ const REQUESTS_PATH = '/api/v1/ie/requestqueue/apikey/requests';
 
 function buildSubmit(request: GenerationRequest): ApiCall {
 	const payload: Record<string, string | number> = {
-		image: request.image.kind === 'url' ? request.image.url : toDataUri(request.image.base64, request.image.mimeType),
+		image:
+			request.image.kind === 'url'
+				? request.image.url
+				: toDataUri(request.image.base64, request.image.mimeType),
 		duration: String(request.duration),
 		cfg_scale: request.guidanceScale,
 	};
 	if (request.prompt) payload.prompt = request.prompt;
 	if (request.negativePrompt) payload.negative_prompt = request.negativePrompt;
-	return { method: 'POST', path: REQUESTS_PATH, body: { model: MODEL_BY_MODE[request.mode], payload } };
+	return {
+		method: 'POST',
+		path: REQUESTS_PATH,
+		body: { model: MODEL_BY_MODE[request.mode], payload },
+	};
 }
 
 function parseSubmit(body: unknown): string {
@@ -44,11 +58,14 @@ function readVideoUrl(outcome: Record<string, unknown>): string | undefined {
 	const direct = readString(outcome.video_url);
 	if (direct) return direct;
 	const mediaUrls = Array.isArray(outcome.media_urls) ? outcome.media_urls : [];
-	return mediaUrls.map((media) => (isObject(media) ? readString(media.url) : readString(media))).find(Boolean);
+	return mediaUrls
+		.map((media) => (isObject(media) ? readString(media.url) : readString(media)))
+		.find(Boolean);
 }
 
 function parseStatus(taskId: string, body: unknown): TaskSnapshot {
-	if (!isObject(body) || readString(body.status) === undefined) throw new Error('the answer has no status');
+	if (!isObject(body) || readString(body.status) === undefined)
+		throw new Error('the answer has no status');
 	const providerStatus = readString(body.status)!.toLowerCase();
 	const status = STATUS_BY_PROVIDER_STATUS[providerStatus] ?? 'processing';
 	const snapshot: TaskSnapshot = { taskId: readString(body.request_id) ?? taskId, status };
@@ -59,7 +76,9 @@ function parseStatus(taskId: string, body: unknown): TaskSnapshot {
 
 	if (status === 'failed' || status === 'cancelled') {
 		const error = readErrorField(outcome.error) ?? readErrorField(body.error);
-		snapshot.error = { message: error?.message || `the request ended with status ${providerStatus}` };
+		snapshot.error = {
+			message: error?.message || `the request ended with status ${providerStatus}`,
+		};
 		if (error?.code) snapshot.error.code = error.code;
 	}
 	return snapshot;
@@ -86,7 +105,10 @@ export const gmiCloud: ProviderAdapter = {
 	taskIdExample: '3f2b8c1e-6d4a-4f0b-9a7e-2c5d8e1f0a3b',
 	buildSubmit,
 	parseSubmit,
-	buildStatus: (taskId) => ({ method: 'GET', path: `${REQUESTS_PATH}/${encodeURIComponent(taskId)}` }),
+	buildStatus: (taskId) => ({
+		method: 'GET',
+		path: `${REQUESTS_PATH}/${encodeURIComponent(taskId)}`,
+	}),
 	parseStatus,
 	parseError,
 };

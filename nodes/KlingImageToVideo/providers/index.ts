@@ -3,7 +3,13 @@ import { gmiCloud } from './gmiCloud';
 import { highwayApi, myRouter, novita } from './novitaFamily';
 import type { ProviderAdapter, ProviderId } from './types';
 
-export const PROVIDERS: Record<ProviderId, ProviderAdapter> = { novita, myRouter, highwayApi, aimlApi, gmiCloud };
+export const PROVIDERS: Record<ProviderId, ProviderAdapter> = {
+	novita,
+	myRouter,
+	highwayApi,
+	aimlApi,
+	gmiCloud,
+};
 
 export function isProviderId(value: unknown): value is ProviderId {
 	return typeof value === 'string' && Object.prototype.hasOwnProperty.call(PROVIDERS, value);

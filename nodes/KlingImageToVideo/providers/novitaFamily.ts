@@ -56,12 +56,17 @@ function parseStatus(taskId: string, body: unknown): TaskSnapshot {
 	if (eta !== undefined && status !== 'succeeded') snapshot.etaSeconds = Math.max(0, eta);
 
 	const videos = Array.isArray(body.videos) ? body.videos : [];
-	const videoUrl = videos.map((video) => (isObject(video) ? readString(video.video_url) : undefined)).find(Boolean);
+	const videoUrl = videos
+		.map((video) => (isObject(video) ? readString(video.video_url) : undefined))
+		.find(Boolean);
 	if (videoUrl) snapshot.videoUrl = videoUrl;
 
 	if (status === 'failed' || status === 'cancelled') {
 		const reason = readErrorField(task.reason);
-		snapshot.error = { message: reason?.message || `the task ended with ${providerStatus}`, code: providerStatus };
+		snapshot.error = {
+			message: reason?.message || `the task ended with ${providerStatus}`,
+			code: providerStatus,
+		};
 	}
 	return snapshot;
 }
@@ -92,12 +97,31 @@ function novitaStyleProvider(
 		taskIdExample: '830d9c90-d53f-4c5a-8009-6f3d2a1b9e47',
 		buildSubmit,
 		parseSubmit,
-		buildStatus: (taskId) => ({ method: 'GET', path: '/v3/async/task-result', qs: { task_id: taskId } }),
+		buildStatus: (taskId) => ({
+			method: 'GET',
+			path: '/v3/async/task-result',
+			qs: { task_id: taskId },
+		}),
 		parseStatus,
 		parseError,
 	};
 }
 
-export const novita = novitaStyleProvider('novita', 'Novita AI', 'novitaApi', 'https://novita.ai/settings/key-management');
-export const myRouter = novitaStyleProvider('myRouter', 'MyRouter', 'myRouterApi', 'https://myrouter.ai');
-export const highwayApi = novitaStyleProvider('highwayApi', 'HighwayAPI', 'highwayApi', 'https://highwayapi.ai');
+export const novita = novitaStyleProvider(
+	'novita',
+	'Novita AI',
+	'novitaApi',
+	'https://novita.ai/settings/key-management',
+);
+export const myRouter = novitaStyleProvider(
+	'myRouter',
+	'MyRouter',
+	'myRouterApi',
+	'https://myrouter.ai',
+);
+export const highwayApi = novitaStyleProvider(
+	'highwayApi',
+	'HighwayAPI',
+	'highwayApi',
+	'https://highwayapi.ai',
+);

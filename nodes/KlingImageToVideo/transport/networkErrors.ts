@@ -21,7 +21,12 @@ const NOT_SENT_CODES = new Set([
 
 const CANCEL_CODES = new Set(['ERR_CANCELED', 'ABORT_ERR']);
 
-const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT']);
+const TIMEOUT_CODES = new Set([
+	'ECONNABORTED',
+	'ETIMEDOUT',
+	'ESOCKETTIMEDOUT',
+	'UND_ERR_HEADERS_TIMEOUT',
+]);
 
 export interface NetworkFailure {
 	code: string;
@@ -36,7 +41,8 @@ function findCode(error: unknown): string | undefined {
 	let current: unknown = error;
 	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
 		const candidate = current as { code?: unknown; name?: unknown; cause?: unknown };
-		if (typeof candidate.code === 'string' && /^[A-Z_]+$/.test(candidate.code)) return candidate.code;
+		if (typeof candidate.code === 'string' && /^[A-Z_]+$/.test(candidate.code))
+			return candidate.code;
 		if (candidate.name === 'AbortError') return 'ABORT_ERR';
 		current = candidate.cause;
 	}
@@ -49,7 +55,8 @@ export function describeNetworkFailure(error: unknown): NetworkFailure {
 	const cancelled = CANCEL_CODES.has(code);
 	let summary = `the connection failed (${code})`;
 	if (code === 'ECONNREFUSED') summary = 'the connection was refused';
-	else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') summary = 'the host name could not be resolved';
+	else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+		summary = 'the host name could not be resolved';
 	else if (code === 'ECONNRESET' || code === 'EPIPE') summary = 'the connection was reset';
 	else if (code === 'ERR_BAD_RESPONSE') summary = 'the answer broke off before it was complete';
 	else if (timedOut) summary = 'no answer came before the request timeout';

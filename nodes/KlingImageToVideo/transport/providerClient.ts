@@ -79,7 +79,9 @@ export class ProviderClient {
 		options: ClientOptions,
 	): Promise<ProviderClient> {
 		const credentials = await ctx.getCredentials(provider.credentialType);
-		const baseUrl = String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '');
+		const baseUrl = String(credentials.baseUrl ?? '')
+			.trim()
+			.replace(/\/+$/, '');
 		let parsed: URL | undefined;
 		try {
 			parsed = new URL(baseUrl);
@@ -90,7 +92,10 @@ export class ProviderClient {
 			throw new NodeOperationError(
 				ctx.getNode(),
 				`The "Base URL" of the ${provider.displayName} credential is not an http(s) URL: ${JSON.stringify(baseUrl.slice(0, 100))}`,
-				{ description: 'Open the credential and set Base URL to the provider address, for example its default value.' },
+				{
+					description:
+						'Open the credential and set Base URL to the provider address, for example its default value.',
+				},
 			);
 		}
 		return new ProviderClient(ctx, provider, baseUrl, String(credentials.apiKey ?? ''), options);
@@ -120,7 +125,12 @@ export class ProviderClient {
 					abortSignal: this.options.signal,
 				},
 			)) as IN8nHttpFullResponse;
-			return { kind: 'answer', statusCode: response.statusCode, headers: response.headers, body: response.body };
+			return {
+				kind: 'answer',
+				statusCode: response.statusCode,
+				headers: response.headers,
+				body: response.body,
+			};
 		} catch (error) {
 			this.throwIfCancelled();
 			return { kind: 'network', failure: describeNetworkFailure(error) };
@@ -162,14 +172,18 @@ export class ProviderClient {
 				}
 			}
 			if (statusCode === 429 && canRetry) {
-				const waitMs = parseRetryAfterMs(result.headers['retry-after']) ?? SUBMIT_BACKOFF_MS[attempt - 1];
+				const waitMs =
+					parseRetryAfterMs(result.headers['retry-after']) ?? SUBMIT_BACKOFF_MS[attempt - 1];
 				if (waitMs <= MAX_SUBMIT_RETRY_WAIT_MS) {
 					await sleepUnlessAborted(waitMs, this.options.signal);
 					continue;
 				}
 			}
 			if (statusCode >= 500) {
-				throw this.uncertainSubmission(itemIndex, `it answered ${statusCode}${this.providerMessageSuffix(result)}`);
+				throw this.uncertainSubmission(
+					itemIndex,
+					`it answered ${statusCode}${this.providerMessageSuffix(result)}`,
+				);
 			}
 			throw this.apiError(result, itemIndex, { action: 'submit' });
 		}
@@ -191,15 +205,28 @@ export class ProviderClient {
 			try {
 				return { kind: 'snapshot', snapshot: this.provider.parseStatus(taskId, json) };
 			} catch (error) {
-				return { kind: 'retryable', reason: `the status answer was not understood (${(error as Error).message})`, throttled: false };
+				return {
+					kind: 'retryable',
+					reason: `the status answer was not understood (${(error as Error).message})`,
+					throttled: false,
+				};
 			}
 		}
 		if (statusCode === 429) {
 			const retryAfterMs = parseRetryAfterMs(result.headers['retry-after']);
-			return { kind: 'retryable', reason: 'the provider asked to slow down (429)', retryAfterMs, throttled: true };
+			return {
+				kind: 'retryable',
+				reason: 'the provider asked to slow down (429)',
+				retryAfterMs,
+				throttled: true,
+			};
 		}
 		if (statusCode >= 500 || statusCode === 408) {
-			return { kind: 'retryable', reason: `the provider answered ${statusCode}${this.providerMessageSuffix(result)}`, throttled: false };
+			return {
+				kind: 'retryable',
+				reason: `the provider answered ${statusCode}${this.providerMessageSuffix(result)}`,
+				throttled: false,
+			};
 		}
 		throw this.apiError(result, itemIndex, { action: 'status', taskId });
 	}
@@ -207,7 +234,8 @@ export class ProviderClient {
 	private providerDetails(result: HttpAnswer): { message?: string; code?: string } {
 		const { json, text } = parseBody(result.body);
 		// Redacted before cutting, so a key that straddles the cut cannot leak in part.
-		if (text !== undefined) return { message: isHtml(text) ? undefined : this.redact(text).slice(0, 300) };
+		if (text !== undefined)
+			return { message: isHtml(text) ? undefined : this.redact(text).slice(0, 300) };
 		const details = this.provider.parseError(json);
 		return {
 			message: details.message ? this.redact(details.message) : undefined,
@@ -255,10 +283,12 @@ export class ProviderClient {
 			description = `The task id may be mistyped, belong to another provider or account, or be too old to be kept. Check the task id and that the ${credentialName} is the one that created it.`;
 		} else if (statusCode === 429) {
 			message = `${name} kept refusing new tasks because of its rate limit (429${code})${said}`;
-			description = 'No task was created for this item. Run it again later, or send fewer items at a time.';
+			description =
+				'No task was created for this item. Run it again later, or send fewer items at a time.';
 		} else if (context.action === 'submit') {
 			message = `${name} rejected the task (${statusCode}${code})${said}`;
-			description = 'No task was created. The provider\'s message above names the field it refused; fix it and run the item again.';
+			description =
+				"No task was created. The provider's message above names the field it refused; fix it and run the item again.";
 		} else {
 			message = `${name} refused the status request for task ${context.taskId} (${statusCode}${code})${said}`;
 			description = 'Check the task id and the credential.';
@@ -289,7 +319,12 @@ export class ProviderClient {
 	 * Every error this client raises is built here, from text only (never from the request, whose
 	 * headers hold the key) and redacted once more, whatever the provider put into it.
 	 */
-	private userError(itemIndex: number, message: string, description: string, httpCode?: string): NodeApiError {
+	private userError(
+		itemIndex: number,
+		message: string,
+		description: string,
+		httpCode?: string,
+	): NodeApiError {
 		const safeMessage = this.redact(message);
 		return new NodeApiError(this.ctx.getNode(), { message: safeMessage } as JsonObject, {
 			message: safeMessage,

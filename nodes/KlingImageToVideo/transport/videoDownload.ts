@@ -1,4 +1,9 @@
-import type { IBinaryData, IDataObject, IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
+import type {
+	IBinaryData,
+	IDataObject,
+	IExecuteFunctions,
+	IN8nHttpFullResponse,
+} from 'n8n-workflow';
 
 import { describeNetworkFailure } from './networkErrors';
 
@@ -39,13 +44,17 @@ export async function downloadVideo(
 			abortSignal: options.signal,
 		})) as IN8nHttpFullResponse;
 	} catch (error) {
-		return { kind: 'retryable', reason: `the video download failed: ${describeNetworkFailure(error).summary}` };
+		return {
+			kind: 'retryable',
+			reason: `the video download failed: ${describeNetworkFailure(error).summary}`,
+		};
 	}
 
 	const body = response.body as Readable;
 	if (response.statusCode < 200 || response.statusCode >= 300) {
 		body.destroy();
-		if (URL_REJECTED_STATUSES.has(response.statusCode)) return { kind: 'urlRejected', statusCode: response.statusCode };
+		if (URL_REJECTED_STATUSES.has(response.statusCode))
+			return { kind: 'urlRejected', statusCode: response.statusCode };
 		return { kind: 'retryable', reason: `the video host answered ${response.statusCode}` };
 	}
 
@@ -55,10 +64,21 @@ export async function downloadVideo(
 		binary = await ctx.helpers.prepareBinaryData(response.body as Buffer, fileName, 'video/mp4');
 	} catch (error) {
 		body.destroy();
-		return { kind: 'retryable', reason: `the video download broke off: ${describeNetworkFailure(error).summary}` };
+		return {
+			kind: 'retryable',
+			reason: `the video download broke off: ${describeNetworkFailure(error).summary}`,
+		};
 	}
-	if (Number.isFinite(expectedBytes) && expectedBytes > 0 && binary.bytes !== undefined && binary.bytes !== expectedBytes) {
-		return { kind: 'retryable', reason: `the video arrived incomplete (${binary.bytes} of ${expectedBytes} bytes)` };
+	if (
+		Number.isFinite(expectedBytes) &&
+		expectedBytes > 0 &&
+		binary.bytes !== undefined &&
+		binary.bytes !== expectedBytes
+	) {
+		return {
+			kind: 'retryable',
+			reason: `the video arrived incomplete (${binary.bytes} of ${expectedBytes} bytes)`,
+		};
 	}
 	return { kind: 'stored', binary };
 }

@@ -51,7 +51,9 @@ export class SleepGroup {
 		if (ms > 0) {
 			const own = new AbortController();
 			this.sleepers.add(own);
-			const woken = new Promise<void>((resolve) => own.signal.addEventListener('abort', () => resolve(), { once: true }));
+			const woken = new Promise<void>((resolve) =>
+				own.signal.addEventListener('abort', () => resolve(), { once: true }),
+			);
 			await Promise.race([sleep(ms, own.signal).catch(() => undefined), woken]);
 			this.sleepers.delete(own);
 		}
@@ -60,7 +62,8 @@ export class SleepGroup {
 
 	/** Waits until the given moment, however often the group is woken meanwhile. */
 	async sleepUntil(time: number, now: () => number = Date.now): Promise<void> {
-		for (let remaining = time - now(); remaining > 0; remaining = time - now()) await this.sleep(remaining);
+		for (let remaining = time - now(); remaining > 0; remaining = time - now())
+			await this.sleep(remaining);
 		this.cancel.throwIfAborted();
 	}
 

@@ -14,7 +14,11 @@ export interface DurationEstimate {
 }
 
 /** AI/ML API documents 3–4 minutes for a 5 s video and 6–8 for 10 s; pro and master take longer. */
-const PRIOR_SECONDS_FOR_5S_VIDEO: Record<VideoMode, number> = { standard: 210, professional: 270, master: 330 };
+const PRIOR_SECONDS_FOR_5S_VIDEO: Record<VideoMode, number> = {
+	standard: 210,
+	professional: 270,
+	master: 330,
+};
 const PRIOR_LOW_FACTOR = 0.4;
 const PRIOR_HIGH_FACTOR = 2.5;
 
@@ -29,7 +33,8 @@ export function durationClassOf(mode?: VideoMode, duration?: VideoDuration): str
 
 function priorMs(durationClass: string): number {
 	const [mode, duration] = durationClass.split('/');
-	const seconds = PRIOR_SECONDS_FOR_5S_VIDEO[mode as VideoMode] ?? PRIOR_SECONDS_FOR_5S_VIDEO.standard;
+	const seconds =
+		PRIOR_SECONDS_FOR_5S_VIDEO[mode as VideoMode] ?? PRIOR_SECONDS_FOR_5S_VIDEO.standard;
 	return seconds * (duration === '10' ? 2 : 1) * 1000;
 }
 
@@ -89,7 +94,12 @@ export class DurationModel {
 			};
 		}
 		const prior = priorMs(durationClass);
-		return { lowMs: prior * PRIOR_LOW_FACTOR, expectedMs: prior, highMs: prior * PRIOR_HIGH_FACTOR, source: 'prior' };
+		return {
+			lowMs: prior * PRIOR_LOW_FACTOR,
+			expectedMs: prior,
+			highMs: prior * PRIOR_HIGH_FACTOR,
+			source: 'prior',
+		};
 	}
 
 	private samples(map: Map<string, number[]>, key: string): number[] {

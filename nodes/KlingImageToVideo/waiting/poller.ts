@@ -1,6 +1,16 @@
-import { NodeApiError, NodeOperationError, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IExecuteFunctions,
+	type JsonObject,
+} from 'n8n-workflow';
 
-import { TERMINAL_STATUSES, type TaskSnapshot, type VideoDuration, type VideoMode } from '../providers';
+import {
+	TERMINAL_STATUSES,
+	type TaskSnapshot,
+	type VideoDuration,
+	type VideoMode,
+} from '../providers';
 import type { ProviderClient } from '../transport/providerClient';
 import { SleepGroup } from './abortableSleep';
 import { durationClassOf, DurationModel } from './durationModel';
@@ -99,7 +109,8 @@ export class TaskPoller {
 		for (;;) {
 			const now = Date.now();
 			let target = task.retryAt ?? this.scheduledAt(task, now);
-			const lastLookDone = task.timeline.lastPollAt !== undefined && task.timeline.lastPollAt >= task.deadline;
+			const lastLookDone =
+				task.timeline.lastPollAt !== undefined && task.timeline.lastPollAt >= task.deadline;
 			if (lastLookDone) throw this.timeoutError(task);
 			target = Math.min(target, task.deadline);
 
@@ -178,7 +189,12 @@ export class TaskPoller {
 		return snapshot;
 	}
 
-	private learnFrom(task: WatchedTask, snapshot: TaskSnapshot, at: number, previousPollAt?: number): void {
+	private learnFrom(
+		task: WatchedTask,
+		snapshot: TaskSnapshot,
+		at: number,
+		previousPollAt?: number,
+	): void {
 		const { timeline } = task;
 		if (snapshot.status === 'succeeded' && previousPollAt !== undefined) {
 			// The task finished somewhere between the previous look and this one.
@@ -193,9 +209,17 @@ export class TaskPoller {
 			}
 			return;
 		}
-		if (!task.etaRecorded && snapshot.status === 'processing' && snapshot.etaSeconds !== undefined && snapshot.etaSeconds > 0) {
+		if (
+			!task.etaRecorded &&
+			snapshot.status === 'processing' &&
+			snapshot.etaSeconds !== undefined &&
+			snapshot.etaSeconds > 0
+		) {
 			task.etaRecorded = true;
-			this.model.recordEtaTotal(timeline.durationClass, at + snapshot.etaSeconds * 1000 - timeline.startedAt);
+			this.model.recordEtaTotal(
+				timeline.durationClass,
+				at + snapshot.etaSeconds * 1000 - timeline.startedAt,
+			);
 			this.sleepers.wakeAll();
 		}
 	}

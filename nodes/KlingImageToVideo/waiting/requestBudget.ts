@@ -30,7 +30,11 @@ export class RequestBudget {
 	}
 
 	get stats() {
-		return { granted: this.requestsGranted, throttled: this.throttleCount, ratePerSecond: this.ratePerSecond };
+		return {
+			granted: this.requestsGranted,
+			throttled: this.throttleCount,
+			ratePerSecond: this.ratePerSecond,
+		};
 	}
 
 	/** Resolves when this caller may send one request. */
@@ -58,12 +62,18 @@ export class RequestBudget {
 		const interval = 1000 / this.ratePerSecond;
 		this.pausedUntil = Math.max(this.pausedUntil, this.now() + (retryAfterMs ?? interval));
 		// No burst after a pause: the first request goes at its end, the next ones one interval apart.
-		this.theoreticalArrival = Math.max(this.theoreticalArrival, this.pausedUntil + (this.burst - 1) * interval);
+		this.theoreticalArrival = Math.max(
+			this.theoreticalArrival,
+			this.pausedUntil + (this.burst - 1) * interval,
+		);
 	}
 
 	succeeded(): void {
 		if (this.ratePerSecond < this.maxRatePerSecond) {
-			this.ratePerSecond = Math.min(this.maxRatePerSecond, this.ratePerSecond + RECOVERY_PER_SUCCESS);
+			this.ratePerSecond = Math.min(
+				this.maxRatePerSecond,
+				this.ratePerSecond + RECOVERY_PER_SUCCESS,
+			);
 		}
 	}
 }

@@ -81,32 +81,53 @@ export interface FinishPrediction {
 }
 
 /** Where the provider's eta, or failing that its progress rate, says the task will finish. */
-export function predictFinish(task: TaskTimeline, etaRelativeError: number): FinishPrediction | undefined {
+export function predictFinish(
+	task: TaskTimeline,
+	etaRelativeError: number,
+): FinishPrediction | undefined {
 	const last = task.last;
-	if (!last || (last.snapshot.status !== 'processing' && last.snapshot.status !== 'queued')) return undefined;
+	if (!last || (last.snapshot.status !== 'processing' && last.snapshot.status !== 'queued'))
+		return undefined;
 	const eta = last.snapshot.etaSeconds;
 	if (eta !== undefined && (eta > 0 || last.snapshot.status === 'processing')) {
 		const remainingMs = eta * 1000;
-		return { at: last.at + remainingMs, errorMs: Math.max(ETA_MIN_ERROR_MS, etaRelativeError * remainingMs) };
+		return {
+			at: last.at + remainingMs,
+			errorMs: Math.max(ETA_MIN_ERROR_MS, etaRelativeError * remainingMs),
+		};
 	}
 	const previous = task.previous;
 	const progress = last.snapshot.progress;
 	const previousProgress = previous?.snapshot.progress;
-	if (previous && progress !== undefined && previousProgress !== undefined && progress > previousProgress) {
+	if (
+		previous &&
+		progress !== undefined &&
+		previousProgress !== undefined &&
+		progress > previousProgress
+	) {
 		const ratePerMs = (progress - previousProgress) / (last.at - previous.at);
 		const remainingMs = Math.max(0, (100 - progress) / ratePerMs);
-		return { at: last.at + remainingMs, errorMs: Math.max(ETA_MIN_ERROR_MS, 2 * etaRelativeError * remainingMs) };
+		return {
+			at: last.at + remainingMs,
+			errorMs: Math.max(ETA_MIN_ERROR_MS, 2 * etaRelativeError * remainingMs),
+		};
 	}
 	return undefined;
 }
 
-function firstPollAt(task: TaskTimeline, model: DurationModel, now: number, settings: ScheduleSettings): number {
+function firstPollAt(
+	task: TaskTimeline,
+	model: DurationModel,
+	now: number,
+	settings: ScheduleSettings,
+): number {
 	if (!task.startKnown) return now;
 	if (task.isScout) return task.startedAt + SCOUT_FIRST_POLL_MS;
 	const estimate = model.estimate(task.durationClass);
 	const afterScouts = task.startedAt + SIBLING_FIRST_POLL_MS;
 	// Without an eta the scouts' first answers say little; a sibling that finishes wakes everyone.
-	if (estimate.source === 'prior') return settings.providerReportsEta ? afterScouts : task.startedAt + estimate.expectedMs;
+	if (estimate.source === 'prior')
+		return settings.providerReportsEta ? afterScouts : task.startedAt + estimate.expectedMs;
 	const fraction = FIRST_POLL_FROM + task.spread * (FIRST_POLL_TO - FIRST_POLL_FROM);
 	return Math.max(afterScouts, task.startedAt + fraction * estimate.lowMs);
 }
@@ -116,7 +137,11 @@ function overdueGap(overdueMs: number): number {
 }
 
 /** Keeps the last two answers, the eta's predictions, and notes when a task outlives its own eta. */
-export function recordObservation(task: TaskTimeline, observation: Observation, etaRelativeError: number): void {
+export function recordObservation(
+	task: TaskTimeline,
+	observation: Observation,
+	etaRelativeError: number,
+): void {
 	task.previous = task.last;
 	task.last = observation;
 	const prediction = predictFinish(task, etaRelativeError);
@@ -124,9 +149,10 @@ export function recordObservation(task: TaskTimeline, observation: Observation, 
 	else task.dueSince = undefined;
 	const eta = observation.snapshot.etaSeconds;
 	if (observation.snapshot.status === 'processing' && eta !== undefined && eta > 0) {
-		task.etaPredictions = [...task.etaPredictions, { at: observation.at, finishAt: observation.at + eta * 1000 }].slice(
-			-ETA_PREDICTIONS_KEPT,
-		);
+		task.etaPredictions = [
+			...task.etaPredictions,
+			{ at: observation.at, finishAt: observation.at + eta * 1000 },
+		].slice(-ETA_PREDICTIONS_KEPT);
 	}
 }
 
@@ -140,7 +166,8 @@ export function etaDrift(task: TaskTimeline): number | undefined {
 	if (!earlier || !latest || latest === earlier) return undefined;
 	const earlierHorizon = earlier.finishAt - earlier.at;
 	const latestHorizon = latest.finishAt - latest.at;
-	if (earlierHorizon < ETA_ERROR_MIN_HORIZON_MS || latestHorizon > earlierHorizon / 2) return undefined;
+	if (earlierHorizon < ETA_ERROR_MIN_HORIZON_MS || latestHorizon > earlierHorizon / 2)
+		return undefined;
 	return Math.abs(earlier.finishAt - latest.finishAt) / earlierHorizon;
 }
 
@@ -157,7 +184,11 @@ export function etaErrors(task: TaskTimeline, finishedAfter: number, finishedBy:
 	const finishedAt = (finishedAfter + finishedBy) / 2;
 	return task.etaPredictions
 		.map((prediction) => ({ ...prediction, horizon: prediction.finishAt - prediction.at }))
-		.filter(({ horizon }) => horizon >= ETA_ERROR_MIN_HORIZON_MS && finishedBy - finishedAfter <= ETA_ERROR_MAX_BRACKET_SHARE * horizon)
+		.filter(
+			({ horizon }) =>
+				horizon >= ETA_ERROR_MIN_HORIZON_MS &&
+				finishedBy - finishedAfter <= ETA_ERROR_MAX_BRACKET_SHARE * horizon,
+		)
 		.map(({ finishAt, horizon }) => Math.abs(finishAt - finishedAt) / horizon);
 }
 
@@ -166,15 +197,25 @@ export function etaErrors(task: TaskTimeline, finishedAfter: number, finishedBy:
 
 function aimAt(task: TaskTimeline, prediction: FinishPrediction, lastAt: number): number {
 	if (task.dueSince !== undefined) return lastAt + overdueGap(lastAt - task.dueSince);
-	if (prediction.errorMs <= AIM_TOLERANCE_MS) return prediction.at + AIM_DELAY_FRACTION * prediction.errorMs;
+	if (prediction.errorMs <= AIM_TOLERANCE_MS)
+		return prediction.at + AIM_DELAY_FRACTION * prediction.errorMs;
 	return Math.max(lastAt, prediction.at - prediction.errorMs);
 }
 
-function byExpectedDuration(task: TaskTimeline, model: DurationModel, lastAt: number, settings: ScheduleSettings): number {
+function byExpectedDuration(
+	task: TaskTimeline,
+	model: DurationModel,
+	lastAt: number,
+	settings: ScheduleSettings,
+): number {
 	const estimate = model.estimate(task.durationClass);
 	const windowStart = task.startKnown ? task.startedAt + estimate.lowMs : lastAt;
 	const windowEnd = task.startedAt + estimate.highMs;
-	const windowGap = clamp((estimate.highMs - estimate.lowMs) / POLLS_PER_WINDOW, MIN_WINDOW_GAP_MS, MAX_GAP_MS);
+	const windowGap = clamp(
+		(estimate.highMs - estimate.lowMs) / POLLS_PER_WINDOW,
+		MIN_WINDOW_GAP_MS,
+		MAX_GAP_MS,
+	);
 	const elapsed = lastAt - task.startedAt;
 
 	if (lastAt >= windowEnd) return lastAt + Math.max(windowGap, overdueGap(lastAt - windowEnd));
@@ -186,20 +227,28 @@ function byExpectedDuration(task: TaskTimeline, model: DurationModel, lastAt: nu
 	// without one, siblings of scouts wait for the published duration unless a scout's finish wakes
 	// them, and a lone task approaches the window by halving the distance.
 	if (estimate.source !== 'prior') return windowStart;
-	const scoutsWillTell = !settings.providerReportsEta && task.startKnown && !task.isScout && settings.tasksInClass > 1;
+	const scoutsWillTell =
+		!settings.providerReportsEta && task.startKnown && !task.isScout && settings.tasksInClass > 1;
 	if (scoutsWillTell) return Math.max(windowStart, task.startedAt + estimate.expectedMs);
 	return Math.min(windowStart, lastAt + Math.max(windowGap, (windowStart - lastAt) / 2));
 }
 
 /** The moment of the next status request for a task, never sooner than the floor allows. */
-export function nextPollAt(task: TaskTimeline, model: DurationModel, now: number, settings: ScheduleSettings): number {
+export function nextPollAt(
+	task: TaskTimeline,
+	model: DurationModel,
+	now: number,
+	settings: ScheduleSettings,
+): number {
 	let target: number;
 	const lastAt = task.lastPollAt;
 	if (task.polls === 0 || lastAt === undefined) {
 		target = firstPollAt(task, model, now, settings);
 	} else {
 		const prediction = predictFinish(task, settings.etaRelativeError);
-		target = prediction ? aimAt(task, prediction, lastAt) : byExpectedDuration(task, model, lastAt, settings);
+		target = prediction
+			? aimAt(task, prediction, lastAt)
+			: byExpectedDuration(task, model, lastAt, settings);
 	}
 	const floor = task.lastPollAt === undefined ? -Infinity : task.lastPollAt + settings.minGapMs;
 	return Math.max(target, floor, now);

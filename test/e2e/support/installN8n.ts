@@ -50,15 +50,25 @@ export function nodePackageName(): string {
 
 function pathsIn(dir: string): Omit<N8nInstall, 'version'> {
 	const nodeDir = path.join(dir, 'node_modules', nodePackageName());
-	const nodeBin = process.platform === 'win32' ? path.join(nodeDir, 'bin', 'node.exe') : path.join(nodeDir, 'bin', 'node');
+	const nodeBin =
+		process.platform === 'win32'
+			? path.join(nodeDir, 'bin', 'node.exe')
+			: path.join(nodeDir, 'bin', 'node');
 	return { dir, nodeBin, n8nBin: path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n') };
 }
 
 function readMarker(dir: string): N8nInstall | undefined {
 	try {
-		const marker = JSON.parse(readFileSync(path.join(dir, MARKER_FILE), 'utf8')) as Partial<N8nInstall>;
+		const marker = JSON.parse(
+			readFileSync(path.join(dir, MARKER_FILE), 'utf8'),
+		) as Partial<N8nInstall>;
 		const install = pathsIn(dir);
-		if (marker.version !== N8N_VERSION || !existsSync(install.nodeBin) || !existsSync(install.n8nBin)) return undefined;
+		if (
+			marker.version !== N8N_VERSION ||
+			!existsSync(install.nodeBin) ||
+			!existsSync(install.n8nBin)
+		)
+			return undefined;
 		return { ...install, version: marker.version };
 	} catch {
 		return undefined;
@@ -74,7 +84,8 @@ async function install(dir: string, log: (line: string) => void): Promise<N8nIns
 	const manifest = {
 		name: 'kling-i2v-e2e-n8n',
 		private: true,
-		description: 'The pinned n8n used by n8n-nodes-kling-i2v end-to-end tests, demo and dev commands. Safe to delete.',
+		description:
+			'The pinned n8n used by n8n-nodes-kling-i2v end-to-end tests, demo and dev commands. Safe to delete.',
 		dependencies: { n8n: N8N_VERSION, [nodePackageName()]: NODE_VERSION },
 		// cssomnom (a dependency of n8n 2.40) is missing from some registries; cssom is what it forks.
 		overrides: { cssomnom: 'npm:cssom@0.5.0' },
@@ -82,29 +93,49 @@ async function install(dir: string, log: (line: string) => void): Promise<N8nIns
 	writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 	const onLine = (line: string) => log(`  ${line}`);
 
-	log(`[n8n install] installing n8n ${N8N_VERSION} and Node ${NODE_VERSION} into ${dir} (once; about 5 minutes, 2.8 GB)`);
+	log(
+		`[n8n install] installing n8n ${N8N_VERSION} and Node ${NODE_VERSION} into ${dir} (once; about 5 minutes, 2.8 GB)`,
+	);
 	// Scripts off: optional native modules (kafka, isolated-vm...) do not build offline and are not needed here.
-	await runCommand(NPM, ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, onLine });
-	log(`[n8n install] packages installed after ${seconds()}; building sqlite3 for Node ${NODE_VERSION}`);
+	await runCommand(
+		NPM,
+		['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
+		{ cwd: dir, onLine },
+	);
+	log(
+		`[n8n install] packages installed after ${seconds()}; building sqlite3 for Node ${NODE_VERSION}`,
+	);
 
 	const { nodeBin, n8nBin } = pathsIn(dir);
 	// sqlite3 is the one native module n8n needs; build it against Node 24's headers.
 	await runCommand(
 		NPM,
-		['rebuild', 'sqlite3', `--nodedir=${path.dirname(path.dirname(nodeBin))}`, '--ignore-scripts=false', '--loglevel=error'],
+		[
+			'rebuild',
+			'sqlite3',
+			`--nodedir=${path.dirname(path.dirname(nodeBin))}`,
+			'--ignore-scripts=false',
+			'--loglevel=error',
+		],
 		{ cwd: dir, onLine },
 	);
 
 	// Without NODE_ENV (jest sets it to test, which quiets n8n) and NODE_OPTIONS (meant for this Node, not Node 24).
-	const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_ENV' && name !== 'NODE_OPTIONS'));
+	const env = Object.fromEntries(
+		Object.entries(process.env).filter(([name]) => name !== 'NODE_ENV' && name !== 'NODE_OPTIONS'),
+	);
 	const stdout = await runCommand(nodeBin, [n8nBin, '--version'], {
 		cwd: dir,
 		env: { ...env, N8N_DIAGNOSTICS_ENABLED: 'false' },
 		timeoutMs: 120_000,
 	});
 	const version = stdout.trim().split('\n').pop()?.trim() ?? '';
-	if (version !== N8N_VERSION) throw new Error(`the installed n8n reports version "${version}", expected ${N8N_VERSION}`);
-	writeFileSync(path.join(dir, MARKER_FILE), `${JSON.stringify({ version, node: NODE_VERSION, installedAt: new Date().toISOString() }, null, 2)}\n`);
+	if (version !== N8N_VERSION)
+		throw new Error(`the installed n8n reports version "${version}", expected ${N8N_VERSION}`);
+	writeFileSync(
+		path.join(dir, MARKER_FILE),
+		`${JSON.stringify({ version, node: NODE_VERSION, installedAt: new Date().toISOString() }, null, 2)}\n`,
+	);
 	log(`[n8n install] n8n ${version} ready after ${seconds()}`);
 	return { ...pathsIn(dir), version };
 }

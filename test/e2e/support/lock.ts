@@ -34,21 +34,25 @@ export async function withLock<T>(
 		if (!failure) break;
 		if (failure.code !== 'EEXIST') throw failure;
 
-		const ageMs = Date.now() - (statSync(lockDir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+		const ageMs =
+			Date.now() - (statSync(lockDir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
 		let ownerPid = NaN;
 		try {
 			ownerPid = Number(readFileSync(path.join(lockDir, 'pid'), 'utf8'));
 		} catch {
 			// the owner has not written its pid yet (or just released the lock)
 		}
-		const ownerGone = Number.isInteger(ownerPid) && ownerPid > 0 ? !processAlive(ownerPid) : ageMs > 10_000;
+		const ownerGone =
+			Number.isInteger(ownerPid) && ownerPid > 0 ? !processAlive(ownerPid) : ageMs > 10_000;
 		if (ownerGone || ageMs > staleMs) {
 			options.log?.(`removing a stale lock ${lockDir}`);
 			rmSync(lockDir, { recursive: true, force: true });
 			continue;
 		}
 		if (!announced && options.log) {
-			options.log(`waiting for another process (pid ${ownerPid || '?'}) ${options.what ?? 'holding the lock'}`);
+			options.log(
+				`waiting for another process (pid ${ownerPid || '?'}) ${options.what ?? 'holding the lock'}`,
+			);
 			announced = true;
 		}
 		await sleep(500);

@@ -143,7 +143,8 @@ process.once('exit', () => {
 
 /** Stops a process group: SIGTERM, then SIGKILL after `graceMs`; resolves when it has exited. */
 export async function stopProcess(child: ChildProcess, graceMs = 8000): Promise<void> {
-	if (child.exitCode !== null || child.signalCode !== null) return killGroup(child, 'SIGKILL', true);
+	if (child.exitCode !== null || child.signalCode !== null)
+		return killGroup(child, 'SIGKILL', true);
 	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 	killGroup(child, 'SIGTERM');
 	const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
@@ -154,13 +155,19 @@ export async function stopProcess(child: ChildProcess, graceMs = 8000): Promise<
 }
 
 /** The environment of every n8n process: private user folder, no telemetry, a fixed key, files on disk. */
-export function n8nEnvironment(userFolder: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+export function n8nEnvironment(
+	userFolder: string,
+	extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
 	const inherited = Object.fromEntries(
 		Object.entries(process.env).filter(
-			([name]) => !/^(N8N_|DB_|EXECUTIONS_|QUEUE_|NODE_OPTIONS$|NODE_ENV$|npm_|JEST_|TS_JEST)/i.test(name),
+			([name]) =>
+				!/^(N8N_|DB_|EXECUTIONS_|QUEUE_|NODE_OPTIONS$|NODE_ENV$|npm_|JEST_|TS_JEST)/i.test(name),
 		),
 	);
-	const noProxy = ['127.0.0.1', 'localhost', process.env.NO_PROXY ?? process.env.no_proxy].filter(Boolean).join(',');
+	const noProxy = ['127.0.0.1', 'localhost', process.env.NO_PROXY ?? process.env.no_proxy]
+		.filter(Boolean)
+		.join(',');
 	return {
 		...inherited,
 		NO_PROXY: noProxy,
@@ -251,7 +258,11 @@ export class N8nCli {
 	/** Starts `n8n <args>` in its own process group and returns it (for long-running commands such as start). */
 	async spawn(args: string[], extraEnv: Record<string, string> = {}): Promise<ChildProcess> {
 		const env = this.env({ N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...extraEnv });
-		const child = startProcess(this.install.nodeBin, [this.install.n8nBin, ...args], { cwd: this.userFolder, env, detached: true });
+		const child = startProcess(this.install.nodeBin, [this.install.n8nBin, ...args], {
+			cwd: this.userFolder,
+			env,
+			detached: true,
+		});
 		this.children.add(child);
 		liveProcesses.add(child);
 		child.once('exit', () => {
@@ -262,7 +273,10 @@ export class N8nCli {
 	}
 
 	/** Runs `n8n <args>` to completion (killed after timeoutMs) and returns what it printed. */
-	async run(args: string[], options: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<CliResult> {
+	async run(
+		args: string[],
+		options: { timeoutMs?: number; env?: Record<string, string> } = {},
+	): Promise<CliResult> {
 		const started = Date.now();
 		const child = await this.spawn(args, options.env);
 		let stdout = '';
@@ -270,19 +284,27 @@ export class N8nCli {
 		child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
 		child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
 		let timedOut = false;
-		const timer = setTimeout(() => {
-			timedOut = true;
-			void stopProcess(child, 3000);
-		}, options.timeoutMs ?? 5 * 60_000);
-		const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
-			child.once('error', reject);
-			child.once('close', (code, sig) => resolve([code, sig]));
-		});
+		const timer = setTimeout(
+			() => {
+				timedOut = true;
+				void stopProcess(child, 3000);
+			},
+			options.timeoutMs ?? 5 * 60_000,
+		);
+		const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(
+			(resolve, reject) => {
+				child.once('error', reject);
+				child.once('close', (code, sig) => resolve([code, sig]));
+			},
+		);
 		clearTimeout(timer);
 		// The task runner must not outlive the command.
 		killGroup(child, 'SIGKILL', true);
 		const result = { exitCode, signal, stdout, stderr, durationMs: Date.now() - started };
-		if (timedOut) throw new Error(`n8n ${args.join(' ')} timed out after ${options.timeoutMs ?? 300_000} ms\n${stderr.slice(-4000)}`);
+		if (timedOut)
+			throw new Error(
+				`n8n ${args.join(' ')} timed out after ${options.timeoutMs ?? 300_000} ms\n${stderr.slice(-4000)}`,
+			);
 		return result;
 	}
 
@@ -290,7 +312,9 @@ export class N8nCli {
 	async runOk(args: string[], options: { timeoutMs?: number } = {}): Promise<CliResult> {
 		const result = await this.run(args, options);
 		if (result.exitCode !== 0) {
-			throw new Error(`n8n ${args.join(' ')} exited ${result.exitCode ?? result.signal}\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
+			throw new Error(
+				`n8n ${args.join(' ')} exited ${result.exitCode ?? result.signal}\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`,
+			);
 		}
 		return result;
 	}
@@ -309,10 +333,18 @@ export class N8nCli {
 	/** `n8n import:workflow` of all of them in one call; each needs an id (at most 21 characters) to be executed later. */
 	async importWorkflows(workflows: WorkflowJson[]): Promise<void> {
 		for (const workflow of workflows) {
-			if (!workflow.id || workflow.id.length > 21) throw new Error(`workflow "${workflow.name}" needs an id of 1 to 21 characters`);
+			if (!workflow.id || workflow.id.length > 21)
+				throw new Error(`workflow "${workflow.name}" needs an id of 1 to 21 characters`);
 		}
 		const file = path.join(this.scratch, `workflows-${Date.now()}.json`);
-		writeFileSync(file, JSON.stringify(workflows.map((workflow) => ({ active: false, settings: {}, ...workflow })), null, 2));
+		writeFileSync(
+			file,
+			JSON.stringify(
+				workflows.map((workflow) => ({ active: false, settings: {}, ...workflow })),
+				null,
+				2,
+			),
+		);
 		try {
 			await this.runOk(['import:workflow', `--input=${file}`]);
 		} finally {
@@ -322,11 +354,16 @@ export class N8nCli {
 
 	/** `n8n execute --id=<id> --rawOutput`: the run, whether it succeeded or failed. */
 	async execute(workflowId: string, options: { timeoutMs?: number } = {}): Promise<WorkflowRun> {
-		return parseExecution(await this.run(['execute', `--id=${workflowId}`, '--rawOutput'], options));
+		return parseExecution(
+			await this.run(['execute', `--id=${workflowId}`, '--rawOutput'], options),
+		);
 	}
 
 	/** Imports one workflow and executes it. */
-	async executeWorkflow(workflow: WorkflowJson, options: { timeoutMs?: number } = {}): Promise<WorkflowRun> {
+	async executeWorkflow(
+		workflow: WorkflowJson,
+		options: { timeoutMs?: number } = {},
+	): Promise<WorkflowRun> {
 		await this.importWorkflows([workflow]);
 		return await this.execute(workflow.id!, options);
 	}
@@ -335,7 +372,8 @@ export class N8nCli {
 	binaryDataPath(binary: BinaryMeta): string {
 		const id = binary.id ?? '';
 		const separator = id.indexOf(':');
-		if (!id.startsWith('filesystem') || separator < 0) throw new Error(`binary data "${id}" is not in the filesystem store`);
+		if (!id.startsWith('filesystem') || separator < 0)
+			throw new Error(`binary data "${id}" is not in the filesystem store`);
 		return path.join(this.userFolder, '.n8n', 'storage', id.slice(separator + 1));
 	}
 

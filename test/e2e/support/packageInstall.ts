@@ -4,7 +4,16 @@
  * user folder the way n8n installs community packages (`<user folder>/.n8n/nodes`).
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+	copyFileSync,
+	existsSync,
+	mkdirSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	statSync,
+	writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 
 import { cacheRoot } from './installN8n';
@@ -14,7 +23,10 @@ import { NPM as npm, runCommand } from './processes';
 /** The repository root (holds package.json). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
-const PACKAGE_JSON = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+const PACKAGE_JSON = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+	name: string;
+	version: string;
+};
 
 /** The package name, e.g. n8n-nodes-kling-i2v. */
 export const PACKAGE_NAME = PACKAGE_JSON.name;
@@ -23,7 +35,15 @@ export const PACKAGE_NAME = PACKAGE_JSON.name;
 export const KLING_NODE_TYPE = `${PACKAGE_NAME}.klingImageToVideo`;
 
 /** What goes into the build: a tarball packed from the same inputs is the same package. */
-const BUILD_INPUTS = ['nodes', 'credentials', 'package.json', 'tsconfig.json', 'gulpfile.js', 'index.js', '.npmignore'];
+const BUILD_INPUTS = [
+	'nodes',
+	'credentials',
+	'package.json',
+	'tsconfig.json',
+	'gulpfile.js',
+	'index.js',
+	'.npmignore',
+];
 
 function hashBuildInputs(): string {
 	const hash = createHash('sha256');
@@ -41,7 +61,10 @@ function hashBuildInputs(): string {
 }
 
 /** `npm run build` then `npm pack` into `destination`; returns the tarball's path. */
-export async function buildAndPack(destination: string, log: (line: string) => void = () => undefined): Promise<string> {
+export async function buildAndPack(
+	destination: string,
+	log: (line: string) => void = () => undefined,
+): Promise<string> {
 	mkdirSync(destination, { recursive: true });
 	mkdirSync(cacheRoot(), { recursive: true });
 	// One build at a time: two builds writing dist/ at once could pack a half-written file.
@@ -51,7 +74,11 @@ export async function buildAndPack(destination: string, log: (line: string) => v
 			log('[package] npm run build');
 			await runCommand(npm, ['run', 'build'], { cwd: REPO_ROOT });
 			log('[package] npm pack');
-			const output = await runCommand(npm, ['pack', '--pack-destination', destination, '--loglevel=error'], { cwd: REPO_ROOT });
+			const output = await runCommand(
+				npm,
+				['pack', '--pack-destination', destination, '--loglevel=error'],
+				{ cwd: REPO_ROOT },
+			);
 			const tarball = path.join(destination, output.trim().split('\n').pop()!.trim());
 			if (!existsSync(tarball)) throw new Error(`npm pack did not produce ${tarball}`);
 			return tarball;
@@ -64,7 +91,9 @@ export async function buildAndPack(destination: string, log: (line: string) => v
  * The packed package for the current sources: built and packed once per change of the build inputs
  * (so several test files, in parallel jest workers or one after the other, share one build).
  */
-export async function packedPackage(log: (line: string) => void = () => undefined): Promise<string> {
+export async function packedPackage(
+	log: (line: string) => void = () => undefined,
+): Promise<string> {
 	const root = path.join(cacheRoot(), 'packs');
 	const key = hashBuildInputs();
 	const dir = path.join(root, key);
@@ -97,7 +126,8 @@ function pruneOldPacks(root: string, keep: string): void {
 	for (const entry of readdirSync(root)) {
 		if (entry === keep || entry.endsWith('.lock')) continue;
 		const stats = statSync(path.join(root, entry), { throwIfNoEntry: false });
-		if (stats && Date.now() - stats.mtimeMs > 60 * 60_000) rmSync(path.join(root, entry), { recursive: true, force: true });
+		if (stats && Date.now() - stats.mtimeMs > 60 * 60_000)
+			rmSync(path.join(root, entry), { recursive: true, force: true });
 	}
 }
 
@@ -110,20 +140,35 @@ export async function installPackage(userFolder: string, tarball: string): Promi
 	mkdirSync(nodesDir, { recursive: true });
 	const packageJson = path.join(nodesDir, 'package.json');
 	if (!existsSync(packageJson)) {
-		writeFileSync(packageJson, `${JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2)}\n`);
+		writeFileSync(
+			packageJson,
+			`${JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2)}\n`,
+		);
 	}
 	// A copy next to package.json, so the file: reference npm records stays valid.
 	const localTarball = path.join(nodesDir, path.basename(tarball));
 	copyFileSync(tarball, localTarball);
 	await runCommand(
 		npm,
-		['install', '--omit=peer', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', `./${path.basename(tarball)}`],
+		[
+			'install',
+			'--omit=peer',
+			'--ignore-scripts',
+			'--no-audit',
+			'--no-fund',
+			'--prefer-offline',
+			'--loglevel=error',
+			`./${path.basename(tarball)}`,
+		],
 		{ cwd: nodesDir },
 	);
 	const installed = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
-	if (!existsSync(path.join(installed, 'package.json'))) throw new Error(`the package did not land in ${installed}`);
+	if (!existsSync(path.join(installed, 'package.json')))
+		throw new Error(`the package did not land in ${installed}`);
 	if (existsSync(path.join(nodesDir, 'node_modules', 'n8n-workflow'))) {
-		throw new Error('n8n-workflow was installed next to the package; peer dependencies must come from n8n itself');
+		throw new Error(
+			'n8n-workflow was installed next to the package; peer dependencies must come from n8n itself',
+		);
 	}
 	return installed;
 }

@@ -29,7 +29,12 @@ export function startProcess(
 export function runCommand(
 	command: string,
 	args: string[],
-	options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; onLine?: (line: string) => void },
+	options: {
+		cwd: string;
+		env?: NodeJS.ProcessEnv;
+		timeoutMs?: number;
+		onLine?: (line: string) => void;
+	},
 ): Promise<string> {
 	return new Promise((resolve, reject) => {
 		const child = startProcess(command, args, options);
@@ -39,7 +44,8 @@ export function runCommand(
 			const text = chunk.toString('utf8');
 			if (isStdout) stdout += text;
 			tail = (tail + text).slice(-6000);
-			if (options.onLine) for (const line of text.split('\n')) if (line.trim()) options.onLine(line.trimEnd());
+			if (options.onLine)
+				for (const line of text.split('\n')) if (line.trim()) options.onLine(line.trimEnd());
 		};
 		child.stdout!.on('data', collect(true));
 		child.stderr!.on('data', collect(false));
@@ -51,7 +57,10 @@ export function runCommand(
 		child.once('close', (code, signal) => {
 			clearTimeout(timer);
 			if (code === 0) resolve(stdout);
-			else reject(new Error(`${command} ${args.join(' ')} failed (${signal ?? `exit ${code}`}):\n${tail}`));
+			else
+				reject(
+					new Error(`${command} ${args.join(' ')} failed (${signal ?? `exit ${code}`}):\n${tail}`),
+				);
 		});
 	});
 }

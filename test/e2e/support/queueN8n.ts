@@ -17,7 +17,12 @@ import { startN8nSuite, type N8nSuite } from './suite';
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 /** The throwaway owner account of a queue-mode instance (a dummy password, not a secret). */
-export const QUEUE_OWNER = { email: 'queue-owner@example.com', firstName: 'Queue', lastName: 'Owner', password: 'Dummy-queue-pass-1' };
+export const QUEUE_OWNER = {
+	email: 'queue-owner@example.com',
+	firstName: 'Queue',
+	lastName: 'Owner',
+	password: 'Dummy-queue-pass-1',
+};
 
 /** One long-running n8n process (main or worker) and everything it printed. */
 export class N8nProcess {
@@ -42,11 +47,20 @@ export class N8nProcess {
 
 	/** Resolves when the output (from character `from` on) matches `pattern`; throws if the process exits or time runs out. */
 	async waitFor(pattern: RegExp | string, timeoutMs: number, from = 0): Promise<void> {
-		const matches = () => (typeof pattern === 'string' ? this.text.indexOf(pattern, from) >= 0 : pattern.test(this.text.slice(from)));
+		const matches = () =>
+			typeof pattern === 'string'
+				? this.text.indexOf(pattern, from) >= 0
+				: pattern.test(this.text.slice(from));
 		const deadline = Date.now() + timeoutMs;
 		while (!matches()) {
-			if (this.exited) throw new Error(`n8n ${this.name} exited (${this.child.signalCode ?? `exit ${this.child.exitCode}`}) before printing ${String(pattern)}:\n${this.text.slice(-6000)}`);
-			if (Date.now() > deadline) throw new Error(`n8n ${this.name} did not print ${String(pattern)} within ${timeoutMs} ms:\n${this.text.slice(-6000)}`);
+			if (this.exited)
+				throw new Error(
+					`n8n ${this.name} exited (${this.child.signalCode ?? `exit ${this.child.exitCode}`}) before printing ${String(pattern)}:\n${this.text.slice(-6000)}`,
+				);
+			if (Date.now() > deadline)
+				throw new Error(
+					`n8n ${this.name} did not print ${String(pattern)} within ${timeoutMs} ms:\n${this.text.slice(-6000)}`,
+				);
 			await sleep(100);
 		}
 	}
@@ -61,7 +75,8 @@ export class RestClient {
 	async call<T = unknown>(method: string, pathname: string, body?: unknown): Promise<T> {
 		const response = await this.request(method, pathname, body);
 		const text = await response.text();
-		if (!response.ok) throw new Error(`${method} ${pathname}: ${response.status} ${text.slice(0, 1000)}`);
+		if (!response.ok)
+			throw new Error(`${method} ${pathname}: ${response.status} ${text.slice(0, 1000)}`);
 		return (JSON.parse(text) as { data: T }).data;
 	}
 
@@ -69,7 +84,11 @@ export class RestClient {
 	async request(method: string, pathname: string, body?: unknown): Promise<Response> {
 		const response = await fetch(`${this.baseUrl}${pathname}`, {
 			method,
-			headers: { 'content-type': 'application/json', 'browser-id': 'kling-queue-test', ...(this.cookie && { cookie: this.cookie }) },
+			headers: {
+				'content-type': 'application/json',
+				'browser-id': 'kling-queue-test',
+				...(this.cookie && { cookie: this.cookie }),
+			},
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
 		const setCookie = response.headers.get('set-cookie');
@@ -80,7 +99,10 @@ export class RestClient {
 	/** Sets up the owner account (first start) and keeps its session. */
 	async setUpOwner(owner = QUEUE_OWNER): Promise<void> {
 		await this.call('POST', '/rest/owner/setup', owner);
-		await this.call('POST', '/rest/login', { emailOrLdapLoginId: owner.email, password: owner.password });
+		await this.call('POST', '/rest/login', {
+			emailOrLdapLoginId: owner.email,
+			password: owner.password,
+		});
 	}
 }
 
@@ -95,7 +117,14 @@ export interface RestExecution {
 	stoppedAt?: string;
 	data: {
 		resultData: {
-			runData: Record<string, Array<{ executionStatus?: string; error?: { message: string }; data?: { main?: Array<Array<RestItem> | null> } }>>;
+			runData: Record<
+				string,
+				Array<{
+					executionStatus?: string;
+					error?: { message: string };
+					data?: { main?: Array<Array<RestItem> | null> };
+				}>
+			>;
 			error?: { message: string; name?: string };
 			lastNodeExecuted?: string;
 		};
@@ -105,7 +134,10 @@ export interface RestExecution {
 /** One item of the run data. */
 export interface RestItem {
 	json: Record<string, unknown>;
-	binary?: Record<string, { id?: string; mimeType: string; fileName?: string; fileSize?: string; bytes?: number }>;
+	binary?: Record<
+		string,
+		{ id?: string; mimeType: string; fileName?: string; fileSize?: string; bytes?: number }
+	>;
 }
 
 /** A queue-mode n8n: services, the two processes, and ways in (REST, webhooks, the database). */
@@ -127,7 +159,10 @@ export interface QueueStack {
 }
 
 /** The environment both n8n processes (and the CLI) need for queue mode with these services. */
-export function queueEnvironment(redis: RedisServer, postgres: PostgresServer): Record<string, string> {
+export function queueEnvironment(
+	redis: RedisServer,
+	postgres: PostgresServer,
+): Record<string, string> {
 	return {
 		EXECUTIONS_MODE: 'queue',
 		QUEUE_BULL_REDIS_HOST: redis.host,
@@ -154,23 +189,34 @@ export function queueEnvironment(redis: RedisServer, postgres: PostgresServer): 
  * credentials and workflows (and publish them) with the CLI, then starts main and worker and sets up
  * the owner. Everything started is stopped again if a later step fails.
  */
-export async function startQueueStack(label: string, prepare: (suite: N8nSuite) => Promise<void>): Promise<QueueStack> {
+export async function startQueueStack(
+	label: string,
+	prepare: (suite: N8nSuite) => Promise<void>,
+): Promise<QueueStack> {
 	const startedAt = Date.now();
 	const seconds = () => `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
 	const closers: Array<() => Promise<void>> = [];
 	let started = false;
 	const closeAll = async () => {
-		for (const close of closers.splice(0).reverse()) await close().catch((error: unknown) => log(`[queue] clean-up: ${String(error)}`));
+		for (const close of closers.splice(0).reverse())
+			await close().catch((error: unknown) => log(`[queue] clean-up: ${String(error)}`));
 	};
 	try {
-		const [redisResult, postgresResult] = await Promise.allSettled([startRedis(), startPostgres('n8n')]);
-		if (redisResult.status === 'fulfilled') closers.push(async () => await redisResult.value.close());
-		if (postgresResult.status === 'fulfilled') closers.push(async () => await postgresResult.value.close());
+		const [redisResult, postgresResult] = await Promise.allSettled([
+			startRedis(),
+			startPostgres('n8n'),
+		]);
+		if (redisResult.status === 'fulfilled')
+			closers.push(async () => await redisResult.value.close());
+		if (postgresResult.status === 'fulfilled')
+			closers.push(async () => await postgresResult.value.close());
 		if (redisResult.status === 'rejected') throw redisResult.reason;
 		if (postgresResult.status === 'rejected') throw postgresResult.reason;
 		const redis = redisResult.value;
 		const postgres = postgresResult.value;
-		log(`[queue] Redis ${redis.version} on ${redis.port}, PostgreSQL ${postgres.majorVersion} on ${postgres.port} after ${seconds()}`);
+		log(
+			`[queue] Redis ${redis.version} on ${redis.port}, PostgreSQL ${postgres.majorVersion} on ${postgres.port} after ${seconds()}`,
+		);
 
 		const suite = await startN8nSuite(label, { env: () => queueEnvironment(redis, postgres) });
 		closers.push(async () => await suite.close());
@@ -179,15 +225,28 @@ export async function startQueueStack(label: string, prepare: (suite: N8nSuite) 
 
 		const mainPort = await freePort();
 		const baseUrl = `http://127.0.0.1:${mainPort}`;
-		const main = new N8nProcess('main', await suite.cli.spawn(['start'], { N8N_PORT: String(mainPort) }));
+		const main = new N8nProcess(
+			'main',
+			await suite.cli.spawn(['start'], { N8N_PORT: String(mainPort) }),
+		);
 		// The worker's health server stays off, but give it a port of its own all the same.
-		const worker = new N8nProcess('worker', await suite.cli.spawn(['worker', '--concurrency=5'], { QUEUE_HEALTH_CHECK_PORT: String(await freePort()) }));
-		await Promise.all([main.waitFor('Editor is now accessible', 5 * 60_000), worker.waitFor('n8n worker is now ready', 5 * 60_000)]);
+		const worker = new N8nProcess(
+			'worker',
+			await suite.cli.spawn(['worker', '--concurrency=5'], {
+				QUEUE_HEALTH_CHECK_PORT: String(await freePort()),
+			}),
+		);
+		await Promise.all([
+			main.waitFor('Editor is now accessible', 5 * 60_000),
+			worker.waitFor('n8n worker is now ready', 5 * 60_000),
+		]);
 		log(`[queue] main and worker ready after ${seconds()}`);
 
 		const rest = new RestClient(baseUrl);
 		await rest.setUpOwner();
-		const flatted = createRequire(path.join(suite.cli.install.dir, 'package.json'))('flatted') as { parse(text: string): unknown };
+		const flatted = createRequire(path.join(suite.cli.install.dir, 'package.json'))('flatted') as {
+			parse(text: string): unknown;
+		};
 
 		started = true;
 		return {
@@ -199,12 +258,19 @@ export async function startQueueStack(label: string, prepare: (suite: N8nSuite) 
 			baseUrl,
 			rest,
 			execution: async (id) => {
-				const execution = await rest.call<Omit<RestExecution, 'data'> & { data: string }>('GET', `/rest/executions/${id}`);
+				const execution = await rest.call<Omit<RestExecution, 'data'> & { data: string }>(
+					'GET',
+					`/rest/executions/${id}`,
+				);
 				return { ...execution, data: flatted.parse(execution.data) as RestExecution['data'] };
 			},
 			binary: async (id) => {
-				const response = await rest.request('GET', `/rest/binary-data?id=${encodeURIComponent(id)}&action=download`);
-				if (!response.ok) throw new Error(`binary data ${id}: ${response.status} ${await response.text()}`);
+				const response = await rest.request(
+					'GET',
+					`/rest/binary-data?id=${encodeURIComponent(id)}&action=download`,
+				);
+				if (!response.ok)
+					throw new Error(`binary data ${id}: ${response.status} ${await response.text()}`);
 				return Buffer.from(await response.arrayBuffer());
 			},
 			close: closeAll,

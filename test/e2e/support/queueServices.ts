@@ -15,7 +15,15 @@
  *   psql -h 127.0.0.1 -p P -U postgres -c 'CREATE DATABASE n8n'
  */
 import type { ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+	chownSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -58,29 +66,49 @@ function findExecutable(name: string, candidates: string[] = []): string | undef
  */
 async function aptInstall(packages: string[], why: string): Promise<void> {
 	const hint = `install it with: apt-get install -y ${packages.join(' ')}`;
-	if (!isRoot()) throw new Error(`${why} is not installed and this test is not running as root to install it; ${hint}`);
-	if (!findExecutable('apt-get')) throw new Error(`${why} is not installed and apt-get is not available; ${hint}`);
+	if (!isRoot())
+		throw new Error(
+			`${why} is not installed and this test is not running as root to install it; ${hint}`,
+		);
+	if (!findExecutable('apt-get'))
+		throw new Error(`${why} is not installed and apt-get is not available; ${hint}`);
 	mkdirSync(cacheRoot(), { recursive: true });
 	await withLock(
 		path.join(cacheRoot(), 'apt.lock'),
 		async () => {
 			const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 			const install = async () =>
-				await runCommand('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...packages], { cwd: tmpdir(), env, timeoutMs: 10 * 60_000 });
-			const failureOf = async (work: () => Promise<unknown>) => await work().then(
-				() => undefined,
-				(error: unknown) => (error instanceof Error ? error : new Error(String(error))),
-			);
+				await runCommand(
+					'apt-get',
+					['install', '-y', '-q', '--no-install-recommends', ...packages],
+					{ cwd: tmpdir(), env, timeoutMs: 10 * 60_000 },
+				);
+			const failureOf = async (work: () => Promise<unknown>) =>
+				await work().then(
+					() => undefined,
+					(error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+				);
 			log(`[queue services] ${why} is missing: apt-get install -y ${packages.join(' ')}`);
 			if (!(await failureOf(install))) return;
 			log('[queue services] apt-get install failed; apt-get update, then once more');
 			const failure = await failureOf(async () => {
-				await runCommand('apt-get', ['update', '-q'], { cwd: tmpdir(), env, timeoutMs: 10 * 60_000 });
+				await runCommand('apt-get', ['update', '-q'], {
+					cwd: tmpdir(),
+					env,
+					timeoutMs: 10 * 60_000,
+				});
 				await install();
 			});
-			if (failure) throw new Error(`${why} is not installed and could not be installed (${hint}):\n${failure.message}`);
+			if (failure)
+				throw new Error(
+					`${why} is not installed and could not be installed (${hint}):\n${failure.message}`,
+				);
 		},
-		{ log: (line) => log(`[queue services] ${line}`), what: 'to finish apt-get', staleMs: 15 * 60_000 },
+		{
+			log: (line) => log(`[queue services] ${line}`),
+			what: 'to finish apt-get',
+			staleMs: 15 * 60_000,
+		},
 	);
 }
 
@@ -105,9 +133,12 @@ function startService(command: string, args: string[], cwd: string): Service {
 			const deadline = Date.now() + timeoutMs;
 			while (!pattern.test(output)) {
 				if (child.exitCode !== null || child.signalCode !== null) {
-					throw new Error(`${what} exited (${child.signalCode ?? `exit ${child.exitCode}`}) before it was ready:\n${output.slice(-4000)}`);
+					throw new Error(
+						`${what} exited (${child.signalCode ?? `exit ${child.exitCode}`}) before it was ready:\n${output.slice(-4000)}`,
+					);
 				}
-				if (Date.now() > deadline) throw new Error(`${what} was not ready after ${timeoutMs} ms:\n${output.slice(-4000)}`);
+				if (Date.now() > deadline)
+					throw new Error(`${what} was not ready after ${timeoutMs} ms:\n${output.slice(-4000)}`);
 				await sleep(100);
 			}
 		},
@@ -141,7 +172,22 @@ export async function startRedis(): Promise<RedisServer> {
 	const port = await freePort();
 	const service = startService(
 		binary,
-		['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes', '--daemonize', 'no'],
+		[
+			'--bind',
+			'127.0.0.1',
+			'--port',
+			String(port),
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--dir',
+			dir,
+			'--protected-mode',
+			'yes',
+			'--daemonize',
+			'no',
+		],
 		dir,
 	);
 	let ready = false;
@@ -188,7 +234,12 @@ function findPostgresBin(): string | undefined {
 	const root = '/usr/lib/postgresql';
 	if (!existsSync(root)) return undefined;
 	const versions = readdirSync(root)
-		.filter((entry) => /^\d+$/.test(entry) && existsSync(path.join(root, entry, 'bin', 'initdb')) && existsSync(path.join(root, entry, 'bin', 'postgres')))
+		.filter(
+			(entry) =>
+				/^\d+$/.test(entry) &&
+				existsSync(path.join(root, entry, 'bin', 'initdb')) &&
+				existsSync(path.join(root, entry, 'bin', 'postgres')),
+		)
 		.map(Number)
 		.sort((a, b) => b - a);
 	const version = versions.includes(15) ? 15 : versions[0];
@@ -199,7 +250,10 @@ function findPostgresBin(): string | undefined {
 export async function ensurePostgresInstalled(): Promise<string> {
 	if (!findPostgresBin()) await aptInstall(['postgresql'], 'PostgreSQL (for n8n queue mode)');
 	const bin = findPostgresBin();
-	if (!bin) throw new Error('PostgreSQL is still missing under /usr/lib/postgresql/*/bin after apt-get install postgresql');
+	if (!bin)
+		throw new Error(
+			'PostgreSQL is still missing under /usr/lib/postgresql/*/bin after apt-get install postgresql',
+		);
 	return bin;
 }
 
@@ -224,12 +278,21 @@ export async function startPostgres(database = 'n8n'): Promise<PostgresServer> {
 	const dir = mkdtempSync(path.join(tmpdir(), 'kling-pg-'));
 	const dataDir = path.join(dir, 'data');
 	mkdirSync(dataDir, { mode: 0o700 });
-	let asUser: (command: string, args: string[]) => [string, string[]] = (command, args) => [command, args];
+	let asUser: (command: string, args: string[]) => [string, string[]] = (command, args) => [
+		command,
+		args,
+	];
 	if (isRoot()) {
 		const owner = systemUser('postgres');
-		if (!owner) throw new Error('running as root, but there is no "postgres" user to run PostgreSQL as (Debian\'s postgresql package creates it)');
+		if (!owner)
+			throw new Error(
+				'running as root, but there is no "postgres" user to run PostgreSQL as (Debian\'s postgresql package creates it)',
+			);
 		const runuser = findExecutable('runuser', ['/usr/sbin/runuser', '/sbin/runuser']);
-		if (!runuser) throw new Error('running as root, but runuser (util-linux) is missing to run PostgreSQL as the postgres user');
+		if (!runuser)
+			throw new Error(
+				'running as root, but runuser (util-linux) is missing to run PostgreSQL as the postgres user',
+			);
 		chownSync(dir, owner.uid, owner.gid);
 		chownSync(dataDir, owner.uid, owner.gid);
 		asUser = (command, args) => [runuser, ['-u', 'postgres', '--', command, ...args]];
@@ -272,7 +335,11 @@ export async function startPostgres(database = 'n8n'): Promise<PostgresServer> {
 			'max_connections=100',
 		]);
 		service = startService(postgres, postgresArgs, dir);
-		await service.waitFor(/database system is ready to accept connections/, `PostgreSQL on port ${port}`, 60_000);
+		await service.waitFor(
+			/database system is ready to accept connections/,
+			`PostgreSQL on port ${port}`,
+			60_000,
+		);
 		ready = true;
 	} finally {
 		if (!ready) {
@@ -283,11 +350,29 @@ export async function startPostgres(database = 'n8n'): Promise<PostgresServer> {
 
 	const psql = path.join(bin, 'psql');
 	const query = async (sql: string, db = database) =>
-		await runCommand(psql, ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', db, '-v', 'ON_ERROR_STOP=1', '-At', '-c', sql], {
-			cwd: dir,
-			env: { ...process.env, PGCONNECT_TIMEOUT: '10' },
-			timeoutMs: 60_000,
-		});
+		await runCommand(
+			psql,
+			[
+				'-h',
+				'127.0.0.1',
+				'-p',
+				String(port),
+				'-U',
+				'postgres',
+				'-d',
+				db,
+				'-v',
+				'ON_ERROR_STOP=1',
+				'-At',
+				'-c',
+				sql,
+			],
+			{
+				cwd: dir,
+				env: { ...process.env, PGCONNECT_TIMEOUT: '10' },
+				timeoutMs: 60_000,
+			},
+		);
 	const running = service!;
 	let created = false;
 	try {

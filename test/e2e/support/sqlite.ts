@@ -35,9 +35,13 @@ export async function querySqlite<Row = Record<string, unknown>>(
 	params: unknown[] = [],
 ): Promise<Row[]> {
 	const sqlite3 = path.join(install.dir, 'node_modules', 'sqlite3');
-	const stdout = await runCommand(install.nodeBin, ['-e', QUERY_SCRIPT, sqlite3, databaseFile, sql, JSON.stringify(params)], {
-		cwd: install.dir,
-		timeoutMs: 60_000,
-	});
+	const stdout = await runCommand(
+		install.nodeBin,
+		['-e', QUERY_SCRIPT, sqlite3, databaseFile, sql, JSON.stringify(params)],
+		{
+			cwd: install.dir,
+			timeoutMs: 60_000,
+		},
+	);
 	return JSON.parse(stdout) as Row[];
 }

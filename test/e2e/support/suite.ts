@@ -34,7 +34,10 @@ export interface N8nSuiteOptions {
 }
 
 /** Installs n8n if needed, packs the package, installs it into a fresh user folder. */
-export async function startN8nSuite(label: string, options: N8nSuiteOptions = {}): Promise<N8nSuite> {
+export async function startN8nSuite(
+	label: string,
+	options: N8nSuiteOptions = {},
+): Promise<N8nSuite> {
 	const install = await ensureN8nInstalled({ log });
 	const tarball = await packedPackage(log);
 	const userFolder = mkdtempSync(path.join(tmpdir(), `kling-e2e-${label}-`));
@@ -47,7 +50,10 @@ export async function startN8nSuite(label: string, options: N8nSuiteOptions = {}
 	} finally {
 		if (!installed) rmSync(userFolder, { recursive: true, force: true });
 	}
-	const cli = new N8nCli(install, userFolder, { N8N_RESTRICT_FILE_ACCESS_TO: filesDir, ...options.env?.(userFolder) });
+	const cli = new N8nCli(install, userFolder, {
+		N8N_RESTRICT_FILE_ACCESS_TO: filesDir,
+		...options.env?.(userFolder),
+	});
 	return {
 		cli,
 		userFolder,
@@ -60,7 +66,11 @@ export async function startN8nSuite(label: string, options: N8nSuiteOptions = {}
 }
 
 /** A credential of the simulator's provider, pointing at the simulator, for import:credentials. */
-export function simulatorCredential(simulator: Simulator, id: string, name = `Simulator ${id}`): CredentialImport & { ref: CredentialRef } {
+export function simulatorCredential(
+	simulator: Simulator,
+	id: string,
+	name = `Simulator ${id}`,
+): CredentialImport & { ref: CredentialRef } {
 	const type = CREDENTIAL_TYPES[simulator.provider as ProviderId];
 	const data: Record<string, string> = { apiKey: simulator.apiKey, baseUrl: simulator.baseUrl };
 	if (type === 'gmiCloudApi') data.organizationId = '';
@@ -75,7 +85,9 @@ export interface FileServer {
 }
 
 /** Serves `files` (path → bytes and content type) on 127.0.0.1. */
-export async function startFileServer(files: Record<string, { body: Buffer; contentType: string }>): Promise<FileServer> {
+export async function startFileServer(
+	files: Record<string, { body: Buffer; contentType: string }>,
+): Promise<FileServer> {
 	const requests: FileServer['requests'] = [];
 	const server = createServer((req: IncomingMessage, res) => {
 		const pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
@@ -85,7 +97,12 @@ export async function startFileServer(files: Record<string, { body: Buffer; cont
 			res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
 			return;
 		}
-		res.writeHead(200, { 'content-type': file.contentType, 'content-length': String(file.body.length) }).end(file.body);
+		res
+			.writeHead(200, {
+				'content-type': file.contentType,
+				'content-length': String(file.body.length),
+			})
+			.end(file.body);
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
@@ -121,13 +138,17 @@ export function describeRun(run: WorkflowRun): string {
 	const errors = Object.entries(run.runData)
 		.map(([node, runs]) => [node, runs[runs.length - 1]?.error] as const)
 		.filter(([, error]) => error)
-		.map(([node, error]) => `${node}: ${error!.message}${error!.description ? ` (${error!.description})` : ''}`);
+		.map(
+			([node, error]) =>
+				`${node}: ${error!.message}${error!.description ? ` (${error!.description})` : ''}`,
+		);
 	return `status ${run.status}, exit ${run.exitCode}${errors.length ? `; ${errors.join('; ')}` : ''}${run.error ? `; workflow error: ${run.error.message}` : ''}`;
 }
 
 /** Throws, naming each node error, unless the run succeeded. */
 export function assertSucceeded(run: WorkflowRun): void {
-	if (run.status !== 'success' || run.exitCode !== 0) throw new Error(`the workflow did not succeed: ${describeRun(run)}`);
+	if (run.status !== 'success' || run.exitCode !== 0)
+		throw new Error(`the workflow did not succeed: ${describeRun(run)}`);
 }
 
 /** Waits for every run and prints how long each `n8n execute` took (where the suite's time goes). */

@@ -44,11 +44,21 @@ export const PROVIDER_IDS = Object.keys(CREDENTIAL_TYPES) as ProviderId[];
 
 /** A Manual Trigger: where `n8n execute` starts a workflow. */
 export function manualTrigger(name = 'Start'): WorkflowNode {
-	return { name, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+	return {
+		name,
+		type: 'n8n-nodes-base.manualTrigger',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
 }
 
 /** The Kling Image-to-Video node as installed from the packed package. */
-export function klingNode(name: string, parameters: Record<string, unknown>, credential: CredentialRef): WorkflowNode {
+export function klingNode(
+	name: string,
+	parameters: Record<string, unknown>,
+	credential: CredentialRef,
+): WorkflowNode {
 	return {
 		name,
 		type: KLING_NODE_TYPE,
@@ -71,7 +81,11 @@ export function readFilesNode(name: string, fileSelector: string): WorkflowNode 
 }
 
 /** "Read/Write Files from Disk" writing binary field `dataPropertyName` to `fileName` (an expression is fine). */
-export function writeFileNode(name: string, fileName: string, dataPropertyName = 'data'): WorkflowNode {
+export function writeFileNode(
+	name: string,
+	fileName: string,
+	dataPropertyName = 'data',
+): WorkflowNode {
 	return {
 		name,
 		type: 'n8n-nodes-base.readWriteFile',
@@ -98,8 +112,16 @@ export function chainWorkflow(id: string, name: string, nodes: WorkflowNode[]): 
 }
 
 /** A trigger followed by independent branches, each a chain of nodes (they run one branch after the other). */
-export function parallelWorkflow(id: string, name: string, trigger: WorkflowNode, branches: WorkflowNode[][]): WorkflowJson {
-	const connections: Record<string, { main: Array<Array<{ node: string; type: 'main'; index: number }>> }> = {};
+export function parallelWorkflow(
+	id: string,
+	name: string,
+	trigger: WorkflowNode,
+	branches: WorkflowNode[][],
+): WorkflowJson {
+	const connections: Record<
+		string,
+		{ main: Array<Array<{ node: string; type: 'main'; index: number }>> }
+	> = {};
 	const connect = (from: string, to: string) => {
 		connections[from] ??= { main: [[]] };
 		connections[from].main[0].push({ node: to, type: 'main', index: 0 });
@@ -117,8 +139,16 @@ export function parallelWorkflow(id: string, name: string, trigger: WorkflowNode
 }
 
 /** A workflow with the given nodes (laid out left to right) and connections `[from, to]` between their main outputs. */
-export function connectedWorkflow(id: string, name: string, nodes: WorkflowNode[], edges: Array<[string, string]>): WorkflowJson {
-	const connections: Record<string, { main: Array<Array<{ node: string; type: 'main'; index: number }>> }> = {};
+export function connectedWorkflow(
+	id: string,
+	name: string,
+	nodes: WorkflowNode[],
+	edges: Array<[string, string]>,
+): WorkflowJson {
+	const connections: Record<
+		string,
+		{ main: Array<Array<{ node: string; type: 'main'; index: number }>> }
+	> = {};
 	for (const [from, to] of edges) {
 		connections[from] ??= { main: [[]] };
 		connections[from].main[0].push({ node: to, type: 'main', index: 0 });
@@ -126,14 +156,21 @@ export function connectedWorkflow(id: string, name: string, nodes: WorkflowNode[
 	return {
 		id,
 		name,
-		nodes: nodes.map((node, index) => ({ ...node, position: [index * 240, 0] as [number, number] })),
+		nodes: nodes.map((node, index) => ({
+			...node,
+			position: [index * 240, 0] as [number, number],
+		})),
 		connections,
 		settings: { executionOrder: 'v1' },
 	};
 }
 
 /** The example workflows shipped in examples/, by file name. */
-export const EXAMPLE_FILES = ['generate-from-url.json', 'scheduled-animate-and-hand-on.json', 'submit-then-wait.json'] as const;
+export const EXAMPLE_FILES = [
+	'generate-from-url.json',
+	'scheduled-animate-and-hand-on.json',
+	'submit-then-wait.json',
+] as const;
 
 /** Reads an example workflow from examples/ as it is committed. */
 export function readExample(file: string): WorkflowJson {
@@ -146,7 +183,13 @@ export function withCredential(workflow: WorkflowJson, credential: CredentialRef
 		...workflow,
 		nodes: workflow.nodes.map((node) =>
 			node.credentials?.[credential.type]
-				? { ...node, credentials: { ...node.credentials, [credential.type]: { id: credential.id, name: credential.name } } }
+				? {
+						...node,
+						credentials: {
+							...node.credentials,
+							[credential.type]: { id: credential.id, name: credential.name },
+						},
+					}
 				: node,
 		),
 	};
@@ -163,14 +206,20 @@ export const EXAMPLE_OUTPUT_FOLDER = '/home/node/.n8n-files';
  * An example made runnable here, changing only what depends on the machine: its credential, and
  * the given text (URLs, folders) wherever it appears in a node's parameters.
  */
-export function adaptExample(workflow: WorkflowJson, credential: CredentialRef, replacements: Record<string, string> = {}): WorkflowJson {
+export function adaptExample(
+	workflow: WorkflowJson,
+	credential: CredentialRef,
+	replacements: Record<string, string> = {},
+): WorkflowJson {
 	const adapted = withCredential(workflow, credential);
 	return {
 		...adapted,
 		nodes: adapted.nodes.map((node) => {
 			let parameters = JSON.stringify(node.parameters);
 			for (const [from, to] of Object.entries(replacements)) {
-				parameters = parameters.split(JSON.stringify(from).slice(1, -1)).join(JSON.stringify(to).slice(1, -1));
+				parameters = parameters
+					.split(JSON.stringify(from).slice(1, -1))
+					.join(JSON.stringify(to).slice(1, -1));
 			}
 			return { ...node, parameters: JSON.parse(parameters) as Record<string, unknown> };
 		}),

@@ -1,4 +1,3 @@
- 
 /**
  * A Manual-Trigger-like start node (n8n-nodes-base is not installed). Like n8n's Manual Trigger
  * it runs through the engine's trigger path in 'manual' mode and emits from

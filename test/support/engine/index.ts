@@ -54,7 +54,12 @@ import type { InputItem } from './harness-trigger-node';
 import { Container, N8nCoreLoggerToken } from './n8n-core-dependencies';
 import { TestCredentialsHelper } from './test-credentials-helper';
 
-export { binaryStoreFolder, HARNESS_TRIGGER_NODE_NAME, HARNESS_TRIGGER_NODE_TYPE, harnessUserFolder };
+export {
+	binaryStoreFolder,
+	HARNESS_TRIGGER_NODE_NAME,
+	HARNESS_TRIGGER_NODE_TYPE,
+	harnessUserFolder,
+};
 export type { InputBinary, InputItem } from './harness-trigger-node';
 export { TestCredentialsHelper } from './test-credentials-helper';
 
@@ -156,7 +161,13 @@ export interface Connection {
 /** Builds n8n's connections object from a list of edges. */
 export function connect(...edges: Connection[]): IConnections {
 	const connections: IConnections = {};
-	for (const { from, to, outputIndex = 0, inputIndex = 0, type = NodeConnectionTypes.Main } of edges) {
+	for (const {
+		from,
+		to,
+		outputIndex = 0,
+		inputIndex = 0,
+		type = NodeConnectionTypes.Main,
+	} of edges) {
 		const outputs = ((connections[from] ??= {})[type] ??= []);
 		while (outputs.length <= outputIndex) outputs.push([]);
 		(outputs[outputIndex] ??= []).push({ node: to, type, index: inputIndex });
@@ -187,8 +198,14 @@ function createBinaryDataService(localStoragePath: string) {
 		signingSecret: 'engine-harness',
 		dbMaxFileSize: 512,
 	} as unknown as BinaryDataConfig;
-	const errorReporter = { error: (error: unknown) => capturingLogger.error(String(error), { error }) };
-	return new BinaryDataService(config, errorReporter as unknown as ErrorReporter, capturingLogger as never);
+	const errorReporter = {
+		error: (error: unknown) => capturingLogger.error(String(error), { error }),
+	};
+	return new BinaryDataService(
+		config,
+		errorReporter as unknown as ErrorReporter,
+		capturingLogger as never,
+	);
 }
 
 let filesystemBinaryDataService: Promise<BinaryDataService> | undefined;

@@ -1,4 +1,3 @@
- 
 /**
  * n8n's CredentialsHelper lives in packages/cli (database, encryption), which is not published.
  * This one keeps the test's credentials decrypted in memory and otherwise follows the CLI's
@@ -143,7 +142,10 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject | undefined> {
 		const { preAuthentication } = this.getCredentialType(typeName);
 		if (typeof preAuthentication !== 'function') return undefined;
-		return (await preAuthentication.call(helpers, credentials)) as unknown as ICredentialDataDecryptedObject;
+		return (await preAuthentication.call(
+			helpers,
+			credentials,
+		)) as unknown as ICredentialDataDecryptedObject;
 	}
 
 	getParentTypes(typeName: string): string[] {
@@ -160,7 +162,10 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		);
 	}
 
-	async getCredentials(_nodeCredentials: INodeCredentialsDetails, type: string): Promise<ICredentials> {
+	async getCredentials(
+		_nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentials> {
 		// Only OAuth flows need the encrypted entity; the packages under test use API keys.
 		throw new UnexpectedError(
 			`The engine harness keeps credentials decrypted; getCredentials("${type}") is not supported`,
@@ -194,7 +199,8 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 			null,
 			null,
 		) as ICredentialDataDecryptedObject;
-		if (decrypted.oauthTokenData !== undefined) withDefaults.oauthTokenData = decrypted.oauthTokenData;
+		if (decrypted.oauthTokenData !== undefined)
+			withDefaults.oauthTokenData = decrypted.oauthTokenData;
 
 		if (expressionResolveValues) {
 			const additionalKeys = getAdditionalKeys(additionalData, mode, null, { isCredential: true });
@@ -228,7 +234,10 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		type: string,
 		data: ICredentialDataDecryptedObject,
 	): Promise<void> {
-		this.storedCredentials[type] = { ...this.storedCredentials[type], oauthTokenData: data.oauthTokenData };
+		this.storedCredentials[type] = {
+			...this.storedCredentials[type],
+			oauthTokenData: data.oauthTokenData,
+		};
 	}
 
 	getCredentialsProperties(type: string): INodeProperties[] {

@@ -15,10 +15,13 @@ export class TimerSet {
 
 	/** Runs fn after ms unless cleared first. */
 	after(ms: number, fn: () => void): void {
-		const timer = setTimeout(() => {
-			this.pending.delete(timer);
-			fn();
-		}, Math.max(0, ms));
+		const timer = setTimeout(
+			() => {
+				this.pending.delete(timer);
+				fn();
+			},
+			Math.max(0, ms),
+		);
 		this.pending.add(timer);
 	}
 

@@ -1,4 +1,3 @@
- 
 import { createRandom } from './random';
 import type { FaultAction, FaultContext, FaultKind, FaultRule } from './types';
 

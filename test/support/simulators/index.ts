@@ -1,4 +1,3 @@
- 
 import { ProviderSimulator } from './simulator';
 import type { Simulator, SimulatorOptions } from './types';
 

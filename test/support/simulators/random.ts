@@ -1,4 +1,3 @@
-
 /** Seeded PRNG (mulberry32), so latencies, eta noise and random fault mixes are reproducible. */
 export function createRandom(seed: number): () => number {
 	let state = seed >>> 0;

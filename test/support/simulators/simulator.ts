@@ -72,7 +72,8 @@ export class ProviderSimulator implements Simulator {
 	private closed = false;
 
 	constructor(private readonly options: SimulatorOptions) {
-		if (!PROVIDERS.includes(options.provider)) throw new Error(`Unknown provider '${String(options.provider)}'`);
+		if (!PROVIDERS.includes(options.provider))
+			throw new Error(`Unknown provider '${String(options.provider)}'`);
 		this.provider = options.provider;
 		this.apiKey = options.apiKey ?? DEFAULT_API_KEY;
 		this.seed = options.seed ?? 1;
@@ -96,7 +97,7 @@ export class ProviderSimulator implements Simulator {
 		let listening = false;
 		try {
 			for (const name of SERVER_NAMES) {
-				await this.listen(name, name === 'api' ? this.options.port ?? 0 : 0);
+				await this.listen(name, name === 'api' ? (this.options.port ?? 0) : 0);
 				this.ports[name] = (this.servers[name].address() as AddressInfo).port;
 			}
 			listening = true;
@@ -191,7 +192,10 @@ export class ProviderSimulator implements Simulator {
 		res.once('finish', () => {
 			entry.completedAt = now();
 		});
-		const work = server === 'api' ? this.handleApi(req, res, entry, url) : this.handleMedia(server, req, res, entry, url);
+		const work =
+			server === 'api'
+				? this.handleApi(req, res, entry, url)
+				: this.handleMedia(server, req, res, entry, url);
 		work.catch((error: unknown) => {
 			if (req.destroyed || res.destroyed) return; // the client went away mid-request: nothing to answer
 			console.error('[simulator] request handler failed', error);
@@ -210,7 +214,11 @@ export class ProviderSimulator implements Simulator {
 		entry.bodyBytes = body.bytes;
 		const route = this.adapter.route(entry.method, entry.path, url.searchParams);
 		if (!route) {
-			return this.send(res, entry, this.errorReply(404, 'NOT_FOUND', `no route for ${entry.method} ${entry.path}`, entry.path));
+			return this.send(
+				res,
+				entry,
+				this.errorReply(404, 'NOT_FOUND', `no route for ${entry.method} ${entry.path}`, entry.path),
+			);
 		}
 		entry.kind = route.kind;
 		if (route.kind === 'status') {
@@ -218,13 +226,23 @@ export class ProviderSimulator implements Simulator {
 			this.countStatusCall(route.taskId, res);
 		}
 		const fault = this.pickFault(entry, route.kind);
-		if (!body.data) return this.send(res, entry, this.errorReply(413, 'PAYLOAD_TOO_LARGE', undefined, entry.path));
+		if (!body.data)
+			return this.send(
+				res,
+				entry,
+				this.errorReply(413, 'PAYLOAD_TOO_LARGE', undefined, entry.path),
+			);
 		const rawBody = body.data;
 		const answer = () => this.answerApi(route, rawBody, entry, req.headers.authorization);
 		return this.respondWithFault('api', res, entry, fault, answer, route.kind === 'submit');
 	}
 
-	private answerApi(route: ApiRoute, rawBody: Buffer, entry: RecordedRequest, authorization?: string): Reply {
+	private answerApi(
+		route: ApiRoute,
+		rawBody: Buffer,
+		entry: RecordedRequest,
+		authorization?: string,
+	): Reply {
 		const key = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1];
 		if (key !== this.apiKey) return this.errorReply(401, 'INVALID_API_KEY', undefined, entry.path);
 		const insufficient = this.options.balance === 'insufficient';
@@ -240,15 +258,26 @@ export class ProviderSimulator implements Simulator {
 		}
 	}
 
-	private submit(route: ApiRoute, rawBody: Buffer, entry: RecordedRequest, insufficient: boolean): Reply {
+	private submit(
+		route: ApiRoute,
+		rawBody: Buffer,
+		entry: RecordedRequest,
+		insufficient: boolean,
+	): Reply {
 		let body: unknown;
 		try {
 			body = JSON.parse(rawBody.toString('utf8'));
 		} catch {
-			return this.errorReply(400, 'INVALID_REQUEST_BODY', 'request body is not valid JSON', entry.path);
+			return this.errorReply(
+				400,
+				'INVALID_REQUEST_BODY',
+				'request body is not valid JSON',
+				entry.path,
+			);
 		}
 		const verdict = this.adapter.validateSubmit(route, body);
-		if ('error' in verdict) return this.errorReply(400, 'INVALID_REQUEST_BODY', verdict.error, entry.path);
+		if ('error' in verdict)
+			return this.errorReply(400, 'INVALID_REQUEST_BODY', verdict.error, entry.path);
 		if (insufficient) return this.errorReply(403, 'NOT_ENOUGH_BALANCE', undefined, entry.path);
 		const task = this.createTask(verdict.model, body);
 		entry.taskId = task.id;
@@ -256,9 +285,11 @@ export class ProviderSimulator implements Simulator {
 	}
 
 	private statusReply(taskId: string, entry: RecordedRequest): Reply {
-		if (!taskId) return this.errorReply(400, 'INVALID_REQUEST_BODY', 'task id is required', entry.path);
+		if (!taskId)
+			return this.errorReply(400, 'INVALID_REQUEST_BODY', 'task id is required', entry.path);
 		const task = this.taskById.get(taskId);
-		if (!task || task.outcome.status === 'unknown') return this.errorReply(404, 'TASK_NOT_FOUND', undefined, entry.path);
+		if (!task || task.outcome.status === 'unknown')
+			return this.errorReply(404, 'TASK_NOT_FOUND', undefined, entry.path);
 		const view = this.statusView(task, now());
 		const reply = jsonReply(200, this.adapter.statusResponse(task, view));
 		if (view.status !== 'queued' && view.status !== 'processing') {
@@ -272,14 +303,21 @@ export class ProviderSimulator implements Simulator {
 	private statusView(task: SimTask, time: number): StatusView {
 		const status = task.statusAt(time) as StatusView['status'];
 		const running = status === 'queued' || status === 'processing';
-		const noise = (this.options.etaNoise ?? DEFAULT_ETA_NOISE) * (2 * randomFor(this.seed, task.index, task.statusCalls) - 1);
+		const noise =
+			(this.options.etaNoise ?? DEFAULT_ETA_NOISE) *
+			(2 * randomFor(this.seed, task.index, task.statusCalls) - 1);
 		const remainingSeconds = Math.max(0, task.finishesAt - time) / 1000;
 		const fraction = task.processingFraction(time);
 		const videoUrl = status === 'succeeded' ? this.issueVideoUrl(task) : undefined;
 		return {
 			status,
 			etaSeconds: running ? Math.max(0, Math.round(remainingSeconds * (1 + noise))) : 0,
-			progressPercent: status === 'succeeded' ? 100 : status === 'processing' ? Math.min(99, Math.floor(fraction * 100)) : 0,
+			progressPercent:
+				status === 'succeeded'
+					? 100
+					: status === 'processing'
+						? Math.min(99, Math.floor(fraction * 100))
+						: 0,
 			processingFraction: fraction,
 			videoUrl,
 			thumbnailUrl: videoUrl?.replace('/videos/', '/thumbnails/').replace('.mp4?', '.png?'), // same signature
@@ -320,7 +358,14 @@ export class ProviderSimulator implements Simulator {
 				break;
 			}
 			case 'http':
-				return this.send(res, entry, withRetryAfter(xmlError(fault.status, s3Code(fault.status), fault.message ?? 'Error'), fault));
+				return this.send(
+					res,
+					entry,
+					withRetryAfter(
+						xmlError(fault.status, s3Code(fault.status), fault.message ?? 'Error'),
+						fault,
+					),
+				);
 			case 'htmlPage':
 				return this.send(res, entry, htmlErrorPage(fault.status ?? 502));
 			case 'hang':
@@ -334,23 +379,40 @@ export class ProviderSimulator implements Simulator {
 		}
 		const denied = this.mediaAccessProblem(entry.taskId, url.searchParams);
 		if (denied) return this.send(res, entry, denied);
-		if (thumbnail) return this.send(res, entry, { status: 200, body: makeTestPng(4, 4), contentType: 'image/png' });
-		const cut = fault?.type === 'truncated' ? fault.fraction ?? 0.5 : fault?.type === 'reset' ? 0.5 : undefined;
+		if (thumbnail)
+			return this.send(res, entry, {
+				status: 200,
+				body: makeTestPng(4, 4),
+				contentType: 'image/png',
+			});
+		const cut =
+			fault?.type === 'truncated'
+				? (fault.fraction ?? 0.5)
+				: fault?.type === 'reset'
+					? 0.5
+					: undefined;
 		return this.streamVideo(res, entry, req.headers.range, cut, fault?.type === 'reset');
 	}
 
 	/** Why a video URL is refused (as an object store would answer), or undefined when it may be served. */
 	private mediaAccessProblem(taskId: string, query: URLSearchParams): Reply | undefined {
 		const task = this.taskById.get(taskId);
-		if (!task || task.statusAt(now()) !== 'succeeded') return xmlError(404, 'NoSuchKey', 'The specified key does not exist.');
+		if (!task || task.statusAt(now()) !== 'succeeded')
+			return xmlError(404, 'NoSuchKey', 'The specified key does not exist.');
 		const token = query.get('token') ?? '';
 		const expires = query.get('expires') ?? '';
 		if (query.get('sig') !== this.sign(taskId, token, expires)) {
-			return xmlError(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
+			return xmlError(
+				403,
+				'SignatureDoesNotMatch',
+				'The request signature we calculated does not match the signature you provided.',
+			);
 		}
 		const expiredStatus = this.expiredUrls.get(token);
-		if (expiredStatus === 404) return xmlError(404, 'NoSuchKey', 'The specified key does not exist.');
-		if (expiredStatus === 403 || now() > Number(expires)) return xmlError(403, 'AccessDenied', 'Request has expired');
+		if (expiredStatus === 404)
+			return xmlError(404, 'NoSuchKey', 'The specified key does not exist.');
+		if (expiredStatus === 403 || now() > Number(expires))
+			return xmlError(403, 'AccessDenied', 'Request has expired');
 		return undefined;
 	}
 
@@ -364,7 +426,12 @@ export class ProviderSimulator implements Simulator {
 		const total = this.options.videoBytes ?? DEFAULT_VIDEO_BYTES;
 		const range = parseRange(rangeHeader, total);
 		if (range === 'unsatisfiable') {
-			return this.send(res, entry, { status: 416, body: '', contentType: 'text/plain', headers: { 'content-range': `bytes */${total}` } });
+			return this.send(res, entry, {
+				status: 416,
+				body: '',
+				contentType: 'text/plain',
+				headers: { 'content-range': `bytes */${total}` },
+			});
 		}
 		const { start, end } = range ?? { start: 0, end: total };
 		const status = range ? 206 : 200;
@@ -379,7 +446,8 @@ export class ProviderSimulator implements Simulator {
 			res.end();
 			return;
 		}
-		const sendUntil = cutAtFraction === undefined ? end : start + Math.floor((end - start) * cutAtFraction);
+		const sendUntil =
+			cutAtFraction === undefined ? end : start + Math.floor((end - start) * cutAtFraction);
 		const stream = videoStream(total, start, sendUntil);
 		res.once('close', () => stream.destroy());
 		if (cutAtFraction === undefined) {
@@ -424,7 +492,11 @@ export class ProviderSimulator implements Simulator {
 			case 'malformedJson': {
 				const reply = answer();
 				const body = Buffer.from(reply.body);
-				return this.send(res, entry, { ...reply, body: body.subarray(0, Math.floor(body.length / 2)), onDelivered: undefined });
+				return this.send(res, entry, {
+					...reply,
+					body: body.subarray(0, Math.floor(body.length / 2)),
+					onDelivered: undefined,
+				});
 			}
 			case 'slow':
 				await this.timers.delay(fault.delayMs);
@@ -443,7 +515,9 @@ export class ProviderSimulator implements Simulator {
 				// A misconfigured proxy or a moved API: the same request, on a foreign origin.
 				return this.send(res, entry, {
 					status: fault.status ?? 302,
-					headers: { location: `${this.otherHostUrl}${entry.path}${new URLSearchParams(entry.query).size ? `?${new URLSearchParams(entry.query)}` : ''}` },
+					headers: {
+						location: `${this.otherHostUrl}${entry.path}${new URLSearchParams(entry.query).size ? `?${new URLSearchParams(entry.query)}` : ''}`,
+					},
 					body: '',
 					contentType: 'text/plain',
 				});
@@ -452,23 +526,38 @@ export class ProviderSimulator implements Simulator {
 		}
 	}
 
-	private httpFaultReply(fault: Extract<FaultAction, { type: 'http' }>, entry: RecordedRequest): Reply {
+	private httpFaultReply(
+		fault: Extract<FaultAction, { type: 'http' }>,
+		entry: RecordedRequest,
+	): Reply {
 		const reply =
 			fault.body !== undefined
 				? jsonReply(fault.status, fault.body)
-				: this.errorReply(fault.status, fault.reason ?? reasonForStatus(fault.status), fault.message, entry.path);
+				: this.errorReply(
+						fault.status,
+						fault.reason ?? reasonForStatus(fault.status),
+						fault.message,
+						entry.path,
+					);
 		return withRetryAfter(reply, fault);
 	}
 
 	/** Headers and half the body, then the socket is destroyed; with no reply, the socket is dropped at once. */
-	private dropMidResponse(res: http.ServerResponse, entry: RecordedRequest, reply: Reply | undefined): void {
+	private dropMidResponse(
+		res: http.ServerResponse,
+		entry: RecordedRequest,
+		reply: Reply | undefined,
+	): void {
 		entry.status = 'reset';
 		if (!reply) {
 			res.destroy();
 			return;
 		}
 		const body = Buffer.from(reply.body);
-		res.writeHead(reply.status, { 'content-type': reply.contentType ?? 'application/json', 'content-length': String(body.length) });
+		res.writeHead(reply.status, {
+			'content-type': reply.contentType ?? 'application/json',
+			'content-length': String(body.length),
+		});
 		res.write(body.subarray(0, Math.max(1, Math.floor(body.length / 2))), () => res.destroy());
 	}
 
@@ -492,7 +581,12 @@ export class ProviderSimulator implements Simulator {
 			const onError = (error: NodeJS.ErrnoException) => {
 				server.off('listening', onListening);
 				// After a refused window the port may linger briefly; retry rather than move the origin.
-				if (error.code === 'EADDRINUSE' && port !== 0 && attempt < RELISTEN_ATTEMPTS && !this.closed) {
+				if (
+					error.code === 'EADDRINUSE' &&
+					port !== 0 &&
+					attempt < RELISTEN_ATTEMPTS &&
+					!this.closed
+				) {
 					this.timers.after(10, () => this.listen(name, port, attempt + 1).then(resolve, reject));
 				} else reject(error);
 			};
@@ -558,14 +652,22 @@ export class ProviderSimulator implements Simulator {
 	}
 
 	private sign(taskId: string, token: string, expires: string): string {
-		return createHmac('sha256', this.urlSecret).update(`${taskId}:${token}:${expires}`).digest('hex').slice(0, 32);
+		return createHmac('sha256', this.urlSecret)
+			.update(`${taskId}:${token}:${expires}`)
+			.digest('hex')
+			.slice(0, 32);
 	}
 
 	private videoUrlTtlMs(): number {
 		return this.options.videoUrlTtlMs ?? DEFAULT_VIDEO_URL_TTL_MS;
 	}
 
-	private errorReply(status: number, reason: string, message: string | undefined, path: string): Reply {
+	private errorReply(
+		status: number,
+		reason: string,
+		message: string | undefined,
+		path: string,
+	): Reply {
 		return jsonReply(status, this.adapter.errorBody({ status, reason, message, path }));
 	}
 
@@ -595,7 +697,10 @@ function jsonReply(status: number, body: unknown): Reply {
 
 function withRetryAfter(reply: Reply, fault: { retryAfterSeconds?: number }): Reply {
 	if (fault.retryAfterSeconds === undefined) return reply;
-	return { ...reply, headers: { ...reply.headers, 'retry-after': String(fault.retryAfterSeconds) } };
+	return {
+		...reply,
+		headers: { ...reply.headers, 'retry-after': String(fault.retryAfterSeconds) },
+	};
 }
 
 /** The error page an nginx-style proxy in front of the provider returns. */
@@ -618,7 +723,12 @@ function xmlError(status: number, code: string, message: string): Reply {
 }
 
 function s3Code(status: number): string {
-	const codes: Record<number, string> = { 403: 'AccessDenied', 404: 'NoSuchKey', 429: 'SlowDown', 503: 'SlowDown' };
+	const codes: Record<number, string> = {
+		403: 'AccessDenied',
+		404: 'NoSuchKey',
+		429: 'SlowDown',
+		503: 'SlowDown',
+	};
 	return codes[status] ?? 'InternalError';
 }
 
@@ -631,7 +741,10 @@ function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, strin
 }
 
 /** Reads the whole body; past `limit` it keeps counting but drops the bytes (answered with 413). */
-function readBody(req: http.IncomingMessage, limit: number): Promise<{ bytes: number; data?: Buffer }> {
+function readBody(
+	req: http.IncomingMessage,
+	limit: number,
+): Promise<{ bytes: number; data?: Buffer }> {
 	return new Promise((resolve, reject) => {
 		const chunks: Buffer[] = [];
 		let bytes = 0;
@@ -639,13 +752,18 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<{ bytes: nu
 			bytes += chunk.length;
 			if (bytes <= limit) chunks.push(chunk);
 		});
-		req.once('end', () => resolve({ bytes, data: bytes <= limit ? Buffer.concat(chunks) : undefined }));
+		req.once('end', () =>
+			resolve({ bytes, data: bytes <= limit ? Buffer.concat(chunks) : undefined }),
+		);
 		req.once('error', reject);
 	});
 }
 
 /** A single `bytes=a-b` range as [start, end), undefined for none, or 'unsatisfiable'. */
-function parseRange(header: string | undefined, total: number): { start: number; end: number } | 'unsatisfiable' | undefined {
+function parseRange(
+	header: string | undefined,
+	total: number,
+): { start: number; end: number } | 'unsatisfiable' | undefined {
 	if (!header) return undefined;
 	const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
 	if (!match || (match[1] === '' && match[2] === '')) return 'unsatisfiable';

@@ -1,4 +1,3 @@
- 
 import { now } from './clock';
 import type { TaskOutcome, TaskSelector, TaskStatus } from './types';
 
@@ -91,7 +90,12 @@ export class OutcomeRules {
 	claim(task: SimTask): TaskOutcome {
 		const latestFirst = [...this.rules].reverse();
 		const rule =
-			latestFirst.find((r) => typeof r.selector === 'object' && 'index' in r.selector && r.selector.index === task.index) ??
+			latestFirst.find(
+				(r) =>
+					typeof r.selector === 'object' &&
+					'index' in r.selector &&
+					r.selector.index === task.index,
+			) ??
 			latestFirst.find((r) => r.selector === 'next') ??
 			latestFirst.find((r) => typeof r.selector === 'function' && r.selector(task)) ??
 			latestFirst.find((r) => r.selector === 'all');

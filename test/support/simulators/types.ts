@@ -1,4 +1,3 @@
- 
 import type { FaultPlan } from './faults';
 import type { SimTask } from './tasks';
 
@@ -47,11 +46,7 @@ export interface TaskOutcome {
 
 /** Which task(s) an outcome applies to: the next one created, every future one, the n-th (0-based), one id, or a predicate. */
 export type TaskSelector =
-	| 'next'
-	| 'all'
-	| { index: number }
-	| { taskId: string }
-	| ((task: SimTask) => boolean);
+	'next' | 'all' | { index: number } | { taskId: string } | ((task: SimTask) => boolean);
 
 /**
  * What a fault does to a request. `afterCreate` (submissions only) creates the task before failing,
@@ -116,7 +111,8 @@ export interface ResponseShapes {
 }
 
 /** Task latency: uniform around a mean, or any function of the task's creation index. */
-export type LatencyOption = { meanMs: number; spread?: number; seed?: number } | ((taskIndex: number) => number);
+export type LatencyOption =
+	{ meanMs: number; spread?: number; seed?: number } | ((taskIndex: number) => number);
 
 export interface SimulatorOptions {
 	provider: ProviderId;

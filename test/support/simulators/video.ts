@@ -32,7 +32,12 @@ export function videoSlice(totalBytes: number, start: number, end: number): Buff
 	let written = 0;
 	while (written < slice.length) {
 		const offset = (start + written) % PATTERN_BYTES;
-		written += PATTERN.copy(slice, written, offset, Math.min(PATTERN_BYTES, offset + slice.length - written));
+		written += PATTERN.copy(
+			slice,
+			written,
+			offset,
+			Math.min(PATTERN_BYTES, offset + slice.length - written),
+		);
 	}
 	const header = mp4Header(totalBytes);
 	if (start < header.length) header.copy(slice, 0, start, Math.min(header.length, end));

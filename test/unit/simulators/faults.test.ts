@@ -1,5 +1,9 @@
- 
-import { expectedVideoBytes, FaultPlan, randomFaults, startSimulator } from '../../support/simulators';
+import {
+	expectedVideoBytes,
+	FaultPlan,
+	randomFaults,
+	startSimulator,
+} from '../../support/simulators';
 import type { FaultContext, RecordedRequest, Simulator } from '../../support/simulators';
 import { SimulatorClient, sleep } from './simulatorClient';
 
@@ -8,7 +12,11 @@ describe('injected faults', () => {
 	let client: SimulatorClient;
 
 	beforeAll(async () => {
-		sim = await startSimulator({ provider: 'novita', latency: { meanMs: 30 }, videoBytes: 64 * 1024 });
+		sim = await startSimulator({
+			provider: 'novita',
+			latency: { meanMs: 30 },
+			videoBytes: 64 * 1024,
+		});
 		client = new SimulatorClient(sim);
 	});
 	afterEach(() => sim.reset());
@@ -70,10 +78,16 @@ describe('injected faults', () => {
 			.next('submit', { type: 'reset', afterCreate: true })
 			.next('submit', { type: 'reset' })
 			.next('submit', { type: 'http', status: 502 });
-		expect((await client.call('POST', client.calls.submitPath, { body: client.calls.submitBody() })).status).toBe(500);
+		expect(
+			(await client.call('POST', client.calls.submitPath, { body: client.calls.submitBody() }))
+				.status,
+		).toBe(500);
 		await expect(client.submit()).rejects.toThrow();
 		await expect(client.submit()).rejects.toThrow();
-		expect((await client.call('POST', client.calls.submitPath, { body: client.calls.submitBody() })).status).toBe(502);
+		expect(
+			(await client.call('POST', client.calls.submitPath, { body: client.calls.submitBody() }))
+				.status,
+		).toBe(502);
 		expect(sim.submissions()).toBe(2);
 		const submits = sim.requests.filter((r) => r.kind === 'submit');
 		expect(submits.map((r) => Boolean(r.taskId))).toEqual([true, true, false, false]);
@@ -82,7 +96,9 @@ describe('injected faults', () => {
 	it('hangs until the client gives up, and slows an answer down', async () => {
 		const taskId = await client.submit();
 		sim.faults.next('status', { type: 'hang' });
-		await expect(client.call('GET', client.calls.statusPath(taskId), { signal: AbortSignal.timeout(100) })).rejects.toMatchObject({
+		await expect(
+			client.call('GET', client.calls.statusPath(taskId), { signal: AbortSignal.timeout(100) }),
+		).rejects.toMatchObject({
 			name: 'TimeoutError',
 		});
 		expect(sim.requests.at(-1)!.status).toBe('hang');
@@ -95,8 +111,15 @@ describe('injected faults', () => {
 
 	it('creates a slow submission only if the client waited, unless afterCreate', async () => {
 		const abandon = () =>
-			client.call('POST', client.calls.submitPath, { body: client.calls.submitBody(), signal: AbortSignal.timeout(40) }).catch(() => 'gave up');
-		sim.faults.next('submit', { type: 'slow', delayMs: 120 }).next('submit', { type: 'slow', delayMs: 120, afterCreate: true });
+			client
+				.call('POST', client.calls.submitPath, {
+					body: client.calls.submitBody(),
+					signal: AbortSignal.timeout(40),
+				})
+				.catch(() => 'gave up');
+		sim.faults
+			.next('submit', { type: 'slow', delayMs: 120 })
+			.next('submit', { type: 'slow', delayMs: 120, afterCreate: true });
 		expect(await abandon()).toBe('gave up');
 		expect(await abandon()).toBe('gave up');
 		await sleep(150);
@@ -119,7 +142,9 @@ describe('injected faults', () => {
 		await expect(client.download(videoUrl)).rejects.toThrow();
 		const download = sim.requests.at(-1)!;
 		expect(download).toMatchObject({ kind: 'download', status: 200, fault: 'truncated' });
-		expect((await client.download(videoUrl)).bytes.equals(expectedVideoBytes(64 * 1024))).toBe(true);
+		expect((await client.download(videoUrl)).bytes.equals(expectedVideoBytes(64 * 1024))).toBe(
+			true,
+		);
 	});
 
 	it('expires an issued URL for good; the next status call hands out a fresh one that works', async () => {
@@ -164,7 +189,11 @@ describe('injected faults', () => {
 	it('applies a predicate-selected fault to one task only', async () => {
 		const first = await client.submit();
 		const second = await client.submit();
-		sim.faults.add({ kind: 'status', when: (context) => context.taskId === second, action: { type: 'http', status: 404 } });
+		sim.faults.add({
+			kind: 'status',
+			when: (context) => context.taskId === second,
+			action: { type: 'http', status: 404 },
+		});
 		expect((await client.status(first)).status).toBe(200);
 		expect((await client.status(second)).status).toBe(404);
 	});

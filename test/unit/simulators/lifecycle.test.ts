@@ -4,7 +4,9 @@ import { startSimulator } from '../../support/simulators';
 import { SimulatorClient, sleep } from './simulatorClient';
 
 const networkHandles = () =>
-	process.getActiveResourcesInfo().filter((name) => name === 'TCPServerWrap' || name === 'TCPSocketWrap');
+	process
+		.getActiveResourcesInfo()
+		.filter((name) => name === 'TCPServerWrap' || name === 'TCPSocketWrap');
 const timerHandles = () => process.getActiveResourcesInfo().filter((name) => name === 'Timeout');
 
 describe('simulator lifecycle', () => {
@@ -27,7 +29,9 @@ describe('simulator lifecycle', () => {
 		await sleep(10);
 		expect(networkHandles()).toEqual([]);
 		expect(timerHandles().length).toBeLessThanOrEqual(timersBefore);
-		await expect(request(`${sim.baseUrl}/v1/billing/balance`)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+		await expect(request(`${sim.baseUrl}/v1/billing/balance`)).rejects.toMatchObject({
+			code: 'ECONNREFUSED',
+		});
 	});
 
 	it('reset() forgets tasks, requests and faults but keeps the same origins', async () => {
@@ -49,7 +53,12 @@ describe('simulator lifecycle', () => {
 
 	it('streams a 200 MB video without holding it in memory', async () => {
 		const size = 200 * 1024 * 1024;
-		const sim = await startSimulator({ provider: 'novita', latency: { meanMs: 0 }, queueMs: 0, videoBytes: size });
+		const sim = await startSimulator({
+			provider: 'novita',
+			latency: { meanMs: 0 },
+			queueMs: 0,
+			videoBytes: size,
+		});
 		const client = new SimulatorClient(sim);
 		try {
 			const final = await client.waitForTerminal(await client.submit());
@@ -62,7 +71,8 @@ describe('simulator lifecycle', () => {
 			for await (const chunk of response.body) {
 				head ??= chunk as Buffer;
 				received += (chunk as Buffer).length;
-				if (received % (16 * 1024 * 1024) < 65536) peakRss = Math.max(peakRss, process.memoryUsage().rss);
+				if (received % (16 * 1024 * 1024) < 65536)
+					peakRss = Math.max(peakRss, process.memoryUsage().rss);
 			}
 			expect(received).toBe(size);
 			expect(head!.subarray(4, 8).toString('latin1')).toBe('ftyp');

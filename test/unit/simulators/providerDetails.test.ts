@@ -1,11 +1,13 @@
- 
 import { makeTestPng, startSimulator } from '../../support/simulators';
 import type { SimulatorOptions } from '../../support/simulators';
 import { SimulatorClient, sleep } from './simulatorClient';
 
 const png = (width = 320, height = 320) => makeTestPng(width, height).toString('base64');
 
-async function withSimulator(options: SimulatorOptions, run: (client: SimulatorClient) => Promise<void>): Promise<void> {
+async function withSimulator(
+	options: SimulatorOptions,
+	run: (client: SimulatorClient) => Promise<void>,
+): Promise<void> {
 	const sim = await startSimulator(options);
 	const client = new SimulatorClient(sim);
 	try {
@@ -17,8 +19,11 @@ async function withSimulator(options: SimulatorOptions, run: (client: SimulatorC
 }
 
 describe('Novita family validation', () => {
-	const submit = (client: SimulatorClient, body: Record<string, unknown>, path = '/v3/async/kling-v2.1-i2v') =>
-		client.call('POST', path, { body: { image: png(), prompt: 'p', ...body } });
+	const submit = (
+		client: SimulatorClient,
+		body: Record<string, unknown>,
+		path = '/v3/async/kling-v2.1-i2v',
+	) => client.call('POST', path, { body: { image: png(), prompt: 'p', ...body } });
 
 	it('accepts a URL or raw base64, refuses a data URI, a tiny image and non-images', async () => {
 		await withSimulator({ provider: 'novita' }, async (client) => {
@@ -28,7 +33,9 @@ describe('Novita family validation', () => {
 			expect(dataUri.status).toBe(400);
 			expect(dataUri.json.message).toMatch(/data: prefix/);
 			expect((await submit(client, { image: png(100, 100) })).status).toBe(400);
-			expect((await submit(client, { image: Buffer.from('hello').toString('base64') })).status).toBe(400);
+			expect(
+				(await submit(client, { image: Buffer.from('hello').toString('base64') })).status,
+			).toBe(400);
 		});
 	});
 
@@ -46,33 +53,43 @@ describe('Novita family validation', () => {
 			const master = await submit(client, {}, '/v3/async/kling-v2.1-i2v-master');
 			expect(master.status).toBe(200);
 			expect(client.sim.tasks.at(-1)!.model).toBe('kling-v2.1-i2v-master');
-			const broken = await client.call('POST', '/v3/async/kling-v2.1-i2v', { body: undefined, headers: { 'content-type': 'application/json' } });
+			const broken = await client.call('POST', '/v3/async/kling-v2.1-i2v', {
+				body: undefined,
+				headers: { 'content-type': 'application/json' },
+			});
 			expect(broken.json.reason).toBe('INVALID_REQUEST_BODY');
 		});
 	});
 
 	it('reports queued, then processing with growing progress and a non-negative eta, then success', async () => {
-		await withSimulator({ provider: 'novita', latency: { meanMs: 300 }, queueMs: 60 }, async (client) => {
-			const taskId = await client.submit();
-			const queued = (await client.status(taskId)).json;
-			expect(queued.task).toMatchObject({ status: 'TASK_STATUS_QUEUED', progress_percent: 0 });
-			await sleep(120);
-			const early = (await client.status(taskId)).json;
-			await sleep(80);
-			const later = (await client.status(taskId)).json;
-			expect(early.task.status).toBe('TASK_STATUS_PROCESSING');
-			expect(later.task.progress_percent).toBeGreaterThan(early.task.progress_percent);
-			for (const body of [queued, early, later]) {
-				expect(Number.isInteger(body.task.eta)).toBe(true);
-				expect(body.task.eta).toBeGreaterThanOrEqual(0);
-				expect(body.videos).toEqual([]);
-			}
-			client.sim.finishNow(taskId);
-			const done = (await client.status(taskId)).json;
-			expect(done.task).toMatchObject({ status: 'TASK_STATUS_SUCCEED', progress_percent: 100, eta: 0 });
-			expect(done.videos[0]).toMatchObject({ video_url_ttl: '3600', video_type: 'mp4' });
-			expect(done.extra.debug_info.complete_time_ms).toBe(String(client.sim.tasks[0].finishesAt));
-		});
+		await withSimulator(
+			{ provider: 'novita', latency: { meanMs: 300 }, queueMs: 60 },
+			async (client) => {
+				const taskId = await client.submit();
+				const queued = (await client.status(taskId)).json;
+				expect(queued.task).toMatchObject({ status: 'TASK_STATUS_QUEUED', progress_percent: 0 });
+				await sleep(120);
+				const early = (await client.status(taskId)).json;
+				await sleep(80);
+				const later = (await client.status(taskId)).json;
+				expect(early.task.status).toBe('TASK_STATUS_PROCESSING');
+				expect(later.task.progress_percent).toBeGreaterThan(early.task.progress_percent);
+				for (const body of [queued, early, later]) {
+					expect(Number.isInteger(body.task.eta)).toBe(true);
+					expect(body.task.eta).toBeGreaterThanOrEqual(0);
+					expect(body.videos).toEqual([]);
+				}
+				client.sim.finishNow(taskId);
+				const done = (await client.status(taskId)).json;
+				expect(done.task).toMatchObject({
+					status: 'TASK_STATUS_SUCCEED',
+					progress_percent: 100,
+					eta: 0,
+				});
+				expect(done.videos[0]).toMatchObject({ video_url_ttl: '3600', video_type: 'mp4' });
+				expect(done.extra.debug_info.complete_time_ms).toBe(String(client.sim.tasks[0].finishesAt));
+			},
+		);
 	});
 
 	it('reports a failure with its reason and a cancellation', async () => {
@@ -81,7 +98,10 @@ describe('Novita family validation', () => {
 			client.sim.setTaskOutcome({ index: 1 }, { status: 'cancelled' });
 			const failed = await client.waitForTerminal(await client.submit());
 			const cancelled = await client.waitForTerminal(await client.submit());
-			expect(failed.task).toMatchObject({ status: 'TASK_STATUS_FAILED', reason: 'content moderation' });
+			expect(failed.task).toMatchObject({
+				status: 'TASK_STATUS_FAILED',
+				reason: 'content moderation',
+			});
 			expect(failed.videos).toEqual([]);
 			expect(cancelled.task.status).toBe('TASK_STATUS_CANCELED');
 		});
@@ -92,48 +112,89 @@ describe('AI/ML API specifics', () => {
 	it('takes an integer duration, a data URI, the legacy path, and reports failures as error objects', async () => {
 		await withSimulator({ provider: 'aimlApi', latency: { meanMs: 20 } }, async (client) => {
 			const body = client.calls.submitBody();
-			expect((await client.call('POST', '/v2/video/generations', { body: { ...body, duration: '5' } })).status).toBe(400);
-			expect((await client.call('POST', '/v2/video/generations', { body: { ...body, model: 'kling-video/v9' } })).status).toBe(400);
-			expect((await client.call('POST', '/v2/video/generations', { body: { ...body, prompt: undefined } })).status).toBe(200);
+			expect(
+				(await client.call('POST', '/v2/video/generations', { body: { ...body, duration: '5' } }))
+					.status,
+			).toBe(400);
+			expect(
+				(
+					await client.call('POST', '/v2/video/generations', {
+						body: { ...body, model: 'kling-video/v9' },
+					})
+				).status,
+			).toBe(400);
+			expect(
+				(
+					await client.call('POST', '/v2/video/generations', {
+						body: { ...body, prompt: undefined },
+					})
+				).status,
+			).toBe(200);
 
 			client.sim.setTaskOutcome('next', { status: 'failed', reason: 'NSFW input' });
 			const legacy = await client.call('POST', '/v2/generate/video/kling/generation', { body });
 			expect(legacy.json).toEqual({ id: expect.any(String), status: 'queued' });
 			await sleep(40);
-			const status = await client.call('GET', `/v2/generate/video/kling/generation?generation_id=${legacy.json.id}`);
-			expect(status.json).toEqual({ id: legacy.json.id, status: 'error', error: { name: 'GenerationError', message: 'NSFW input' } });
+			const status = await client.call(
+				'GET',
+				`/v2/generate/video/kling/generation?generation_id=${legacy.json.id}`,
+			);
+			expect(status.json).toEqual({
+				id: legacy.json.id,
+				status: 'error',
+				error: { name: 'GenerationError', message: 'NSFW input' },
+			});
 		});
 	});
 
 	it('reports generating while processing, and completed with video.url and usage', async () => {
-		await withSimulator({ provider: 'aimlApi', latency: { meanMs: 200 }, queueMs: 0 }, async (client) => {
-			const id = await client.submit();
-			expect((await client.status(id)).json).toEqual({ id, status: 'generating' });
-			client.sim.finishNow();
-			const done = (await client.status(id)).json;
-			expect(done).toMatchObject({ id, status: 'completed', video: { url: expect.any(String) }, meta: { usage: { credits_used: expect.any(Number) } } });
-		});
+		await withSimulator(
+			{ provider: 'aimlApi', latency: { meanMs: 200 }, queueMs: 0 },
+			async (client) => {
+				const id = await client.submit();
+				expect((await client.status(id)).json).toEqual({ id, status: 'generating' });
+				client.sim.finishNow();
+				const done = (await client.status(id)).json;
+				expect(done).toMatchObject({
+					id,
+					status: 'completed',
+					video: { url: expect.any(String) },
+					meta: { usage: { credits_used: expect.any(Number) } },
+				});
+			},
+		);
 	});
 });
 
 describe('GMI Cloud specifics', () => {
 	it('records X-Organization-ID, reports dispatched then processing, and echoes the payload', async () => {
-		await withSimulator({ provider: 'gmiCloud', latency: { meanMs: 400 }, queueMs: 0 }, async (client) => {
-			const id = await client.submit();
-			const dispatched = await client.call('GET', client.calls.statusPath(id), { headers: { 'x-organization-id': 'org-42' } });
-			expect(dispatched.json).toMatchObject({ request_id: id, status: 'dispatched', outcome: null });
-			expect(dispatched.json.payload.duration).toBe('5');
-			expect(client.sim.requests.at(-1)!.headers['x-organization-id']).toBe('org-42');
-			await sleep(60);
-			expect((await client.status(id)).json.status).toBe('processing');
-		});
+		await withSimulator(
+			{ provider: 'gmiCloud', latency: { meanMs: 400 }, queueMs: 0 },
+			async (client) => {
+				const id = await client.submit();
+				const dispatched = await client.call('GET', client.calls.statusPath(id), {
+					headers: { 'x-organization-id': 'org-42' },
+				});
+				expect(dispatched.json).toMatchObject({
+					request_id: id,
+					status: 'dispatched',
+					outcome: null,
+				});
+				expect(dispatched.json.payload.duration).toBe('5');
+				expect(client.sim.requests.at(-1)!.headers['x-organization-id']).toBe('org-42');
+				await sleep(60);
+				expect((await client.status(id)).json.status).toBe('processing');
+			},
+		);
 	});
 
 	it('refuses a bad aspect ratio and an unknown model, accepts a data URI', async () => {
 		await withSimulator({ provider: 'gmiCloud' }, async (client) => {
 			const submit = (model: string, image: string) =>
 				client.call('POST', client.calls.submitPath, { body: { model, payload: { image } } });
-			expect((await submit('Kling-Image2Video-V2.1-Pro', `data:image/png;base64,${png()}`)).status).toBe(200);
+			expect(
+				(await submit('Kling-Image2Video-V2.1-Pro', `data:image/png;base64,${png()}`)).status,
+			).toBe(200);
 			expect((await submit('Kling-Image2Video-V2.1-Master', png(900, 300))).status).toBe(400);
 			expect((await submit('Kling-Image2Video-V9', png())).status).toBe(400);
 		});
@@ -143,22 +204,25 @@ describe('GMI Cloud specifics', () => {
 		['outcome.media_urls', 'error.object'],
 		['outcome.video_url', 'outcome.error'],
 	] as const)('answers in the alternative shapes %s / %s', async (gmiVideoUrl, gmiFailure) => {
-		await withSimulator({ provider: 'gmiCloud', latency: { meanMs: 10 }, shapes: { gmiVideoUrl, gmiFailure } }, async (client) => {
-			client.sim.setTaskOutcome({ index: 1 }, { status: 'failed', reason: 'bad input' });
-			const succeeded = await client.waitForTerminal(await client.submit());
-			const failed = await client.waitForTerminal(await client.submit());
-			const thumbnail = await client.download(succeeded.outcome.thumbnail_image_url);
-			expect([thumbnail.status, thumbnail.headers['content-type']]).toEqual([200, 'image/png']);
-			if (gmiVideoUrl === 'outcome.media_urls') {
-				expect(succeeded.outcome.media_urls[0].url).toContain('/videos/');
-				expect(succeeded.outcome.video_url).toBeUndefined();
-				expect(failed.error).toEqual({ code: expect.any(String), message: 'bad input' });
-			} else {
-				expect(succeeded.outcome.video_url).toContain('/videos/');
-				expect(failed.outcome).toEqual({ error: 'bad input' });
-			}
-			expect(failed.status).toBe('failed');
-		});
+		await withSimulator(
+			{ provider: 'gmiCloud', latency: { meanMs: 10 }, shapes: { gmiVideoUrl, gmiFailure } },
+			async (client) => {
+				client.sim.setTaskOutcome({ index: 1 }, { status: 'failed', reason: 'bad input' });
+				const succeeded = await client.waitForTerminal(await client.submit());
+				const failed = await client.waitForTerminal(await client.submit());
+				const thumbnail = await client.download(succeeded.outcome.thumbnail_image_url);
+				expect([thumbnail.status, thumbnail.headers['content-type']]).toEqual([200, 'image/png']);
+				if (gmiVideoUrl === 'outcome.media_urls') {
+					expect(succeeded.outcome.media_urls[0].url).toContain('/videos/');
+					expect(succeeded.outcome.video_url).toBeUndefined();
+					expect(failed.error).toEqual({ code: expect.any(String), message: 'bad input' });
+				} else {
+					expect(succeeded.outcome.video_url).toContain('/videos/');
+					expect(failed.outcome).toEqual({ error: 'bad input' });
+				}
+				expect(failed.status).toBe('failed');
+			},
+		);
 	});
 });
 
@@ -189,16 +253,21 @@ describe('task bookkeeping', () => {
 		expect(new Set(first).size).toBe(3);
 		first.forEach((latency) => expect(latency).toBeGreaterThanOrEqual(500));
 		first.forEach((latency) => expect(latency).toBeLessThanOrEqual(1500));
-		expect(await latenciesOf({ provider: 'aimlApi', latency: (index) => 1000 + index * 100 })).toEqual([1000, 1100, 1200]);
+		expect(
+			await latenciesOf({ provider: 'aimlApi', latency: (index) => 1000 + index * 100 }),
+		).toEqual([1000, 1100, 1200]);
 	});
 
 	it('measures the peak of concurrent status requests', async () => {
-		await withSimulator({ provider: 'novita', faults: [{ kind: 'status', action: { type: 'slow', delayMs: 80 } }] }, async (client) => {
-			const id = await client.submit();
-			await Promise.all([client.status(id), client.status(id), client.status(id)]);
-			await client.status(id);
-			expect(client.sim.maxConcurrentStatusRequests()).toBe(3);
-			expect(client.sim.statusCallsFor(id)).toBe(4);
-		});
+		await withSimulator(
+			{ provider: 'novita', faults: [{ kind: 'status', action: { type: 'slow', delayMs: 80 } }] },
+			async (client) => {
+				const id = await client.submit();
+				await Promise.all([client.status(id), client.status(id), client.status(id)]);
+				await client.status(id);
+				expect(client.sim.maxConcurrentStatusRequests()).toBe(3);
+				expect(client.sim.statusCallsFor(id)).toBe(4);
+			},
+		);
 	});
 });

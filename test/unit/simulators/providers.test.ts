@@ -1,4 +1,3 @@
- 
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions read provider response bodies ad hoc */
 import { expectedVideoBytes, startSimulator } from '../../support/simulators';
 import type { ProviderId, Simulator } from '../../support/simulators';
@@ -11,7 +10,12 @@ describe.each(PROVIDERS)('%s simulator', (provider) => {
 	let client: SimulatorClient;
 
 	beforeAll(async () => {
-		sim = await startSimulator({ provider, latency: { meanMs: 60 }, queueMs: 10, videoBytes: 4096 });
+		sim = await startSimulator({
+			provider,
+			latency: { meanMs: 60 },
+			queueMs: 10,
+			videoBytes: 4096,
+		});
 		client = new SimulatorClient(sim);
 	});
 	afterEach(() => sim.reset());
@@ -48,7 +52,10 @@ describe.each(PROVIDERS)('%s simulator', (provider) => {
 	});
 
 	it('answers 401 in the provider shape for a wrong or missing key', async () => {
-		const wrong = await client.call('POST', client.calls.submitPath, { body: client.calls.submitBody(), key: 'nope' });
+		const wrong = await client.call('POST', client.calls.submitPath, {
+			body: client.calls.submitBody(),
+			key: 'nope',
+		});
 		const missing = await client.call('GET', client.calls.credentialPath, { key: null });
 		expect(wrong.status).toBe(401);
 		expect(missing.status).toBe(401);
@@ -57,7 +64,9 @@ describe.each(PROVIDERS)('%s simulator', (provider) => {
 	});
 
 	it('answers 400 in the provider shape for a body the docs refuse', async () => {
-		const result = await client.call('POST', client.calls.submitPath, { body: { prompt: 'no image' } });
+		const result = await client.call('POST', client.calls.submitPath, {
+			body: { prompt: 'no image' },
+		});
 		expect(result.status).toBe(400);
 		expectErrorShape(provider, result.json, 400);
 		expect(sim.submissions()).toBe(0);
@@ -77,26 +86,32 @@ describe.each(PROVIDERS)('%s simulator', (provider) => {
 		const result = await client.call('GET', client.calls.credentialPath);
 		expect(result.status).toBe(200);
 		if (provider === 'aimlApi') expect(typeof result.json.balance).toBe('number');
-		else if (provider === 'gmiCloud') expect(result.json.model_ids).toContain('Kling-Image2Video-V2.1-Master');
+		else if (provider === 'gmiCloud')
+			expect(result.json.model_ids).toContain('Kling-Image2Video-V2.1-Master');
 		else expect(result.json.availableBalance).toBe('1000000');
 	});
 });
 
-it.each(PROVIDERS)('%s refuses submissions with 403 when the balance is insufficient', async (provider) => {
-	const sim = await startSimulator({ provider, balance: 'insufficient' });
-	const client = new SimulatorClient(sim);
-	try {
-		const result = await client.call('POST', client.calls.submitPath, { body: client.calls.submitBody() });
-		expect(result.status).toBe(403);
-		expectErrorShape(provider, result.json, 403);
-		if (provider === 'aimlApi') expect(result.json.message).toMatch(/run out of credits/);
-		if (provider === 'novita') expect(result.json.reason).toBe('NOT_ENOUGH_BALANCE');
-		expect(sim.submissions()).toBe(0);
-	} finally {
-		await client.close();
-		await sim.close();
-	}
-});
+it.each(PROVIDERS)(
+	'%s refuses submissions with 403 when the balance is insufficient',
+	async (provider) => {
+		const sim = await startSimulator({ provider, balance: 'insufficient' });
+		const client = new SimulatorClient(sim);
+		try {
+			const result = await client.call('POST', client.calls.submitPath, {
+				body: client.calls.submitBody(),
+			});
+			expect(result.status).toBe(403);
+			expectErrorShape(provider, result.json, 403);
+			if (provider === 'aimlApi') expect(result.json.message).toMatch(/run out of credits/);
+			if (provider === 'novita') expect(result.json.reason).toBe('NOT_ENOUGH_BALANCE');
+			expect(sim.submissions()).toBe(0);
+		} finally {
+			await client.close();
+			await sim.close();
+		}
+	},
+);
 
 function expectErrorShape(provider: ProviderId, body: any, status: number): void {
 	if (provider === 'aimlApi') {
@@ -110,7 +125,12 @@ function expectErrorShape(provider: ProviderId, body: any, status: number): void
 	} else if (provider === 'gmiCloud') {
 		expect(body).toEqual({ error: expect.any(String) });
 	} else {
-		expect(body).toEqual({ code: status, reason: expect.any(String), message: expect.any(String), metadata: {} });
+		expect(body).toEqual({
+			code: status,
+			reason: expect.any(String),
+			message: expect.any(String),
+			metadata: {},
+		});
 		if (status === 401) expect(body.reason).toBe('INVALID_API_KEY');
 		if (status === 400) expect(body.reason).toBe('INVALID_REQUEST_BODY');
 	}

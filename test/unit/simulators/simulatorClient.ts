@@ -21,7 +21,13 @@ export interface ProviderCalls {
 
 const novitaCalls: ProviderCalls = {
 	submitPath: '/v3/async/kling-v2.1-i2v',
-	submitBody: () => ({ image: PNG_BASE64, prompt: 'a cat turns its head', mode: 'Standard', duration: '5', guidance_scale: 0.5 }),
+	submitBody: () => ({
+		image: PNG_BASE64,
+		prompt: 'a cat turns its head',
+		mode: 'Standard',
+		duration: '5',
+		guidance_scale: 0.5,
+	}),
 	statusPath: (id) => `/v3/async/task-result?task_id=${encodeURIComponent(id)}`,
 	credentialPath: '/openapi/v1/billing/balance/detail',
 	taskIdOf: (json) => json.task_id,
@@ -88,7 +94,12 @@ export class SimulatorClient {
 	async call(
 		method: 'GET' | 'POST',
 		urlOrPath: string,
-		options: { body?: unknown; key?: string | null; headers?: Record<string, string>; signal?: AbortSignal } = {},
+		options: {
+			body?: unknown;
+			key?: string | null;
+			headers?: Record<string, string>;
+			signal?: AbortSignal;
+		} = {},
 	): Promise<HttpResult> {
 		const url = urlOrPath.startsWith('http') ? urlOrPath : `${this.sim.baseUrl}${urlOrPath}`;
 		const headers: Record<string, string> = { ...options.headers };
@@ -127,14 +138,18 @@ export class SimulatorClient {
 		const deadline = Date.now() + timeoutMs;
 		while (Date.now() < deadline) {
 			const result = await this.status(taskId);
-			if (result.status === 200 && this.calls.terminal.includes(this.calls.statusOf(result.json))) return result.json;
+			if (result.status === 200 && this.calls.terminal.includes(this.calls.statusOf(result.json)))
+				return result.json;
 			await new Promise((resolve) => setTimeout(resolve, intervalMs));
 		}
 		throw new Error(`task ${taskId} did not finish in ${timeoutMs} ms`);
 	}
 
 	/** Downloads without any Authorization header, as the node must. */
-	async download(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: HttpResult['headers']; bytes: Buffer }> {
+	async download(
+		url: string,
+		headers: Record<string, string> = {},
+	): Promise<{ status: number; headers: HttpResult['headers']; bytes: Buffer }> {
 		const response = await request(url, { method: 'GET', headers, dispatcher: this.agent });
 		const bytes = Buffer.from(await response.body.arrayBuffer());
 		return { status: response.statusCode, headers: response.headers, bytes };

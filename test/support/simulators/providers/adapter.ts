@@ -1,4 +1,3 @@
- 
 import type { SimTask } from '../tasks';
 import type { TaskStatus } from '../types';
 

@@ -1,4 +1,3 @@
- 
 import { randomUUID } from 'node:crypto';
 import type { SimTask } from '../tasks';
 import { defaultMessage, isObject } from './adapter';
@@ -67,7 +66,9 @@ export const aimlApiAdapter: ProviderAdapter = {
 		if (view.status === 'failed' || view.status === 'cancelled') {
 			response.error = {
 				name: view.status === 'cancelled' ? 'Cancelled' : 'GenerationError',
-				message: task.outcome.reason ?? (view.status === 'cancelled' ? 'Generation was cancelled' : 'Generation failed'),
+				message:
+					task.outcome.reason ??
+					(view.status === 'cancelled' ? 'Generation was cancelled' : 'Generation failed'),
 			};
 		}
 		return response;

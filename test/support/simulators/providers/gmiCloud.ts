@@ -1,11 +1,14 @@
- 
 import type { SimTask } from '../tasks';
 import type { ResponseShapes } from '../types';
 import { defaultMessage, isObject } from './adapter';
 import type { ApiError, ApiRoute, ProviderAdapter, StatusView } from './adapter';
 import { imageProblem, textProblem, unitNumberProblem } from './validation';
 
-const MODELS = ['Kling-Image2Video-V2.1-Standard', 'Kling-Image2Video-V2.1-Pro', 'Kling-Image2Video-V2.1-Master'];
+const MODELS = [
+	'Kling-Image2Video-V2.1-Standard',
+	'Kling-Image2Video-V2.1-Pro',
+	'Kling-Image2Video-V2.1-Master',
+];
 const REQUESTS_PATH = '/api/v1/ie/requestqueue/apikey/requests';
 const MODELS_PATH = '/api/v1/ie/requestqueue/apikey/models';
 
@@ -25,7 +28,8 @@ export function gmiCloudAdapter(shapes: ResponseShapes): ProviderAdapter {
 				? { media_urls: [{ url: view.videoUrl }], thumbnail_image_url: view.thumbnailUrl }
 				: { video_url: view.videoUrl, thumbnail_image_url: view.thumbnailUrl };
 		}
-		if (view.status === 'failed' && failureShape === 'outcome.error') return { error: failureReason(task) };
+		if (view.status === 'failed' && failureShape === 'outcome.error')
+			return { error: failureReason(task) };
 		return null;
 	}
 
@@ -48,7 +52,10 @@ export function gmiCloudAdapter(shapes: ResponseShapes): ProviderAdapter {
 			const payload = body.payload;
 			if (!isObject(payload)) return { error: 'payload must be an object' };
 			const problem =
-				imageProblem('payload.image', payload.image, { accepted: ['url', 'rawBase64', 'dataUri'], checkAspect: true }) ??
+				imageProblem('payload.image', payload.image, {
+					accepted: ['url', 'rawBase64', 'dataUri'],
+					checkAspect: true,
+				}) ??
 				textProblem('payload.prompt', payload.prompt, false) ??
 				textProblem('payload.negative_prompt', payload.negative_prompt, false) ??
 				(payload.duration !== undefined && payload.duration !== '5' && payload.duration !== '10'
@@ -79,7 +86,8 @@ export function gmiCloudAdapter(shapes: ResponseShapes): ProviderAdapter {
 				outcome: outcome(task, view),
 				payload: isObject(task.body) ? task.body.payload : undefined,
 			};
-			if (view.status === 'failed' && failureShape === 'error.string') response.error = failureReason(task);
+			if (view.status === 'failed' && failureShape === 'error.string')
+				response.error = failureReason(task);
 			if (view.status === 'failed' && failureShape === 'error.object') {
 				response.error = { code: 'GENERATION_FAILED', message: failureReason(task) };
 			}
@@ -91,7 +99,9 @@ export function gmiCloudAdapter(shapes: ResponseShapes): ProviderAdapter {
 
 		balanceResponse: () => ({}),
 
-		modelsResponse: () => ({ model_ids: [...MODELS, 'Kling-Text2Video-V2.1-Master', 'Veo3', 'Veo3-Fast'] }),
+		modelsResponse: () => ({
+			model_ids: [...MODELS, 'Kling-Text2Video-V2.1-Master', 'Veo3', 'Veo3-Fast'],
+		}),
 	};
 }
 

@@ -1,4 +1,3 @@
- 
 import type { ProviderId, ResponseShapes } from '../types';
 import type { ProviderAdapter } from './adapter';
 import { aimlApiAdapter } from './aimlApi';

@@ -1,4 +1,3 @@
- 
 import type { SimTask } from '../tasks';
 import { defaultMessage, isObject } from './adapter';
 import type { ApiError, ApiRoute, ProviderAdapter, StatusView } from './adapter';
@@ -20,14 +19,17 @@ const STATUS_NAMES = {
 /** Novita's v3 async API, which MyRouter and HighwayAPI serve unchanged (white labels). */
 export const novitaAdapter: ProviderAdapter = {
 	route(method, path, query): ApiRoute | undefined {
-		if (method === 'POST' && SUBMIT_ENDPOINTS[path]) return { kind: 'submit', endpointModel: SUBMIT_ENDPOINTS[path] };
-		if (method === 'GET' && path === '/v3/async/task-result') return { kind: 'status', taskId: query.get('task_id') ?? '' };
-		if (method === 'GET' && path === '/openapi/v1/billing/balance/detail') return { kind: 'balance' };
+		if (method === 'POST' && SUBMIT_ENDPOINTS[path])
+			return { kind: 'submit', endpointModel: SUBMIT_ENDPOINTS[path] };
+		if (method === 'GET' && path === '/v3/async/task-result')
+			return { kind: 'status', taskId: query.get('task_id') ?? '' };
+		if (method === 'GET' && path === '/openapi/v1/billing/balance/detail')
+			return { kind: 'balance' };
 		return undefined;
 	},
 
 	validateSubmit(route, body) {
-		const model = route.kind === 'submit' ? route.endpointModel ?? '' : '';
+		const model = route.kind === 'submit' ? (route.endpointModel ?? '') : '';
 		if (!isObject(body)) return { error: 'request body must be a JSON object' };
 		const problem =
 			imageProblem('image', body.image, { accepted: ['url', 'rawBase64'] }) ??
@@ -37,7 +39,10 @@ export const novitaAdapter: ProviderAdapter = {
 				? 'duration must be the string "5" or "10"'
 				: undefined) ??
 			unitNumberProblem('guidance_scale', body.guidance_scale) ??
-			(model === 'kling-v2.1-i2v' && body.mode !== undefined && body.mode !== 'Standard' && body.mode !== 'Professional'
+			(model === 'kling-v2.1-i2v' &&
+			body.mode !== undefined &&
+			body.mode !== 'Standard' &&
+			body.mode !== 'Professional'
 				? 'mode must be "Standard" or "Professional"'
 				: undefined);
 		return problem ? { error: problem } : { model };
@@ -59,15 +64,25 @@ export const novitaAdapter: ProviderAdapter = {
 			},
 			task: {
 				task_id: task.id,
-				task_type: task.model === 'kling-v2.1-i2v-master' ? 'KLING_V2.1_I2V_MASTER' : 'KLING_V2.1_I2V',
+				task_type:
+					task.model === 'kling-v2.1-i2v-master' ? 'KLING_V2.1_I2V_MASTER' : 'KLING_V2.1_I2V',
 				status: STATUS_NAMES[view.status],
-				reason: view.status === 'failed' || view.status === 'cancelled' ? task.outcome.reason ?? '' : '',
+				reason:
+					view.status === 'failed' || view.status === 'cancelled'
+						? (task.outcome.reason ?? '')
+						: '',
 				eta: view.etaSeconds,
 				progress_percent: view.progressPercent,
 			},
 			images: [],
 			videos: view.videoUrl
-				? [{ video_url: view.videoUrl, video_url_ttl: String(view.videoUrlTtlSeconds), video_type: 'mp4' }]
+				? [
+						{
+							video_url: view.videoUrl,
+							video_url_ttl: String(view.videoUrlTtlSeconds),
+							video_type: 'mp4',
+						},
+					]
 				: [],
 			audios: [],
 		};
@@ -82,8 +97,20 @@ export const novitaAdapter: ProviderAdapter = {
 
 	balanceResponse: (insufficient) =>
 		insufficient
-			? { availableBalance: '0', cashBalance: '0', creditLimit: '0', pendingCharges: '0', outstandingInvoices: '0' }
-			: { availableBalance: '1000000', cashBalance: '800000', creditLimit: '200000', pendingCharges: '0', outstandingInvoices: '0' },
+			? {
+					availableBalance: '0',
+					cashBalance: '0',
+					creditLimit: '0',
+					pendingCharges: '0',
+					outstandingInvoices: '0',
+				}
+			: {
+					availableBalance: '1000000',
+					cashBalance: '800000',
+					creditLimit: '200000',
+					pendingCharges: '0',
+					outstandingInvoices: '0',
+				},
 
 	modelsResponse: () => ({}),
 };

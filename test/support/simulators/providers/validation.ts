@@ -1,5 +1,3 @@
- 
-
 /** How a provider accepts the first-frame image. */
 export type ImageEncoding = 'url' | 'rawBase64' | 'dataUri';
 
@@ -33,7 +31,8 @@ export function imageProblem(field: string, value: unknown, rules: ImageRules): 
 		if (!rules.accepted.includes('rawBase64')) return `${field} must be a URL or a data URI`;
 		base64 = value;
 	}
-	if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) return `${field} is neither an http(s) URL nor valid base64`;
+	if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64))
+		return `${field} is neither an http(s) URL nor valid base64`;
 	const bytes = Buffer.from(base64, 'base64');
 	if (bytes.length > MAX_IMAGE_BYTES) return `${field} exceeds 10MB`;
 	const size = imageSize(bytes);
@@ -77,15 +76,20 @@ function isParsableUrl(value: string): boolean {
 
 /** Width and height of a PNG or JPEG, or undefined for anything else. */
 function imageSize(bytes: Buffer): { width: number; height: number } | undefined {
-	const isPng = bytes.length >= 24 && bytes.readUInt32BE(0) === 0x89504e47 && bytes.toString('latin1', 12, 16) === 'IHDR';
+	const isPng =
+		bytes.length >= 24 &&
+		bytes.readUInt32BE(0) === 0x89504e47 &&
+		bytes.toString('latin1', 12, 16) === 'IHDR';
 	if (isPng) return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 	if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8) return undefined;
 	let offset = 2;
 	while (offset + 9 <= bytes.length) {
 		if (bytes[offset] !== 0xff) return undefined;
 		const marker = bytes[offset + 1];
-		const isStartOfFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-		if (isStartOfFrame) return { height: bytes.readUInt16BE(offset + 5), width: bytes.readUInt16BE(offset + 7) };
+		const isStartOfFrame =
+			marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+		if (isStartOfFrame)
+			return { height: bytes.readUInt16BE(offset + 5), width: bytes.readUInt16BE(offset + 7) };
 		offset += 2 + bytes.readUInt16BE(offset + 2);
 	}
 	return undefined;

@@ -41,10 +41,15 @@ async function waitForBatch(
 	count: number,
 	meanMs: number,
 	spread: number,
+	order: 'random' | 'slowestFirst' = 'random',
 ) {
 	const poller = pollerFor(provider);
-	const waits = Array.from({ length: count }, (_, index) => {
-		const latency = meanMs * (1 + spread * (2 * provider.random() - 1));
+	const latencies = Array.from(
+		{ length: count },
+		() => meanMs * (1 + spread * (2 * provider.random() - 1)),
+	);
+	if (order === 'slowestFirst') latencies.sort((a, b) => b - a);
+	const waits = latencies.map((latency, index) => {
 		const task = provider.addTask(`task-${index}`, latency);
 		return poller.waitUntilDone(
 			poller.track(task.id, index, { submittedAt: Date.now(), mode: 'standard', duration: 5 }),
@@ -104,6 +109,22 @@ describe('waiting for many tasks at once (virtual time)', () => {
 		);
 		expect(figures.pollsPerTask).toBeLessThanOrEqual(12);
 		expect(figures.lagP95Ms).toBeLessThanOrEqual(20_000);
+	});
+
+	it('without an eta: 50 tasks of 60 s (3.5 times faster than published) are noticed about as fast as by a 10 s loop, even when the first tasks (the scouts) are the slowest', async () => {
+		for (const order of ['random', 'slowestFirst'] as const) {
+			const figures = await waitForBatch(
+				new VirtualProvider({ reportsEta: false, etaNoise: 0, seed: 9 }),
+				50,
+				60_000,
+				0.3,
+				order,
+			);
+			// The loop of the benchmark: 6.6 requests per task, lag p95 9.3 s, 5 s after the slowest.
+			expect(figures.pollsPerTask).toBeLessThanOrEqual(4.5);
+			expect(figures.lagP95Ms).toBeLessThanOrEqual(10_000);
+			expect(figures.lastSeenDoneAt - figures.slowestFinishAt).toBeLessThanOrEqual(2_500);
+		}
 	});
 
 	it('without an eta: a single task is noticed about as fast as by a 10 s loop', async () => {

@@ -65,6 +65,14 @@ const MIN_WINDOW_GAP_MS = 1_500;
 const MAX_GAP_MS = 10_000;
 /** Scouts without an eta probe at a fraction of the time elapsed, to find the real span quickly. */
 const PROBE_FRACTION_OF_ELAPSED = 0.3;
+/**
+ * Without an eta, until a task of the run finishes, the others look at geometric intervals from a
+ * fifth of the published time: a provider several times faster than published is still caught,
+ * and a slow one costs a few looks, not one every few seconds. Scouts alone are not enough: the
+ * first few tasks may happen to be the slowest.
+ */
+const SIBLING_PROBE_FROM = 0.2;
+const SIBLING_PROBE_RATIO = 1.6;
 /** Past the expected window (or a stale eta), back off as a fraction of the time overdue. */
 const OVERDUE_FRACTION = 0.3;
 const MIN_OVERDUE_GAP_MS = 1_000;
@@ -125,9 +133,12 @@ function firstPollAt(
 	if (task.isScout) return task.startedAt + SCOUT_FIRST_POLL_MS;
 	const estimate = model.estimate(task.durationClass);
 	const afterScouts = task.startedAt + SIBLING_FIRST_POLL_MS;
-	// Without an eta the scouts' first answers say little; a sibling that finishes wakes everyone.
-	if (estimate.source === 'prior')
-		return settings.providerReportsEta ? afterScouts : task.startedAt + estimate.expectedMs;
+	if (estimate.source === 'prior') {
+		if (settings.providerReportsEta) return afterScouts;
+		// Without an eta: a first look early in the published time, phases spread over one step.
+		const start = SIBLING_PROBE_FROM * estimate.expectedMs * SIBLING_PROBE_RATIO ** task.spread;
+		return Math.max(afterScouts, task.startedAt + start);
+	}
 	const fraction = FIRST_POLL_FROM + task.spread * (FIRST_POLL_TO - FIRST_POLL_FROM);
 	return Math.max(afterScouts, task.startedAt + fraction * estimate.lowMs);
 }
@@ -218,18 +229,19 @@ function byExpectedDuration(
 	);
 	const elapsed = lastAt - task.startedAt;
 
+	const siblingWithoutEta =
+		!settings.providerReportsEta && task.startKnown && !task.isScout && settings.tasksInClass > 1;
+	// Until a task of the run finishes, the published window is only a guess: probe geometrically.
+	if (siblingWithoutEta && estimate.source === 'prior')
+		return lastAt + Math.max(windowGap, (SIBLING_PROBE_RATIO - 1) * elapsed);
 	if (lastAt >= windowEnd) return lastAt + Math.max(windowGap, overdueGap(lastAt - windowEnd));
 	if (lastAt >= windowStart) return lastAt + windowGap;
 	if (task.isScout && settings.tasksInClass > 1 && estimate.source === 'prior') {
 		return lastAt + clamp(PROBE_FRACTION_OF_ELAPSED * elapsed, MIN_WINDOW_GAP_MS, windowGap);
 	}
 	// A learned window is trusted. A published one may be off: with an eta the eta takes over soon;
-	// without one, siblings of scouts wait for the published duration unless a scout's finish wakes
-	// them, and a lone task approaches the window by halving the distance.
+	// without one, a lone task approaches the window by halving the distance.
 	if (estimate.source !== 'prior') return windowStart;
-	const scoutsWillTell =
-		!settings.providerReportsEta && task.startKnown && !task.isScout && settings.tasksInClass > 1;
-	if (scoutsWillTell) return Math.max(windowStart, task.startedAt + estimate.expectedMs);
 	return Math.min(windowStart, lastAt + Math.max(windowGap, (windowStart - lastAt) / 2));
 }
 

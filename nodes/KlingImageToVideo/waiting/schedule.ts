@@ -73,6 +73,8 @@ const PROBE_FRACTION_OF_ELAPSED = 0.3;
  */
 const SIBLING_PROBE_FROM = 0.2;
 const SIBLING_PROBE_RATIO = 1.6;
+/** Where the published time is right, tasks start finishing around it: from there, look densely. */
+const SIBLING_DENSE_FROM = 1.0;
 /** Past the expected window (or a stale eta), back off as a fraction of the time overdue. */
 const OVERDUE_FRACTION = 0.3;
 const MIN_OVERDUE_GAP_MS = 1_000;
@@ -231,9 +233,11 @@ function byExpectedDuration(
 
 	const siblingWithoutEta =
 		!settings.providerReportsEta && task.startKnown && !task.isScout && settings.tasksInClass > 1;
-	// Until a task of the run finishes, the published window is only a guess: probe geometrically.
-	if (siblingWithoutEta && estimate.source === 'prior')
-		return lastAt + Math.max(windowGap, (SIBLING_PROBE_RATIO - 1) * elapsed);
+	// Until a task of the run finishes, the published time is only a guess: probe geometrically
+	// until it, then as densely as the window allows.
+	const denseFrom = task.startedAt + SIBLING_DENSE_FROM * estimate.expectedMs;
+	if (siblingWithoutEta && estimate.source === 'prior' && lastAt < denseFrom)
+		return Math.min(denseFrom, lastAt + Math.max(windowGap, (SIBLING_PROBE_RATIO - 1) * elapsed));
 	if (lastAt >= windowEnd) return lastAt + Math.max(windowGap, overdueGap(lastAt - windowEnd));
 	if (lastAt >= windowStart) return lastAt + windowGap;
 	if (task.isScout && settings.tasksInClass > 1 && estimate.source === 'prior') {

@@ -35,7 +35,7 @@ export interface TaskTimeline {
 export interface ScheduleSettings {
 	/** Never ask about one task more often than this (the user's "Poll Interval" is a floor here). */
 	minGapMs: number;
-	/** Whether the provider reports an eta: without one, siblings wait for the scouts' findings. */
+	/** Whether the provider reports an eta: without one, siblings probe sparsely until a task finishes. */
 	providerReportsEta: boolean;
 	/** How far off the provider's eta may be, relative to the time left (learned during the run). */
 	etaRelativeError: number;

@@ -43,7 +43,7 @@ export function requireVideo(
 	if (snapshot.status === 'succeeded') {
 		error = new NodeOperationError(
 			node,
-			`Task ${snapshot.taskId} succeeded at ${name} but no video URL came with it [item ${itemIndex}]`,
+			`Task ${snapshot.taskId} succeeded at ${name} but no video URL came with it`,
 			{
 				itemIndex,
 				description:
@@ -56,7 +56,7 @@ export function requireVideo(
 		const verb = snapshot.status === 'cancelled' ? 'was cancelled' : 'failed';
 		error = new NodeOperationError(
 			node,
-			`Task ${snapshot.taskId} ${verb} at ${name}: ${reason}${code} [item ${itemIndex}]`,
+			`Task ${snapshot.taskId} ${verb} at ${name}: ${reason}${code}`,
 			{
 				itemIndex,
 				description:

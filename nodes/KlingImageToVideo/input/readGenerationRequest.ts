@@ -21,10 +21,8 @@ export function invalidInput(
 	message: string,
 	description?: string,
 ): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), `${message} [item ${itemIndex}]`, {
-		itemIndex,
-		description,
-	});
+	// ItemRun adds the "[item N]" every item error carries.
+	return new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
 }
 
 const FORMAT_NAMES: Record<ImageFormat, string> = {

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { readTaskId } from '../input/readGenerationRequest';
-import type { VideoDuration, VideoMode } from '../providers';
+import { VIDEO_MODES, type VideoDuration, type VideoMode } from '../providers';
 import type { TaskHints } from '../waiting/poller';
 import type { OperationContext } from './operationContext';
 import { finishTask } from './taskResults';
@@ -14,8 +14,7 @@ export function hintsFromInput(json: IDataObject | undefined): TaskHints {
 	const hints: TaskHints = {};
 	const submittedAt = typeof json?.submittedAt === 'string' ? Date.parse(json.submittedAt) : NaN;
 	if (Number.isFinite(submittedAt)) hints.submittedAt = submittedAt;
-	if (['standard', 'professional', 'master'].includes(json?.mode as string))
-		hints.mode = json!.mode as VideoMode;
+	if (VIDEO_MODES.includes(json?.mode as VideoMode)) hints.mode = json!.mode as VideoMode;
 	const duration = Number(json?.duration);
 	if (duration === 5 || duration === 10) hints.duration = duration as VideoDuration;
 	return hints;

@@ -1,11 +1,12 @@
 import { isObject, readErrorField, readString, toDataUri } from './fields';
-import type {
-	ApiCall,
-	GenerationRequest,
-	ProviderAdapter,
-	TaskSnapshot,
-	TaskStatus,
-	VideoMode,
+import {
+	VIDEO_MODES,
+	type ApiCall,
+	type GenerationRequest,
+	type ProviderAdapter,
+	type TaskSnapshot,
+	type TaskStatus,
+	type VideoMode,
 } from './types';
 
 /** AI/ML API: one generations endpoint, the mode chosen by model id, duration as an integer. No eta. */
@@ -96,7 +97,7 @@ export const aimlApi: ProviderAdapter = {
 	displayName: 'AI/ML API',
 	credentialType: 'aimlApi',
 	keyPageUrl: 'https://aimlapi.com/app/keys',
-	modes: ['standard', 'professional', 'master'],
+	modes: VIDEO_MODES,
 	promptRequired: false,
 	reportsProgress: false,
 	taskIdPattern: /^[A-Za-z0-9][A-Za-z0-9_.:/-]{7,255}$/,

@@ -1,11 +1,12 @@
 import { isObject, readErrorField, readString, toDataUri } from './fields';
-import type {
-	ApiCall,
-	GenerationRequest,
-	ProviderAdapter,
-	TaskSnapshot,
-	TaskStatus,
-	VideoMode,
+import {
+	VIDEO_MODES,
+	type ApiCall,
+	type GenerationRequest,
+	type ProviderAdapter,
+	type TaskSnapshot,
+	type TaskStatus,
+	type VideoMode,
 } from './types';
 
 /** GMI Cloud's request queue: the model id picks the mode, the parameters go in `payload`. No eta. */
@@ -98,7 +99,7 @@ export const gmiCloud: ProviderAdapter = {
 	displayName: 'GMI Cloud',
 	credentialType: 'gmiCloudApi',
 	keyPageUrl: 'https://console.gmicloud.ai',
-	modes: ['standard', 'professional', 'master'],
+	modes: VIDEO_MODES,
 	promptRequired: false,
 	reportsProgress: false,
 	taskIdPattern: /^[A-Za-z0-9][A-Za-z0-9_-]{7,127}$/,

@@ -1,11 +1,12 @@
 import { isObject, readErrorField, readNumber, readString } from './fields';
-import type {
-	ApiCall,
-	GenerationRequest,
-	ProviderAdapter,
-	ProviderId,
-	TaskSnapshot,
-	TaskStatus,
+import {
+	VIDEO_MODES,
+	type ApiCall,
+	type GenerationRequest,
+	type ProviderAdapter,
+	type ProviderId,
+	type TaskSnapshot,
+	type TaskStatus,
 } from './types';
 
 /**
@@ -90,7 +91,7 @@ function novitaStyleProvider(
 		displayName,
 		credentialType,
 		keyPageUrl,
-		modes: ['standard', 'professional', 'master'],
+		modes: VIDEO_MODES,
 		promptRequired: true,
 		reportsProgress: true,
 		taskIdPattern: /^[A-Za-z0-9][A-Za-z0-9_-]{7,127}$/,

@@ -7,7 +7,9 @@ export type TaskStatus = 'queued' | 'processing' | 'succeeded' | 'failed' | 'can
 
 export const TERMINAL_STATUSES: readonly TaskStatus[] = ['succeeded', 'failed', 'cancelled'];
 
-export type VideoMode = 'standard' | 'professional' | 'master';
+export const VIDEO_MODES = ['standard', 'professional', 'master'] as const;
+
+export type VideoMode = (typeof VIDEO_MODES)[number];
 
 export type VideoDuration = 5 | 10;
 

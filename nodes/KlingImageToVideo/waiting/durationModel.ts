@@ -47,31 +47,49 @@ export class DurationModel {
 	private readonly finished = new Map<string, number[]>();
 	private readonly etaTotals = new Map<string, number[]>();
 	private readonly etaErrors: number[] = [];
+	// Every task asks on every plan, and plans are remade for all tasks whenever the model learns:
+	// compute once per lesson, not once per question.
+	private readonly estimates = new Map<string, DurationEstimate>();
+	private etaError?: number;
 
 	/** A task whose submission time we know finished after `durationMs`. */
 	recordFinished(durationClass: string, durationMs: number): void {
 		this.samples(this.finished, durationClass).push(durationMs);
+		this.estimates.delete(durationClass);
 	}
 
 	/** A provider's eta implied that a task whose submission time we know will take `totalMs`. */
 	recordEtaTotal(durationClass: string, totalMs: number): void {
 		this.samples(this.etaTotals, durationClass).push(totalMs);
+		this.estimates.delete(durationClass);
 	}
 
 	/** How far off one eta turned out, relative to the time it said was left. */
 	recordEtaError(relativeError: number): void {
 		this.etaErrors.push(relativeError);
+		this.etaError = undefined;
 	}
 
 	/** The error to expect from the provider's eta: what this run has seen (90th percentile), or a default. */
 	etaRelativeError(): number {
+		return (this.etaError ??= this.computeEtaRelativeError());
+	}
+
+	estimate(durationClass: string): DurationEstimate {
+		let estimate = this.estimates.get(durationClass);
+		if (!estimate)
+			this.estimates.set(durationClass, (estimate = this.computeEstimate(durationClass)));
+		return estimate;
+	}
+
+	private computeEtaRelativeError(): number {
 		if (this.etaErrors.length < ETA_ERROR_SAMPLES_NEEDED) return DEFAULT_ETA_RELATIVE_ERROR;
 		const sorted = [...this.etaErrors].sort((a, b) => a - b);
 		const p90 = sorted[Math.min(sorted.length - 1, Math.ceil(0.9 * sorted.length) - 1)];
 		return Math.min(ETA_ERROR_BOUNDS[1], Math.max(ETA_ERROR_BOUNDS[0], p90));
 	}
 
-	estimate(durationClass: string): DurationEstimate {
+	private computeEstimate(durationClass: string): DurationEstimate {
 		const finished = this.finished.get(durationClass) ?? [];
 		if (finished.length > 0) {
 			// Tasks still running are the slower ones; a few samples say little about the spread.

@@ -36,27 +36,18 @@ interface TrustCase {
 	runLast?: true;
 }
 
+/** The provider refuses the key on submission and repeats it in its error message. */
+function refuseTheKeyQuotingIt(sim: Simulator): void {
+	sim.faults.next('submit', { type: 'http', status: 401, message: `Invalid API key ${API_KEY}` });
+}
+
 const CASES = {
 	success: { provider: 'novita', setUp: () => undefined, videoBytes: 20_001 },
-	// The provider's error message repeats the key it refused.
-	echoedKey: {
-		provider: 'aimlApi',
-		setUp: (sim) =>
-			sim.faults.next('submit', {
-				type: 'http',
-				status: 401,
-				message: `Invalid API key ${API_KEY}`,
-			}),
-	},
+	echoedKey: { provider: 'aimlApi', setUp: refuseTheKeyQuotingIt },
 	// The same, with "On Error: continue (using error output)": the error becomes an output item.
 	echoedKeyContinue: {
 		provider: 'aimlApi',
-		setUp: (sim) =>
-			sim.faults.next('submit', {
-				type: 'http',
-				status: 401,
-				message: `Invalid API key ${API_KEY}`,
-			}),
+		setUp: refuseTheKeyQuotingIt,
 		onError: 'continueErrorOutput',
 	},
 	// The provider fails the task, quoting the key in its reason.

@@ -1,10 +1,16 @@
-import { PROVIDERS, type GenerationRequest } from '../../nodes/KlingImageToVideo/providers';
+import {
+	PROVIDERS,
+	type AlternateForm,
+	type GenerationRequest,
+	type ProviderAdapter,
+} from '../../nodes/KlingImageToVideo/providers';
 
 const urlImage = { kind: 'url', url: 'https://cdn.example.com/cat.png' } as const;
 const pngImage = { kind: 'bytes', base64: 'iVBORw0KGgo=', mimeType: 'image/png' } as const;
 
 function request(overrides: Partial<GenerationRequest> = {}): GenerationRequest {
 	return {
+		model: 'v2.1',
 		image: urlImage,
 		prompt: 'a cat turns its head',
 		mode: 'standard',
@@ -14,13 +20,25 @@ function request(overrides: Partial<GenerationRequest> = {}): GenerationRequest 
 	};
 }
 
+/** The call a submission sends, with the primary request forms unless alternates are named. */
+function submitCall(
+	adapter: ProviderAdapter,
+	generation: GenerationRequest,
+	alternates: AlternateForm[] = [],
+) {
+	return adapter.buildSubmit(generation, {
+		submissionId: 'n8n-1-0-abcdefgh',
+		alternates: new Set(alternates),
+	}).call;
+}
+
 describe('Novita family (Novita AI, MyRouter, HighwayAPI)', () => {
 	const adapters = [PROVIDERS.novita, PROVIDERS.myRouter, PROVIDERS.highwayApi];
 
 	it.each(adapters.map((adapter) => [adapter.id, adapter]))(
 		'%s sends standard and professional to kling-v2.1-i2v with mode and a string duration',
 		(_, adapter) => {
-			expect(adapter.buildSubmit(request({ negativePrompt: 'blur' }))).toEqual({
+			expect(submitCall(adapter, request({ negativePrompt: 'blur' }))).toEqual({
 				method: 'POST',
 				path: '/v3/async/kling-v2.1-i2v',
 				body: {
@@ -33,19 +51,19 @@ describe('Novita family (Novita AI, MyRouter, HighwayAPI)', () => {
 				},
 			});
 			expect(
-				adapter.buildSubmit(request({ mode: 'professional', duration: 10 })).body,
+				submitCall(adapter, request({ mode: 'professional', duration: 10 })).body,
 			).toMatchObject({ mode: 'Professional', duration: '10' });
 		},
 	);
 
 	it('sends master to its own endpoint, without mode', () => {
-		const call = PROVIDERS.novita.buildSubmit(request({ mode: 'master' }));
+		const call = submitCall(PROVIDERS.novita, request({ mode: 'master' }));
 		expect(call.path).toBe('/v3/async/kling-v2.1-i2v-master');
 		expect(call.body).not.toHaveProperty('mode');
 	});
 
 	it('sends image bytes as raw base64, without a data: prefix, and leaves out an empty negative prompt', () => {
-		const body = PROVIDERS.novita.buildSubmit(request({ image: pngImage })).body!;
+		const body = submitCall(PROVIDERS.novita, request({ image: pngImage })).body!;
 		expect(body.image).toBe('iVBORw0KGgo=');
 		expect(body).not.toHaveProperty('negative_prompt');
 	});
@@ -121,12 +139,16 @@ describe('Novita family (Novita AI, MyRouter, HighwayAPI)', () => {
 
 	it('reads the documented error body', () => {
 		expect(
-			PROVIDERS.novita.parseError({
-				code: 403,
-				reason: 'NOT_ENOUGH_BALANCE',
-				message: 'balance is not enough',
-				metadata: {},
-			}),
+			PROVIDERS.novita.readError(
+				403,
+				{
+					code: 403,
+					reason: 'NOT_ENOUGH_BALANCE',
+					message: 'balance is not enough',
+					metadata: {},
+				},
+				'submit',
+			),
 		).toEqual({
 			message: 'balance is not enough',
 			code: 'NOT_ENOUGH_BALANCE',
@@ -139,7 +161,7 @@ describe('AI/ML API', () => {
 
 	it('chooses the model by mode and sends an integer duration, cfg_scale and a data URI for bytes', () => {
 		expect(
-			aiml.buildSubmit(request({ image: pngImage, duration: 10, guidanceScale: 0.7 })),
+			submitCall(aiml, request({ image: pngImage, duration: 10, guidanceScale: 0.7 })),
 		).toEqual({
 			method: 'POST',
 			path: '/v2/video/generations',
@@ -151,16 +173,16 @@ describe('AI/ML API', () => {
 				cfg_scale: 0.7,
 			},
 		});
-		expect(aiml.buildSubmit(request({ mode: 'professional' })).body!.model).toBe(
+		expect(submitCall(aiml, request({ mode: 'professional' })).body!.model).toBe(
 			'kling-video/v2.1/pro/image-to-video',
 		);
-		expect(aiml.buildSubmit(request({ mode: 'master' })).body!.model).toBe(
+		expect(submitCall(aiml, request({ mode: 'master' })).body!.model).toBe(
 			'klingai/v2.1-master-image-to-video',
 		);
 	});
 
 	it('leaves out an empty prompt, which AI/ML API treats as optional', () => {
-		expect(aiml.buildSubmit(request({ prompt: '' })).body).not.toHaveProperty('prompt');
+		expect(submitCall(aiml, request({ prompt: '' })).body).not.toHaveProperty('prompt');
 	});
 
 	it('reads the generation id and polls by generation_id', () => {
@@ -204,22 +226,30 @@ describe('AI/ML API', () => {
 
 	it('reads the documented error body, including a list of messages', () => {
 		expect(
-			aiml.parseError({
-				message: 'run out of credits',
-				path: '/v2/video/generations',
-				requestId: 'r',
-				statusCode: 403,
-				timestamp: 't',
-			}),
+			aiml.readError(
+				403,
+				{
+					message: 'run out of credits',
+					path: '/v2/video/generations',
+					requestId: 'r',
+					statusCode: 403,
+					timestamp: 't',
+				},
+				'submit',
+			),
 		).toEqual({
 			message: 'run out of credits',
 			code: '403',
 		});
 		expect(
-			aiml.parseError({
-				message: ['duration must be 5 or 10', 'model is invalid'],
-				statusCode: 400,
-			}).message,
+			aiml.readError(
+				400,
+				{
+					message: ['duration must be 5 or 10', 'model is invalid'],
+					statusCode: 400,
+				},
+				'submit',
+			)?.message,
 		).toBe('duration must be 5 or 10; model is invalid');
 	});
 });
@@ -228,7 +258,7 @@ describe('GMI Cloud', () => {
 	const gmi = PROVIDERS.gmiCloud;
 
 	it('chooses the model by mode and puts the parameters in payload, duration as a string', () => {
-		expect(gmi.buildSubmit(request({ image: pngImage, negativePrompt: 'text' }))).toEqual({
+		expect(submitCall(gmi, request({ image: pngImage, negativePrompt: 'text' }))).toEqual({
 			method: 'POST',
 			path: '/api/v1/ie/requestqueue/apikey/requests',
 			body: {
@@ -242,10 +272,10 @@ describe('GMI Cloud', () => {
 				},
 			},
 		});
-		expect(gmi.buildSubmit(request({ mode: 'professional' })).body!.model).toBe(
+		expect(submitCall(gmi, request({ mode: 'professional' })).body!.model).toBe(
 			'Kling-Image2Video-V2.1-Pro',
 		);
-		expect(gmi.buildSubmit(request({ mode: 'master' })).body!.model).toBe(
+		expect(submitCall(gmi, request({ mode: 'master' })).body!.model).toBe(
 			'Kling-Image2Video-V2.1-Master',
 		);
 	});

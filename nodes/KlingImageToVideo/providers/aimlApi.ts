@@ -1,21 +1,43 @@
-import { isObject, readErrorField, readString, toDataUri } from './fields';
+import { isObject, readErrorField, readString } from './fields';
 import {
-	VIDEO_MODES,
-	type ApiCall,
-	type GenerationRequest,
-	type ProviderAdapter,
-	type TaskSnapshot,
-	type TaskStatus,
-	type VideoMode,
+	FIVE_OR_TEN_SECONDS,
+	offerOf,
+	requestFields,
+	routeOf,
+	type ModelRow,
+} from './modelTable';
+import type {
+	ProviderAdapter,
+	ProviderError,
+	TaskSnapshot,
+	TaskStatus,
 } from './types';
 
-/** AI/ML API: one generations endpoint, the mode chosen by model id, duration as an integer. No eta. */
+/** AI/ML API: one generations endpoint, the model and tier chosen by model id. No eta. */
 
-const MODEL_BY_MODE: Record<VideoMode, string> = {
-	standard: 'kling-video/v2.1/standard/image-to-video',
-	professional: 'kling-video/v2.1/pro/image-to-video',
-	master: 'klingai/v2.1-master-image-to-video',
-};
+/** AI/ML documents 3–4 minutes for a 5 s video and 6–8 for 10 s. */
+const PUBLISHED_SECONDS_V21 = { standard: 210, professional: 270, master: 330 };
+
+const MODELS: ReadonlyArray<ModelRow<string>> = [
+	{
+		model: 'v2.1',
+		form: {
+			image: 'image_url',
+			imageBytes: 'dataUri',
+			promptRequired: false,
+			duration: 'integer',
+			negativePrompt: 'negative_prompt',
+			guidance: 'cfg_scale',
+		},
+		tiers: {
+			standard: 'kling-video/v2.1/standard/image-to-video',
+			professional: 'kling-video/v2.1/pro/image-to-video',
+			master: 'klingai/v2.1-master-image-to-video',
+		},
+		durations: FIVE_OR_TEN_SECONDS,
+		publishedSeconds: PUBLISHED_SECONDS_V21,
+	},
+];
 
 const STATUS_BY_PROVIDER_STATUS: Record<string, TaskStatus> = {
 	queued: 'queued',
@@ -33,20 +55,14 @@ const STATUS_BY_PROVIDER_STATUS: Record<string, TaskStatus> = {
 
 const GENERATIONS_PATH = '/v2/video/generations';
 
-function buildSubmit(request: GenerationRequest): ApiCall {
-	const body: ApiCall['body'] = {
-		model: MODEL_BY_MODE[request.mode],
-		image_url:
-			request.image.kind === 'url'
-				? request.image.url
-				: toDataUri(request.image.base64, request.image.mimeType),
-		duration: request.duration,
-		cfg_scale: request.guidanceScale,
+const buildSubmit: ProviderAdapter['buildSubmit'] = (request, options) => {
+	const { row, target } = routeOf(MODELS, request);
+	const { fields, alternates } = requestFields(request, row.form, options.alternates);
+	return {
+		call: { method: 'POST', path: GENERATIONS_PATH, body: { model: target, ...fields } },
+		alternates,
 	};
-	if (request.prompt) body.prompt = request.prompt;
-	if (request.negativePrompt) body.negative_prompt = request.negativePrompt;
-	return { method: 'POST', path: GENERATIONS_PATH, body };
-}
+};
 
 function parseSubmit(body: unknown): string {
 	const taskId = isObject(body)
@@ -81,7 +97,8 @@ function parseStatus(taskId: string, body: unknown): TaskSnapshot {
 	return snapshot;
 }
 
-function parseError(body: unknown) {
+function readError(statusCode: number, body: unknown): ProviderError | undefined {
+	if (statusCode >= 200 && statusCode < 300) return undefined;
 	if (!isObject(body)) return {};
 	const message = Array.isArray(body.message)
 		? body.message.map(readString).filter(Boolean).join('; ')
@@ -97,8 +114,8 @@ export const aimlApi: ProviderAdapter = {
 	displayName: 'AI/ML API',
 	credentialType: 'aimlApi',
 	keyPageUrl: 'https://aimlapi.com/app/keys',
-	modes: VIDEO_MODES,
-	promptRequired: false,
+	billingPageUrl: 'https://aimlapi.com/app/billing/',
+	offers: MODELS.map(offerOf),
 	reportsProgress: false,
 	taskIdPattern: /^[A-Za-z0-9][A-Za-z0-9_.:/-]{7,255}$/,
 	taskIdExample: '9b1b6d5f-2c7e-4c1a-9d4e-0f6a7b8c9d0e:kling-video/v2.1/standard/image-to-video',
@@ -110,5 +127,5 @@ export const aimlApi: ProviderAdapter = {
 		qs: { generation_id: taskId },
 	}),
 	parseStatus,
-	parseError,
+	readError,
 };

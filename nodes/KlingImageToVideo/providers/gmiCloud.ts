@@ -1,21 +1,46 @@
-import { isObject, readErrorField, readString, toDataUri } from './fields';
+import { isObject, readErrorField, readString } from './fields';
 import {
-	VIDEO_MODES,
-	type ApiCall,
-	type GenerationRequest,
-	type ProviderAdapter,
-	type TaskSnapshot,
-	type TaskStatus,
-	type VideoMode,
+	FIVE_OR_TEN_SECONDS,
+	offerOf,
+	requestFields,
+	routeOf,
+	type ModelRow,
+} from './modelTable';
+import type {
+	ProviderAdapter,
+	ProviderError,
+	TaskSnapshot,
+	TaskStatus,
 } from './types';
 
-/** GMI Cloud's request queue: the model id picks the mode, the parameters go in `payload`. No eta. */
+/** GMI Cloud's request queue: the model id picks model and tier, the parameters go in `payload`. No eta. */
 
-const MODEL_BY_MODE: Record<VideoMode, string> = {
-	standard: 'Kling-Image2Video-V2.1-Standard',
-	professional: 'Kling-Image2Video-V2.1-Pro',
-	master: 'Kling-Image2Video-V2.1-Master',
-};
+/** The model id of a tier, and the `mode` value it takes in the payload where the tier is a field. */
+interface GmiTarget {
+	modelId: string;
+	mode?: string;
+}
+
+const MODELS: ReadonlyArray<ModelRow<GmiTarget>> = [
+	{
+		model: 'v2.1',
+		form: {
+			image: 'image',
+			imageBytes: 'dataUri',
+			promptRequired: false,
+			duration: 'string',
+			negativePrompt: 'negative_prompt',
+			guidance: 'cfg_scale',
+		},
+		tiers: {
+			standard: { modelId: 'Kling-Image2Video-V2.1-Standard' },
+			// [3P] only third-party clients show the Pro id; kept from 0.1.0, where saved workflows use it.
+			professional: { modelId: 'Kling-Image2Video-V2.1-Pro' },
+			master: { modelId: 'Kling-Image2Video-V2.1-Master' },
+		},
+		durations: FIVE_OR_TEN_SECONDS,
+	},
+];
 
 const STATUS_BY_PROVIDER_STATUS: Record<string, TaskStatus> = {
 	queued: 'queued',
@@ -30,23 +55,15 @@ const STATUS_BY_PROVIDER_STATUS: Record<string, TaskStatus> = {
 
 const REQUESTS_PATH = '/api/v1/ie/requestqueue/apikey/requests';
 
-function buildSubmit(request: GenerationRequest): ApiCall {
-	const payload: Record<string, string | number> = {
-		image:
-			request.image.kind === 'url'
-				? request.image.url
-				: toDataUri(request.image.base64, request.image.mimeType),
-		duration: String(request.duration),
-		cfg_scale: request.guidanceScale,
-	};
-	if (request.prompt) payload.prompt = request.prompt;
-	if (request.negativePrompt) payload.negative_prompt = request.negativePrompt;
+const buildSubmit: ProviderAdapter['buildSubmit'] = (request, options) => {
+	const { row, target } = routeOf(MODELS, request);
+	const { fields, alternates } = requestFields(request, row.form, options.alternates);
+	const payload = { ...fields, ...(target.mode && { mode: target.mode }) };
 	return {
-		method: 'POST',
-		path: REQUESTS_PATH,
-		body: { model: MODEL_BY_MODE[request.mode], payload },
+		call: { method: 'POST', path: REQUESTS_PATH, body: { model: target.modelId, payload } },
+		alternates,
 	};
-}
+};
 
 function parseSubmit(body: unknown): string {
 	const taskId = isObject(body) ? readString(body.request_id) : undefined;
@@ -85,7 +102,8 @@ function parseStatus(taskId: string, body: unknown): TaskSnapshot {
 	return snapshot;
 }
 
-function parseError(body: unknown) {
+function readError(statusCode: number, body: unknown): ProviderError | undefined {
+	if (statusCode >= 200 && statusCode < 300) return undefined;
 	if (!isObject(body)) return {};
 	const error = readErrorField(body.error);
 	return {
@@ -99,8 +117,8 @@ export const gmiCloud: ProviderAdapter = {
 	displayName: 'GMI Cloud',
 	credentialType: 'gmiCloudApi',
 	keyPageUrl: 'https://console.gmicloud.ai',
-	modes: VIDEO_MODES,
-	promptRequired: false,
+	billingPageUrl: 'https://console.gmicloud.ai',
+	offers: MODELS.map(offerOf),
 	reportsProgress: false,
 	taskIdPattern: /^[A-Za-z0-9][A-Za-z0-9_-]{7,127}$/,
 	taskIdExample: '3f2b8c1e-6d4a-4f0b-9a7e-2c5d8e1f0a3b',
@@ -111,5 +129,5 @@ export const gmiCloud: ProviderAdapter = {
 		path: `${REQUESTS_PATH}/${encodeURIComponent(taskId)}`,
 	}),
 	parseStatus,
-	parseError,
+	readError,
 };

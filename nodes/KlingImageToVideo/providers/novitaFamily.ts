@@ -1,18 +1,49 @@
 import { isObject, readErrorField, readNumber, readString } from './fields';
 import {
-	VIDEO_MODES,
-	type ApiCall,
-	type GenerationRequest,
-	type ProviderAdapter,
-	type ProviderId,
-	type TaskSnapshot,
-	type TaskStatus,
+	FIVE_OR_TEN_SECONDS,
+	offerOf,
+	requestFields,
+	routeOf,
+	type ModelRow,
+} from './modelTable';
+import type {
+	ProviderAdapter,
+	ProviderError,
+	ProviderId,
+	TaskSnapshot,
+	TaskStatus,
 } from './types';
 
 /**
- * Novita AI's v3 async API, which MyRouter and HighwayAPI serve unchanged under their own hosts.
- * Master is a separate endpoint without `mode`; images go as a URL or raw base64 (no data: prefix).
+ * Novita AI's v3 async API, which MyRouter and HighwayAPI serve unchanged under their own hosts:
+ * one endpoint per model (and per tier where the tier is not a field), one task-result route.
  */
+
+/** The endpoint of a tier, and the `mode` value it takes where the tier is a field. */
+interface NovitaTarget {
+	path: string;
+	mode?: string;
+}
+
+const MODELS: ReadonlyArray<ModelRow<NovitaTarget>> = [
+	{
+		model: 'v2.1',
+		form: {
+			image: 'image',
+			imageBytes: 'rawBase64',
+			promptRequired: true,
+			duration: 'string',
+			negativePrompt: 'negative_prompt',
+			guidance: 'guidance_scale',
+		},
+		tiers: {
+			standard: { path: '/v3/async/kling-v2.1-i2v', mode: 'Standard' },
+			professional: { path: '/v3/async/kling-v2.1-i2v', mode: 'Professional' },
+			master: { path: '/v3/async/kling-v2.1-i2v-master' },
+		},
+		durations: FIVE_OR_TEN_SECONDS,
+	},
+];
 
 const STATUS_BY_PROVIDER_STATUS: Record<string, TaskStatus> = {
 	TASK_STATUS_QUEUED: 'queued',
@@ -23,20 +54,18 @@ const STATUS_BY_PROVIDER_STATUS: Record<string, TaskStatus> = {
 	TASK_STATUS_CANCELLED: 'cancelled',
 };
 
-function buildSubmit(request: GenerationRequest): ApiCall {
-	const body: ApiCall['body'] = {
-		image: request.image.kind === 'url' ? request.image.url : request.image.base64,
-		prompt: request.prompt,
-		duration: String(request.duration),
-		guidance_scale: request.guidanceScale,
+const buildSubmit: ProviderAdapter['buildSubmit'] = (request, options) => {
+	const { row, target } = routeOf(MODELS, request);
+	const { fields, alternates } = requestFields(request, row.form, options.alternates);
+	return {
+		call: {
+			method: 'POST',
+			path: target.path,
+			body: { ...fields, ...(target.mode && { mode: target.mode }) },
+		},
+		alternates,
 	};
-	if (request.negativePrompt) body.negative_prompt = request.negativePrompt;
-	if (request.mode === 'master') {
-		return { method: 'POST', path: '/v3/async/kling-v2.1-i2v-master', body };
-	}
-	body.mode = request.mode === 'professional' ? 'Professional' : 'Standard';
-	return { method: 'POST', path: '/v3/async/kling-v2.1-i2v', body };
-}
+};
 
 function parseSubmit(body: unknown): string {
 	const taskId = isObject(body) ? readString(body.task_id) : undefined;
@@ -72,7 +101,8 @@ function parseStatus(taskId: string, body: unknown): TaskSnapshot {
 	return snapshot;
 }
 
-function parseError(body: unknown) {
+function readError(statusCode: number, body: unknown): ProviderError | undefined {
+	if (statusCode >= 200 && statusCode < 300) return undefined;
 	if (!isObject(body)) return {};
 	return {
 		message: readString(body.message) ?? readString(body.reason),
@@ -80,19 +110,22 @@ function parseError(body: unknown) {
 	};
 }
 
+const offers = MODELS.map(offerOf);
+
 function novitaStyleProvider(
 	id: ProviderId,
 	displayName: string,
 	credentialType: string,
 	keyPageUrl: string,
+	billingPageUrl: string,
 ): ProviderAdapter {
 	return {
 		id,
 		displayName,
 		credentialType,
 		keyPageUrl,
-		modes: VIDEO_MODES,
-		promptRequired: true,
+		billingPageUrl,
+		offers,
 		reportsProgress: true,
 		taskIdPattern: /^[A-Za-z0-9][A-Za-z0-9_-]{7,127}$/,
 		taskIdExample: '830d9c90-d53f-4c5a-8009-6f3d2a1b9e47',
@@ -104,7 +137,7 @@ function novitaStyleProvider(
 			qs: { task_id: taskId },
 		}),
 		parseStatus,
-		parseError,
+		readError,
 	};
 }
 
@@ -113,16 +146,19 @@ export const novita = novitaStyleProvider(
 	'Novita AI',
 	'novitaApi',
 	'https://novita.ai/settings/key-management',
+	'https://novita.ai/billing',
 );
 export const myRouter = novitaStyleProvider(
 	'myRouter',
 	'MyRouter',
 	'myRouterApi',
 	'https://myrouter.ai',
+	'https://myrouter.ai',
 );
 export const highwayApi = novitaStyleProvider(
 	'highwayApi',
 	'HighwayAPI',
 	'highwayApi',
+	'https://highwayapi.ai',
 	'https://highwayapi.ai',
 );

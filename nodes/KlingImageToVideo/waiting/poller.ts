@@ -6,9 +6,10 @@ import {
 } from 'n8n-workflow';
 
 import {
+	offerFor,
 	TERMINAL_STATUSES,
+	type KlingModel,
 	type TaskSnapshot,
-	type VideoDuration,
 	type VideoMode,
 } from '../providers';
 import type { ProviderClient } from '../transport/providerClient';
@@ -37,8 +38,10 @@ export interface WatchedTask {
 export interface TaskHints {
 	/** When the task was submitted, if known (by this run, or from the Submit operation's output). */
 	submittedAt?: number;
+	model?: KlingModel;
 	mode?: VideoMode;
-	duration?: VideoDuration;
+	/** Seconds of video. */
+	duration?: number;
 }
 
 export interface PollerOptions {
@@ -56,7 +59,7 @@ const DEFAULT_MIN_GAP_MS = 1_000;
 const GOLDEN_RATIO_FRACTION = 0.618_033_988_75;
 
 export class TaskPoller {
-	private readonly model = new DurationModel();
+	private readonly model: DurationModel;
 	/** Task loops sleep here; a lesson learned by the shared model wakes them to reconsider. */
 	private readonly sleepers: SleepGroup;
 	private readonly scoutsByClass = new Map<string, number>();
@@ -71,6 +74,9 @@ export class TaskPoller {
 		private readonly budget = new RequestBudget(),
 	) {
 		this.sleepers = new SleepGroup(options.signal);
+		this.model = new DurationModel(({ model, mode }) =>
+			model && mode ? offerFor(client.provider, model)?.publishedSeconds?.[mode] : undefined,
+		);
 	}
 
 	get requestCount(): number {
@@ -79,7 +85,7 @@ export class TaskPoller {
 
 	track(taskId: string, itemIndex: number, hints: TaskHints = {}): WatchedTask {
 		const now = Date.now();
-		const durationClass = durationClassOf(hints.mode, hints.duration);
+		const durationClass = durationClassOf(hints);
 		const startKnown = hints.submittedAt !== undefined && hints.submittedAt <= now;
 		this.tasksByClass.set(durationClass, (this.tasksByClass.get(durationClass) ?? 0) + 1);
 		const scouts = this.scoutsByClass.get(durationClass) ?? 0;

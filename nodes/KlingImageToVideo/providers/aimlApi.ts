@@ -1,17 +1,6 @@
 import { isObject, readErrorField, readString } from './fields';
-import {
-	FIVE_OR_TEN_SECONDS,
-	offerOf,
-	requestFields,
-	routeOf,
-	type ModelRow,
-} from './modelTable';
-import type {
-	ProviderAdapter,
-	ProviderError,
-	TaskSnapshot,
-	TaskStatus,
-} from './types';
+import { FIVE_OR_TEN_SECONDS, offerOf, requestFields, routeOf, type ModelRow } from './modelTable';
+import type { ProviderAdapter, ProviderError, TaskSnapshot, TaskStatus } from './types';
 
 /** AI/ML API: one generations endpoint, the model and tier chosen by model id. No eta. */
 

@@ -123,7 +123,8 @@ export function requestFields(
 	const sendsBytes = [request.image, request.endImage].some((image) => image?.kind === 'bytes');
 	let encoding = form.imageBytes ?? 'rawBase64';
 	if (alternates.has('imageEncoding')) encoding = OTHER_ENCODING[encoding];
-	else if (sendsBytes && form.imageBytes) available.push({ form: 'imageEncoding', fields: imageFields });
+	else if (sendsBytes && form.imageBytes)
+		available.push({ form: 'imageEncoding', fields: imageFields });
 
 	const fields: IDataObject = { [form.image]: encodeImage(request.image, encoding) };
 	if (request.prompt) fields.prompt = request.prompt;

@@ -1,18 +1,6 @@
 import { isObject, readErrorField, readNumber, readString } from './fields';
-import {
-	FIVE_OR_TEN_SECONDS,
-	offerOf,
-	requestFields,
-	routeOf,
-	type ModelRow,
-} from './modelTable';
-import type {
-	ProviderAdapter,
-	ProviderError,
-	ProviderId,
-	TaskSnapshot,
-	TaskStatus,
-} from './types';
+import { FIVE_OR_TEN_SECONDS, offerOf, requestFields, routeOf, type ModelRow } from './modelTable';
+import type { ProviderAdapter, ProviderError, ProviderId, TaskSnapshot, TaskStatus } from './types';
 
 /**
  * Novita AI's v3 async API, which MyRouter and HighwayAPI serve unchanged under their own hosts:

@@ -129,7 +129,9 @@ export class ProviderClient {
 		}
 		// Every secret of the credential (API key, access and secret keys) is kept out of messages.
 		const secrets = Object.entries(credentials)
-			.filter(([name, value]) => /key|secret|token|password/i.test(name) && typeof value === 'string')
+			.filter(
+				([name, value]) => /key|secret|token|password/i.test(name) && typeof value === 'string',
+			)
 			.map(([, value]) => String(value))
 			.filter((value) => value.length >= 4);
 		return new ProviderClient(ctx, provider, baseUrl, secrets, options);
@@ -281,7 +283,9 @@ export class ProviderClient {
 	): boolean {
 		const said = `${answer.error?.message ?? ''} ${answer.error?.code ?? ''} ${answer.text ?? ''}`;
 		const named = plan.alternates.find(({ fields }) =>
-			fields.some((field) => new RegExp(`(^|[^A-Za-z0-9_])${field}([^A-Za-z0-9_]|$)`, 'i').test(said)),
+			fields.some((field) =>
+				new RegExp(`(^|[^A-Za-z0-9_])${field}([^A-Za-z0-9_]|$)`, 'i').test(said),
+			),
 		);
 		if (!named) return false;
 		alternates.add(named.form);
@@ -363,8 +367,7 @@ export class ProviderClient {
 				const what = isHtml(answer.text) ? 'an HTML page instead of JSON' : 'malformed JSON';
 				return { kind: 'retryable', reason: `the status answer was ${what}`, throttled: false };
 			}
-			const parse =
-				action === 'result' ? this.provider.parseResult : this.provider.parseStatus;
+			const parse = action === 'result' ? this.provider.parseResult : this.provider.parseStatus;
 			try {
 				return { kind: 'snapshot', snapshot: parse!(taskId, answer.json) };
 			} catch (parseError) {
@@ -482,11 +485,7 @@ export class ProviderClient {
 	}
 
 	/** The request may have reached the provider: the user must check before trying again. */
-	private uncertainSubmission(
-		itemIndex: number,
-		what: string,
-		submissionId: string,
-	): NodeApiError {
+	private uncertainSubmission(itemIndex: number, what: string, submissionId: string): NodeApiError {
 		const name = this.provider.displayName;
 		const findIt = this.provider.submissionIdHint
 			? ` This submission's id is ${submissionId}: ${this.provider.submissionIdHint}.`

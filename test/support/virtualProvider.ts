@@ -1,5 +1,11 @@
-import type { TaskSnapshot } from '../../nodes/KlingImageToVideo/providers';
-import type { StatusAnswer } from '../../nodes/KlingImageToVideo/transport/providerClient';
+import type { IExecuteFunctions, INode } from 'n8n-workflow';
+
+import { PROVIDERS, type TaskSnapshot } from '../../nodes/KlingImageToVideo/providers';
+import type {
+	ProviderClient,
+	StatusAnswer,
+} from '../../nodes/KlingImageToVideo/transport/providerClient';
+import { TaskPoller } from '../../nodes/KlingImageToVideo/waiting/poller';
 import { createRandom } from './simulators/random';
 
 /**
@@ -85,4 +91,27 @@ export class VirtualProvider {
 			slowestFinishAt: Math.max(...tasks.map((task) => task.finishesAt)),
 		};
 	}
+}
+
+const node = { name: 'Kling', type: 'klingImageToVideo' } as INode;
+const ctx = {
+	getNode: () => node,
+	logger: { debug: () => undefined },
+} as unknown as IExecuteFunctions;
+
+/** The node's poller asking the virtual provider (as Novita with an eta, as AI/ML API without). */
+export function virtualPoller(
+	provider: VirtualProvider,
+	options: { timeoutMs?: number; minGapMs?: number; signal?: AbortSignal } = {},
+): TaskPoller {
+	const client = {
+		provider: provider.reportsEta ? PROVIDERS.novita : PROVIDERS.aimlApi,
+		fetchStatus: async (taskId: string) => await provider.fetchStatus(taskId),
+		redact: (text: string) => text,
+	} as unknown as ProviderClient;
+	return new TaskPoller(ctx, client, {
+		timeoutMs: options.timeoutMs ?? 3_600_000,
+		minGapMs: options.minGapMs ?? 0,
+		signal: options.signal ?? new AbortController().signal,
+	});
 }

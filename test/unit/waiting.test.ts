@@ -1,39 +1,12 @@
-import type { IExecuteFunctions, INode } from 'n8n-workflow';
-
-import { PROVIDERS } from '../../nodes/KlingImageToVideo/providers';
-import type { ProviderClient } from '../../nodes/KlingImageToVideo/transport/providerClient';
 import { SleepGroup } from '../../nodes/KlingImageToVideo/waiting/abortableSleep';
-import { TaskPoller } from '../../nodes/KlingImageToVideo/waiting/poller';
 import { RequestBudget } from '../../nodes/KlingImageToVideo/waiting/requestBudget';
-import { VirtualProvider } from '../support/virtualProvider';
+import { VirtualProvider, virtualPoller } from '../support/virtualProvider';
 
 /**
  * The waiting algorithm in virtual time: how many status requests it spends and how late it
  * notices a finished video, for batches shaped like the benchmark's. Real HTTP, the real engine
  * and real time are the engine tests' and the benchmark's job.
  */
-
-const node = { name: 'Kling', type: 'klingImageToVideo' } as INode;
-const ctx = {
-	getNode: () => node,
-	logger: { debug: () => undefined },
-} as unknown as IExecuteFunctions;
-
-function pollerFor(
-	provider: VirtualProvider,
-	options: { timeoutMs?: number; minGapMs?: number; signal?: AbortSignal } = {},
-) {
-	const client = {
-		provider: provider.reportsEta ? PROVIDERS.novita : PROVIDERS.aimlApi,
-		fetchStatus: async (taskId: string) => await provider.fetchStatus(taskId),
-		redact: (text: string) => text,
-	} as unknown as ProviderClient;
-	return new TaskPoller(ctx, client, {
-		timeoutMs: options.timeoutMs ?? 3_600_000,
-		minGapMs: options.minGapMs ?? 0,
-		signal: options.signal ?? new AbortController().signal,
-	});
-}
 
 /** Submits `count` tasks at once with latencies mean ± spread, and waits for all in virtual time. */
 async function waitForBatch(
@@ -43,7 +16,7 @@ async function waitForBatch(
 	spread: number,
 	order: 'random' | 'slowestFirst' = 'random',
 ) {
-	const poller = pollerFor(provider);
+	const poller = virtualPoller(provider);
 	const latencies = Array.from(
 		{ length: count },
 		() => meanMs * (1 + spread * (2 * provider.random() - 1)),
@@ -140,7 +113,7 @@ describe('waiting for many tasks at once (virtual time)', () => {
 	it('stops at once when the execution is cancelled', async () => {
 		const provider = new VirtualProvider({ reportsEta: true, etaNoise: 0.1, seed: 1 });
 		const controller = new AbortController();
-		const poller = pollerFor(provider, { signal: controller.signal });
+		const poller = virtualPoller(provider, { signal: controller.signal });
 		const task = provider.addTask('t', 300_000);
 		const wait = poller.waitUntilDone(poller.track(task.id, 0, { submittedAt: Date.now() }));
 		const outcome = wait.then(
@@ -158,7 +131,7 @@ describe('waiting for many tasks at once (virtual time)', () => {
 
 	it('gives up at the timeout with an error naming the task and how to pick it up', async () => {
 		const provider = new VirtualProvider({ reportsEta: true, etaNoise: 0.1, seed: 1 });
-		const poller = pollerFor(provider, { timeoutMs: 30_000 });
+		const poller = virtualPoller(provider, { timeoutMs: 30_000 });
 		const task = provider.addTask('slow-task-1', 600_000);
 		const wait = poller.waitUntilDone(poller.track(task.id, 3, { submittedAt: Date.now() }));
 		const failure = wait.catch((error: Error & { description?: string }) => error);
@@ -191,7 +164,7 @@ describe('waiting for many tasks at once (virtual time)', () => {
 
 	it("never asks about one task more often than the user's poll interval", async () => {
 		const provider = new VirtualProvider({ reportsEta: false, etaNoise: 0, seed: 2 });
-		const poller = pollerFor(provider, { minGapMs: 20_000 });
+		const poller = virtualPoller(provider, { minGapMs: 20_000 });
 		const task = provider.addTask('t', 100_000);
 		const times: number[] = [];
 		const original = provider.fetchStatus.bind(provider);

@@ -16,7 +16,15 @@ import type { ProviderClient } from '../transport/providerClient';
 import { SleepGroup } from './abortableSleep';
 import { durationClassOf, DurationModel } from './durationModel';
 import { RequestBudget } from './requestBudget';
-import { etaDrift, etaErrors, nextPollAt, recordObservation, type TaskTimeline } from './schedule';
+import {
+	checkAfterMs,
+	etaDrift,
+	etaErrors,
+	nextPollAt,
+	recordObservation,
+	type ScheduleSettings,
+	type TaskTimeline,
+} from './schedule';
 
 /**
  * Waits for many tasks at once. Each task follows its own schedule, all of them share one request
@@ -29,6 +37,8 @@ export interface WatchedTask {
 	itemIndex: number;
 	timeline: TaskTimeline;
 	deadline: number;
+	/** Set when the timeout counts from before this run (a loop of runs): from then on. */
+	timeoutFrom?: number;
 	retryAt?: number;
 	failuresInARow: number;
 	lastProblem?: string;
@@ -83,7 +93,16 @@ export class TaskPoller {
 		return this.statusRequests;
 	}
 
-	track(taskId: string, itemIndex: number, hints: TaskHints = {}): WatchedTask {
+	/**
+	 * Starts following a task. Its timeout counts from now, or from `timeoutFrom` for a loop that
+	 * waits over several runs (from the task's submission, so a stuck task cannot go round forever).
+	 */
+	track(
+		taskId: string,
+		itemIndex: number,
+		hints: TaskHints = {},
+		timeoutFrom?: number,
+	): WatchedTask {
 		const now = Date.now();
 		const durationClass = durationClassOf(hints);
 		const startKnown = hints.submittedAt !== undefined && hints.submittedAt <= now;
@@ -104,7 +123,8 @@ export class TaskPoller {
 				polls: 0,
 				etaPredictions: [],
 			},
-			deadline: now + this.options.timeoutMs,
+			deadline: (timeoutFrom ?? now) + this.options.timeoutMs,
+			...(timeoutFrom !== undefined && { timeoutFrom }),
 			failuresInARow: 0,
 			etaRecorded: false,
 		};
@@ -112,17 +132,27 @@ export class TaskPoller {
 
 	/** Polls until the task reaches a terminal status (succeeded, failed or cancelled) and returns it. */
 	async waitUntilDone(task: WatchedTask): Promise<TaskSnapshot> {
+		return (await this.waitAtMostUntil(task, Infinity))!;
+	}
+
+	/**
+	 * Polls until the task reaches a terminal status, or until `holdUntil` when its next look would
+	 * come later: then returns the task as last seen (undefined if no answer came), not yet done.
+	 */
+	async waitAtMostUntil(task: WatchedTask, holdUntil: number): Promise<TaskSnapshot | undefined> {
 		for (;;) {
 			const now = Date.now();
-			let target = task.retryAt ?? this.scheduledAt(task, now);
 			const lastLookDone =
 				task.timeline.lastPollAt !== undefined && task.timeline.lastPollAt >= task.deadline;
 			if (lastLookDone) throw this.timeoutError(task);
-			target = Math.min(target, task.deadline);
+			const target = Math.min(task.retryAt ?? this.scheduledAt(task, now), task.deadline);
+			// The hold ends before the next look: hand the task on as last seen, no extra request.
+			if (target >= holdUntil && now >= holdUntil) return task.timeline.last?.snapshot;
+			const wakeAt = Math.min(target, holdUntil);
 
-			if (target > now) {
+			if (wakeAt > now) {
 				// Woken early when the shared model learns something: then the plan is made again.
-				await this.sleepers.sleep(target - now);
+				await this.sleepers.sleep(wakeAt - now);
 				continue;
 			}
 			task.retryAt = undefined;
@@ -136,6 +166,20 @@ export class TaskPoller {
 				return snapshot;
 			}
 		}
+	}
+
+	/**
+	 * Seconds until the given unfinished tasks are next worth a look from outside the node (see
+	 * checkAfterMs): the soonest of them, because a Wait node waits once for all the items it gets.
+	 */
+	checkAfterSeconds(tasks: WatchedTask[]): number {
+		const now = Date.now();
+		const soonest = Math.min(
+			...tasks.map((task) =>
+				checkAfterMs(task.timeline, this.model, now, this.scheduleSettings(task)),
+			),
+		);
+		return Number.isFinite(soonest) ? Math.ceil(soonest / 1000) : 0;
 	}
 
 	/** One answer about the task, retrying briefly when the provider or the network stumbles. */
@@ -155,12 +199,16 @@ export class TaskPoller {
 	}
 
 	private scheduledAt(task: WatchedTask, now: number): number {
-		return nextPollAt(task.timeline, this.model, now, {
+		return nextPollAt(task.timeline, this.model, now, this.scheduleSettings(task));
+	}
+
+	private scheduleSettings(task: WatchedTask): ScheduleSettings {
+		return {
 			minGapMs: Math.max(DEFAULT_MIN_GAP_MS, this.options.minGapMs),
 			providerReportsEta: this.client.provider.reportsProgress,
 			etaRelativeError: this.model.etaRelativeError(),
 			tasksInClass: this.tasksByClass.get(task.timeline.durationClass) ?? 1,
-		});
+		};
 	}
 
 	/** Sends one status request within the shared budget; returns undefined when it must be retried. */
@@ -230,20 +278,41 @@ export class TaskPoller {
 		}
 	}
 
-	private timeoutError(task: WatchedTask): NodeOperationError {
+	/** The error of a task still running when a run that holds at most `holdSeconds` gives it up. */
+	stillRunningError(task: WatchedTask, holdSeconds: number): NodeOperationError {
 		const name = this.client.provider.displayName;
-		const seconds = Math.round(this.options.timeoutMs / 1000);
+		return new NodeOperationError(
+			this.ctx.getNode(),
+			`Task ${task.taskId} was still running when the hold of ${holdSeconds} s ended [item ${task.itemIndex}]`,
+			{
+				itemIndex: task.itemIndex,
+				description: `It keeps running at ${name}. ${this.lastSeen(task)} Pick it up later with the "Wait for Completion" operation and task id ${task.taskId}, raise "Hold At Most (Seconds)", or choose "Pass It On Unfinished" under Wait Options to send it round a Wait node.`,
+			},
+		);
+	}
+
+	private lastSeen(task: WatchedTask): string {
 		const last = task.timeline.last?.snapshot;
-		const lastSeen = last
+		const seen = last
 			? `The last status was "${last.status}"${last.progress !== undefined ? ` at ${last.progress}%` : ''}.`
 			: 'No status answer was received.';
 		const problem = task.lastProblem ? ` The last status request failed: ${task.lastProblem}.` : '';
+		return seen + problem;
+	}
+
+	private timeoutError(task: WatchedTask): NodeOperationError {
+		const name = this.client.provider.displayName;
+		const seconds = Math.round(this.options.timeoutMs / 1000);
+		const counted =
+			task.timeoutFrom === undefined
+				? ''
+				: ` The timeout counts from ${new Date(task.timeoutFrom).toISOString()}, across every round of the loop.`;
 		return new NodeOperationError(
 			this.ctx.getNode(),
 			`Task ${task.taskId} did not finish within ${seconds} s [item ${task.itemIndex}]`,
 			{
 				itemIndex: task.itemIndex,
-				description: `It may still be running at ${name}. ${lastSeen}${problem} Pick it up later with the "Wait for Completion" operation and task id ${task.taskId}, or raise "Timeout (Seconds)" under Wait Options.`,
+				description: `It may still be running at ${name}. ${this.lastSeen(task)}${counted} Pick it up later with the "Wait for Completion" operation and task id ${task.taskId}, or raise "Timeout (Seconds)" under Wait Options.`,
 			},
 		);
 	}

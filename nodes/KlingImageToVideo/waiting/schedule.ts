@@ -1,4 +1,4 @@
-import type { TaskSnapshot } from '../providers';
+import { TERMINAL_STATUSES, type TaskSnapshot } from '../providers';
 import type { DurationModel } from './durationModel';
 
 /**
@@ -268,4 +268,46 @@ export function nextPollAt(
 	}
 	const floor = task.lastPollAt === undefined ? -Infinity : task.lastPollAt + settings.minGapMs;
 	return Math.max(target, floor, now);
+}
+
+/**
+ * The durable loop (Submit Task or Wait for Completion → n8n's Wait node → Wait for Completion)
+ * pays for a round with a save to the database and a resume. n8n's Wait node parks an execution
+ * only from 65 s on, and compares the time left when it runs (a few ms under what it was given).
+ */
+export const MIN_PARK_MS = 66_000;
+/** A task expected to finish within this gets its exact wait: a short in-memory wait beats a park. */
+export const NEAR_FINISH_MS = 30_000;
+
+/**
+ * How long until a task is next worth a look, for a workflow that waits outside the node (a Wait
+ * node fed with it). Tasks the provider's eta puts within half a minute of their finish get the
+ * in-memory schedule's next look; every other unfinished task gets at least MIN_PARK_MS, aimed at
+ * the earliest moment it may plausibly be done, so that the Wait node parks the execution in the
+ * database and a round is not spent on a task that cannot be ready yet. 0 for a finished task.
+ */
+export function checkAfterMs(
+	task: TaskTimeline,
+	model: DurationModel,
+	now: number,
+	settings: ScheduleSettings,
+): number {
+	const last = task.last?.snapshot;
+	if (last && TERMINAL_STATUSES.includes(last.status)) return 0;
+	// A task that outlived its own eta has shown the eta wrong: no reason to hurry back.
+	const prediction =
+		task.dueSince === undefined ? predictFinish(task, settings.etaRelativeError) : undefined;
+	if (prediction && prediction.at - now <= NEAR_FINISH_MS)
+		return Math.max(0, nextPollAt(task, model, now, settings) - now);
+	let earliest: number;
+	if (prediction) earliest = prediction.at - prediction.errorMs;
+	else if (!task.startKnown) earliest = now;
+	else {
+		// Published times may be far off (see SIBLING_PROBE_FROM); learned ones are trusted.
+		const estimate = model.estimate(task.durationClass);
+		earliest =
+			task.startedAt +
+			(estimate.source === 'prior' ? SIBLING_PROBE_FROM * estimate.expectedMs : estimate.lowMs);
+	}
+	return Math.max(MIN_PARK_MS, earliest - now);
 }

@@ -4,7 +4,7 @@ import {
 	type NodeSpec,
 	type RunningWorkflow,
 } from '../support/engine';
-import type { IConnections, INodeParameters } from 'n8n-workflow';
+import type { IConnections, INodeParameters, INodeType } from 'n8n-workflow';
 
 import { AimlApi } from '../../credentials/AimlApi.credentials';
 import { GmiCloudApi } from '../../credentials/GmiCloudApi.credentials';
@@ -66,10 +66,12 @@ export function runKling(
 		connections?: IConnections;
 		credentials?: Record<string, unknown>;
 		executionTimeoutMs?: number;
+		/** More node types next to the Kling node (an agent, a tool variant...). */
+		nodeTypes?: Record<string, INodeType>;
 	},
 ): RunningWorkflow {
 	return runWorkflow({
-		nodeTypes: { klingImageToVideo: new KlingImageToVideo() },
+		nodeTypes: { klingImageToVideo: new KlingImageToVideo(), ...spec.nodeTypes },
 		credentialTypes,
 		credentials: {
 			[CREDENTIAL_TYPE[sim.provider]]: {

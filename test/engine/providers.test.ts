@@ -123,6 +123,7 @@ describe.each(ALL_PROVIDERS)('%s', (provider) => {
 				mode: 'master',
 				duration: 5,
 				submittedAt: expect.any(String),
+				checkAfterSeconds: expect.any(Number),
 			});
 			expect(submitted.binary).toBeUndefined();
 			const [finished] = run.output('Wait');

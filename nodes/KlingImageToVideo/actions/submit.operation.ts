@@ -1,5 +1,6 @@
 import type { GenerationRequest } from '../providers';
 import { readGenerationRequest } from '../input/readGenerationRequest';
+import type { WatchedTask } from '../waiting/poller';
 import type { OperationContext } from './operationContext';
 
 /**
@@ -43,16 +44,32 @@ export async function submitTasks(
 	});
 }
 
+/**
+ * Starts one task per item and returns the task ids at once, with `checkAfterSeconds`: when the
+ * tasks are first worth asking about (at least 66 s for Kling's minutes, so that a Wait node fed
+ * with it keeps the execution in the database meanwhile).
+ */
 export async function submit(ctx: OperationContext, itemIndexes: number[]): Promise<void> {
+	const poller = ctx.createPoller();
+	const submitted: Array<{ task: WatchedTask; request: GenerationRequest; submittedAt: number }> =
+		[];
 	await submitTasks(ctx, itemIndexes, async (itemIndex, taskId, request, submittedAt) => {
-		ctx.run.succeed(itemIndex, {
+		const { model, mode, duration } = request;
+		const task = poller.track(taskId, itemIndex, { submittedAt, model, mode, duration });
+		submitted.push({ task, request, submittedAt });
+	});
+
+	const checkAfterSeconds = poller.checkAfterSeconds(submitted.map(({ task }) => task));
+	for (const { task, request, submittedAt } of submitted) {
+		ctx.run.succeed(task.itemIndex, {
 			provider: ctx.provider.id,
-			taskId,
+			taskId: task.taskId,
 			status: 'queued',
 			model: request.model,
 			mode: request.mode,
 			duration: request.duration,
 			submittedAt: new Date(submittedAt).toISOString(),
+			checkAfterSeconds,
 		});
-	});
+	}
 }

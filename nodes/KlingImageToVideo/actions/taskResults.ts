@@ -131,7 +131,17 @@ export async function finishTask(
 	task: WatchedTask,
 	extraJson: IDataObject = {},
 ): Promise<{ json: IDataObject; binary?: Record<string, IBinaryData> }> {
-	const snapshot = await poller.waitUntilDone(task);
+	return await deliverTask(ctx, poller, task, await poller.waitUntilDone(task), extraJson);
+}
+
+/** The output of a task that ended: the json and, when asked, the video; an error if it has none. */
+export async function deliverTask(
+	ctx: OperationContext,
+	poller: TaskPoller,
+	task: WatchedTask,
+	snapshot: TaskSnapshot,
+	extraJson: IDataObject = {},
+): Promise<{ json: IDataObject; binary?: Record<string, IBinaryData> }> {
 	const videoUrl = requireVideo(ctx, snapshot, task.itemIndex);
 	const json = { ...snapshotJson(ctx, snapshot), ...extraJson };
 	if (!ctx.downloadVideo(task.itemIndex)) return { json };

@@ -43,6 +43,38 @@ const fields: INodeProperties[] = [
 				description:
 					'How long to wait for each task before giving up. The task keeps running at the provider; pick it up later with Wait for Completion.',
 			},
+			{
+				displayName: 'Hold At Most (Seconds)',
+				name: 'holdAtMostSeconds',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 60,
+				description:
+					"The longest this run waits, for all its items together. Tasks still running then are handled as chosen under 'Tasks Still Running After the Hold'. About 60 suits a loop through n8n's Wait node, which can keep the execution in the database between rounds.",
+				displayOptions: { show: { '/operation': ['waitForCompletion'] } },
+			},
+			{
+				displayName: 'Tasks Still Running After the Hold',
+				name: 'stillRunningAfterHold',
+				type: 'options',
+				options: [
+					{
+						name: 'Fail the Item',
+						value: 'fail',
+						description: 'The item fails, naming its task ID',
+					},
+					{
+						name: 'Pass It On Unfinished',
+						value: 'passOn',
+						description:
+							'The item goes on with done false and checkAfterSeconds, for an IF node to send back through a Wait node',
+					},
+				],
+				default: 'fail',
+				description:
+					"What happens to an item whose task is still running when 'Hold At Most' runs out. With Pass It On, the Timeout counts from the task's submission, across every round.",
+				displayOptions: { show: { '/operation': ['waitForCompletion'] } },
+			},
 		],
 	},
 ];

@@ -1,0 +1,40 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { KLING_MODELS, VIDEO_MODES, type KlingModel, type VideoMode } from '../providers';
+import type { TaskHints } from '../waiting/poller';
+
+/**
+ * What an item says about its task (submittedAt, model, mode, duration, as Submit Task and each
+ * round of a waiting loop write them) tells the poller how far along the task probably is; without
+ * it the task is treated as just submitted.
+ */
+export function hintsFromInput(json: IDataObject | undefined): TaskHints {
+	const hints: TaskHints = {};
+	const submittedAt = readTime(json?.submittedAt);
+	if (submittedAt !== undefined) hints.submittedAt = submittedAt;
+	if (VIDEO_MODES.includes(json?.mode as VideoMode)) hints.mode = json!.mode as VideoMode;
+	const duration = Number(json?.duration);
+	if (Number.isInteger(duration) && duration > 0) hints.duration = duration;
+	// Submit Task of 0.1.0 wrote no model: it only made Kling 2.1.
+	if (KLING_MODELS.includes(json?.model as KlingModel)) hints.model = json!.model as KlingModel;
+	else if (hints.mode) hints.model = 'v2.1';
+	return hints;
+}
+
+/** The hints again, for the output: the next round of a loop reads them from there. */
+export function hintsJson(hints: TaskHints): IDataObject {
+	return {
+		...(hints.model && { model: hints.model }),
+		...(hints.mode && { mode: hints.mode }),
+		...(hints.duration && { duration: hints.duration }),
+		...(hints.submittedAt !== undefined && {
+			submittedAt: new Date(hints.submittedAt).toISOString(),
+		}),
+	};
+}
+
+/** A moment written as an ISO date (what the node writes), or undefined. */
+export function readTime(value: unknown): number | undefined {
+	const time = typeof value === 'string' ? Date.parse(value) : NaN;
+	return Number.isFinite(time) ? time : undefined;
+}

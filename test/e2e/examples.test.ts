@@ -8,6 +8,7 @@ import path from 'node:path';
 
 import { expectedVideoBytes, startSimulator, type Simulator } from '../support/simulators';
 import type { WorkflowJson, WorkflowRun } from './support/n8nCli';
+import { N8nServer } from './support/n8nServer';
 import { KLING_NODE_TYPE, REPO_ROOT } from './support/packageInstall';
 import {
 	assertSucceeded,
@@ -32,7 +33,13 @@ const VIDEO_BYTES: Record<(typeof EXAMPLE_FILES)[number], number> = {
 	'generate-from-url.json': 51_111,
 	'scheduled-animate-and-hand-on.json': 52_222,
 	'submit-then-wait.json': 53_333,
+	'durable-loop.json': 54_444,
 };
+/** Waits in n8n's database and resumes: run by a server (below), not by `n8n execute`. */
+const DURABLE_EXAMPLE = 'durable-loop.json';
+/** n8n's Wait node parks an execution in the database from 65 s (66 to be safe). */
+const PARKS_FROM_SECONDS = 66;
+const CLI_EXAMPLES = EXAMPLE_FILES.filter((file) => file !== DURABLE_EXAMPLE);
 
 describe('the example workflows', () => {
 	let suite: N8nSuite;
@@ -50,7 +57,7 @@ describe('the example workflows', () => {
 
 		const credentials = [];
 		const workflows: WorkflowJson[] = [];
-		for (const [index, file] of EXAMPLE_FILES.entries()) {
+		for (const [index, file] of CLI_EXAMPLES.entries()) {
 			const sim = await startSimulator({
 				provider: 'novita',
 				apiKey: 'dummy-e2e-examples-key',
@@ -71,7 +78,7 @@ describe('the example workflows', () => {
 		await suite.cli.importWorkflows(workflows);
 
 		const limit = limitConcurrency(3);
-		EXAMPLE_FILES.forEach((file, index) => {
+		CLI_EXAMPLES.forEach((file, index) => {
 			const execution = limit(async () => await suite.cli.execute(workflows[index].id!));
 			execution.catch(() => undefined); // reported by the test that awaits it
 			runs.set(file, execution);
@@ -189,5 +196,133 @@ describe('the example workflows', () => {
 					.equals(expectedVideoBytes(VIDEO_BYTES['submit-then-wait.json'])),
 			).toBe(true);
 		});
+	});
+});
+
+describe('durable-loop.json, run by n8n as a server: parked in its database, the loop survives n8n being killed', () => {
+	const workflowId = readExample(DURABLE_EXAMPLE).id!;
+	// Just past the park: one task done in the first round, one that needs a second.
+	const LATENCIES_MS = [75_000, 140_000];
+	const SHOTS = [1, 2].map((n) => ({
+		imageUrl: `https://example.com/durable/shot-${n}.jpg`,
+		prompt: `dummy durable prompt number ${n}`,
+	}));
+	let suite: N8nSuite | undefined;
+	let sim: Simulator | undefined;
+	let server: N8nServer | undefined;
+
+	const up = (): N8nServer => {
+		if (!server) throw new Error('n8n did not start (see the error of beforeAll)');
+		return server;
+	};
+
+	beforeAll(async () => {
+		sim = await startSimulator({
+			provider: 'novita',
+			apiKey: 'dummy-e2e-durable-key',
+			latency: (taskIndex) => LATENCIES_MS[taskIndex] ?? LATENCIES_MS[0],
+			videoBytes: VIDEO_BYTES[DURABLE_EXAMPLE],
+			seed: 120,
+		});
+		suite = await startN8nSuite('durable');
+		const credential = simulatorCredential(sim, 'e2eDurableSim');
+		await suite.cli.importCredentials([credential]);
+		await suite.cli.importWorkflows([adaptExample(readExample(DURABLE_EXAMPLE), credential.ref)]);
+		// Published before n8n starts: it registers the webhook as it comes up.
+		await suite.cli.runOk(['publish:workflow', `--id=${workflowId}`]);
+		server = await N8nServer.start(suite);
+	}, 30 * 60_000);
+
+	afterAll(async () => {
+		await suite?.close();
+		await sim?.close();
+	});
+
+	it('a webhook starts it; killed (SIGKILL) while parked in the Wait node, n8n starts again and the execution finishes with every video, one task per item', async () => {
+		const started = Date.now();
+		const response = await up().postWebhook('kling-durable-videos', { shots: SHOTS });
+		expect(response.status).toBe(200);
+
+		// Submit Task said "at least 66 s": the Wait node parked the execution in the database.
+		const parked = await up().waitForExecution(
+			workflowId,
+			'the execution to park in the Wait node',
+			(executions) => executions.find((execution) => execution.status === 'waiting'),
+			60_000,
+		);
+		const submitted = parked.runData['Submit Tasks'][0].data!.main![0]!;
+		expect(submitted).toHaveLength(2);
+		for (const item of submitted)
+			expect(item.json.checkAfterSeconds).toBeGreaterThanOrEqual(PARKS_FROM_SECONDS);
+		expect(parked.waitTill! - Date.now()).toBeGreaterThan(40_000);
+		expect(sim!.submissions()).toBe(2);
+
+		// A crash while parked: nothing is saved on the way out.
+		expect(await up().kill()).toBe('SIGKILL');
+		expect((await up().executions(workflowId)).map((execution) => execution.status)).toEqual([
+			'waiting',
+		]);
+		await up().restart();
+
+		const finished = await up().waitForExecution(
+			workflowId,
+			'the resumed execution to finish',
+			([execution]) =>
+				execution && !['new', 'running', 'waiting'].includes(execution.status)
+					? execution
+					: undefined,
+			5 * 60_000,
+		);
+		expect({ status: finished.status, error: finished.error?.message }).toEqual({
+			status: 'success',
+			error: undefined,
+		});
+		const [firstLife, secondLife] = up().lives;
+		expect(firstLife.output).not.toContain('Start executing node "Check for Videos"');
+		expect(secondLife.output).toContain('Start executing node "Check for Videos"');
+
+		// Round 1 found the quick task's video and passed the slow one on (its eta near: a short
+		// wait in memory); round 2 found the second video.
+		const items = (node: string) =>
+			(finished.runData[node] ?? []).map((run) => run.data?.main?.[0] ?? []);
+		const [quick, slow] = sim!.tasks;
+		const rounds = items('Check for Videos');
+		expect(rounds.map((round) => round.map((item) => [item.json.taskId, item.json.done]))).toEqual([
+			[
+				[quick.id, true],
+				[slow.id, false],
+			],
+			[[slow.id, true]],
+		]);
+		expect(rounds[0][1].json.checkAfterSeconds).toBeLessThan(PARKS_FROM_SECONDS);
+		expect(items('Wait Until Worth a Look')).toHaveLength(2);
+
+		// Every video as binary data, each still paired to its shot after going round the loop.
+		const ready = items('Video Ready').flat();
+		expect(ready.map((item) => item.json.taskId).sort()).toEqual([quick.id, slow.id].sort());
+		for (const item of ready) {
+			const task = sim!.tasks.find((candidate) => candidate.id === item.json.taskId)!;
+			expect(JSON.stringify(task.body)).toContain(JSON.stringify(item.json.prompt));
+			expect(SHOTS.map((shot) => shot.prompt)).toContain(item.json.prompt);
+			expect(item.json).toMatchObject({ status: 'succeeded', done: true });
+			expect(
+				suite!.cli
+					.readBinary(item.binary!.data)
+					.equals(expectedVideoBytes(VIDEO_BYTES[DURABLE_EXAMPLE])),
+			).toBe(true);
+		}
+		// Nobody asked while the execution was parked: each task's first status request came after the resume.
+		for (const task of sim!.tasks) {
+			const firstLook = sim!.requests.find(
+				(request) => request.kind === 'status' && request.taskId === task.id,
+			)!;
+			expect(firstLook.at - task.createdAt).toBeGreaterThanOrEqual(
+				PARKS_FROM_SECONDS * 1000 - 1000,
+			);
+		}
+		expect(sim!.submissions()).toBe(2);
+		process.stderr.write(
+			`[e2e] durable loop with a restart: ${((Date.now() - started) / 1000).toFixed(1)} s from the webhook call\n`,
+		);
 	});
 });

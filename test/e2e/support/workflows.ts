@@ -170,6 +170,7 @@ export const EXAMPLE_FILES = [
 	'generate-from-url.json',
 	'scheduled-animate-and-hand-on.json',
 	'submit-then-wait.json',
+	'durable-loop.json',
 ] as const;
 
 /** Reads an example workflow from examples/ as it is committed. */

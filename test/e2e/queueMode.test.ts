@@ -1,9 +1,11 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling runs in plain Node, outside n8n's sandbox */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling runs in plain Node, outside n8n's sandbox */
 /**
  * The packed node in n8n's queue mode (its distributed engine): main (`n8n start`) and one worker
- * (`n8n worker`) with Redis and PostgreSQL from Debian's packages. A webhook on main starts the
- * workflow, the worker runs it: several items to several videos in n8n's database binary store, and
- * an execution stopped from main while the node waits, whose wait on the worker must end at once.
+ * (`n8n worker`, one execution at a time) with Redis and PostgreSQL from Debian's packages. A
+ * webhook on main starts the workflow, the worker runs it: several items to several videos in n8n's
+ * database binary store; an execution stopped from main while the node waits, whose wait on the
+ * worker must end at once; and the durable loop of examples/, whose parked executions free the
+ * worker's one slot, where waiting in memory holds it.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,14 +14,22 @@ import { expectedVideoBytes, startSimulator, type Simulator } from '../support/s
 import { startQueueStack, type QueueStack, type RestExecution } from './support/queueN8n';
 import { simulatorCredential } from './support/suite';
 import {
+	adaptExample,
 	connectedWorkflow,
 	klingNode,
+	readExample,
 	type CredentialRef,
 	type WorkflowNode,
 } from './support/workflows';
 
 const GENERATE_WORKFLOW = 'kqGenerate';
 const SLOW_WORKFLOW = 'kqSlow';
+const ONE_AT_A_TIME_WORKFLOW = 'kqInMemory';
+const DURABLE_EXAMPLE = readExample('durable-loop.json');
+/** The worker runs one execution at a time: what a parked execution frees shows. */
+const WORKER_CONCURRENCY = 1;
+/** Just past the park (66 s): the durable loop's first round finds the video. */
+const DURABLE_TASK_MS = 75_000;
 const VIDEO_BYTES = 51_234;
 const IMAGES = [1, 2, 3].map((n) => ({
 	url: `https://example.com/queue/frame-${n}.jpg`,
@@ -82,6 +92,8 @@ describe('the packed node in n8n queue mode (main + worker, Redis, PostgreSQL)',
 	let stack: QueueStack | undefined;
 	let sim: Simulator;
 	let slowSim: Simulator;
+	let inMemorySim: Simulator;
+	let durableSim: Simulator;
 
 	const up = (): QueueStack => {
 		if (!stack) throw new Error('the queue-mode stack did not start (see the error of beforeAll)');
@@ -149,35 +161,81 @@ describe('the packed node in n8n queue mode (main + worker, Redis, PostgreSQL)',
 			latency: { meanMs: 10 * 60_000 },
 			seed: 12,
 		});
-		stack = await startQueueStack('queue', async (suite) => {
-			const credential = simulatorCredential(sim, 'kqSimCredential', 'Queue simulator');
-			const slowCredential = simulatorCredential(
-				slowSim,
-				'kqSlowCredential',
-				'Queue slow simulator',
-			);
-			await suite.cli.importCredentials([credential, slowCredential]);
-			await suite.cli.importWorkflows([
-				imagesToVideos(GENERATE_WORKFLOW, 'kling-queue-generate', credential.ref),
-				imagesToVideos(SLOW_WORKFLOW, 'kling-queue-slow', slowCredential.ref),
-			]);
-			// Published before main starts: main registers their webhooks as it comes up.
-			for (const id of [GENERATE_WORKFLOW, SLOW_WORKFLOW])
-				await suite.cli.runOk(['publish:workflow', `--id=${id}`]);
+		inMemorySim = await startSimulator({
+			provider: 'aimlApi',
+			apiKey: 'dummy-e2e-queue-in-memory-key',
+			// Done before the node's first look (4 s after submission): each execution takes seconds.
+			latency: { meanMs: 2_500 },
+			seed: 13,
 		});
-		// Main activates published workflows after "Editor is now accessible": wait until it serves both webhooks.
-		for (const pathname of ['kling-queue-generate', 'kling-queue-slow']) {
+		durableSim = await startSimulator({
+			provider: 'novita',
+			apiKey: 'dummy-e2e-queue-durable-key',
+			latency: { meanMs: DURABLE_TASK_MS },
+			videoBytes: VIDEO_BYTES,
+			seed: 14,
+		});
+		stack = await startQueueStack(
+			'queue',
+			async (suite) => {
+				const credential = simulatorCredential(sim, 'kqSimCredential', 'Queue simulator');
+				const slowCredential = simulatorCredential(
+					slowSim,
+					'kqSlowCredential',
+					'Queue slow simulator',
+				);
+				const inMemoryCredential = simulatorCredential(
+					inMemorySim,
+					'kqInMemoryCredential',
+					'Queue in-memory simulator',
+				);
+				const durableCredential = simulatorCredential(
+					durableSim,
+					'kqDurableCredential',
+					'Queue durable simulator',
+				);
+				await suite.cli.importCredentials([
+					credential,
+					slowCredential,
+					inMemoryCredential,
+					durableCredential,
+				]);
+				await suite.cli.importWorkflows([
+					imagesToVideos(GENERATE_WORKFLOW, 'kling-queue-generate', credential.ref),
+					imagesToVideos(SLOW_WORKFLOW, 'kling-queue-slow', slowCredential.ref),
+					imagesToVideos(ONE_AT_A_TIME_WORKFLOW, 'kling-queue-in-memory', inMemoryCredential.ref),
+					adaptExample(DURABLE_EXAMPLE, durableCredential.ref),
+				]);
+				// Published before main starts: main registers their webhooks as it comes up.
+				for (const id of [
+					GENERATE_WORKFLOW,
+					SLOW_WORKFLOW,
+					ONE_AT_A_TIME_WORKFLOW,
+					DURABLE_EXAMPLE.id!,
+				])
+					await suite.cli.runOk(['publish:workflow', `--id=${id}`]);
+			},
+			{ workerConcurrency: WORKER_CONCURRENCY },
+		);
+		// Main activates published workflows after "Editor is now accessible": wait until it serves the webhooks.
+		for (const pathname of ['kling-queue-generate', 'kling-queue-slow', 'kling-queue-in-memory']) {
 			await stack.main.waitFor(
 				`Added webhook "Webhook" for workflow "Queue mode: ${pathname}"`,
 				2 * 60_000,
 			);
 		}
+		await stack.main.waitFor(
+			`Added webhook "POST Shots" for workflow "${DURABLE_EXAMPLE.name}"`,
+			2 * 60_000,
+		);
 	}, 30 * 60_000);
 
 	afterAll(async () => {
 		await stack?.close();
 		await sim?.close();
 		await slowSim?.close();
+		await inMemorySim?.close();
+		await durableSim?.close();
 	});
 
 	it('runs a webhook-started workflow of several items on the worker and stores each video in the database', async () => {
@@ -302,5 +360,90 @@ describe('the packed node in n8n queue mode (main + worker, Redis, PostgreSQL)',
 		// The worker took no further part: it did not report the execution as finished normally.
 		expect(worker.output).not.toContain(`Worker finished execution ${executionId} `);
 		expect(worker.exited).toBe(false);
+	});
+
+	/** The executions of the worker's jobs, in the order it started them; throws if two ever ran at once. */
+	const workerJobs = (output: string): string[] => {
+		const started: string[] = [];
+		let running: string | undefined;
+		for (const [, event, executionId] of output.matchAll(
+			/Worker (started|finished|errored while running) execution (\d+) /g,
+		)) {
+			if (event !== 'started') {
+				running = undefined;
+				continue;
+			}
+			if (running !== undefined)
+				throw new Error(`execution ${executionId} started while ${running} was running`);
+			running = executionId;
+			started.push(executionId);
+		}
+		return started;
+	};
+
+	it('waiting in memory, the worker of one slot runs two executions one after the other', async () => {
+		await callWebhook('kling-queue-in-memory', { images: IMAGES.slice(0, 1) });
+		await callWebhook('kling-queue-in-memory', { images: IMAGES.slice(1, 2) });
+		const ids = await waitFor(
+			'both executions to be created',
+			async () => {
+				const found = await executionIds(ONE_AT_A_TIME_WORKFLOW);
+				return found.length === 2 ? found : undefined;
+			},
+			30_000,
+		);
+		for (const id of ids) expect((await finishedExecution(id, 3 * 60_000)).status).toBe('success');
+
+		// The second task was only submitted once the first execution, waiting in memory, had its video.
+		const [first, second] = inMemorySim.tasks;
+		expect(second.createdAt).toBeGreaterThan(first.firstReportedTerminalAt!);
+	});
+
+	it('the durable loop: two executions parked in the database share the worker of one slot, their tasks running side by side', async () => {
+		const { worker } = up();
+		const workerOutputBefore = worker.output.length;
+		const started = Date.now();
+		for (const image of IMAGES.slice(0, 2))
+			await callWebhook('kling-durable-videos', {
+				shots: [{ imageUrl: image.url, prompt: image.prompt }],
+			});
+		const ids = await waitFor(
+			'both executions to be created',
+			async () => {
+				const found = await executionIds(DURABLE_EXAMPLE.id!);
+				return found.length === 2 ? found : undefined;
+			},
+			30_000,
+		);
+		for (const id of ids) {
+			const execution = await finishedExecution(id, 4 * 60_000);
+			expect({ status: execution.status, error: execution.data.resultData.error?.message }).toEqual(
+				{
+					status: 'success',
+					error: undefined,
+				},
+			);
+			const [ready] = execution.data.resultData.runData['Video Ready'][0].data!.main![0]!;
+			expect(ready.json).toMatchObject({ status: 'succeeded', done: true });
+			expect(ready.binary?.data?.id).toMatch(/^database:/);
+			expect(
+				(await up().binary(ready.binary!.data.id!)).equals(expectedVideoBytes(VIDEO_BYTES)),
+			).toBe(true);
+		}
+
+		// Overlap, seen at the provider: both tasks were running at once, one per execution.
+		expect(durableSim.submissions()).toBe(2);
+		const [first, second] = durableSim.tasks;
+		expect(second.createdAt).toBeLessThan(first.firstReportedTerminalAt!);
+		expect(first.createdAt).toBeLessThan(second.firstReportedTerminalAt!);
+		// ...while the worker never ran two jobs at once: each execution was a job before its
+		// park and another after it, and the second began while the first was parked.
+		const jobs = workerJobs(worker.output.slice(workerOutputBefore));
+		expect(jobs).toHaveLength(4);
+		expect(new Set(jobs)).toEqual(new Set(ids));
+		expect(jobs.slice(0, 2).sort()).toEqual([...ids].sort());
+		process.stderr.write(
+			`[e2e] queue mode, two durable loops on one worker slot: ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+		);
 	});
 });

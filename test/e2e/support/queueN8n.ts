@@ -192,6 +192,7 @@ export function queueEnvironment(
 export async function startQueueStack(
 	label: string,
 	prepare: (suite: N8nSuite) => Promise<void>,
+	options: { workerConcurrency?: number } = {},
 ): Promise<QueueStack> {
 	const startedAt = Date.now();
 	const seconds = () => `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
@@ -232,7 +233,7 @@ export async function startQueueStack(
 		// The worker's health server stays off, but give it a port of its own all the same.
 		const worker = new N8nProcess(
 			'worker',
-			await suite.cli.spawn(['worker', '--concurrency=5'], {
+			await suite.cli.spawn(['worker', `--concurrency=${options.workerConcurrency ?? 5}`], {
 				QUEUE_HEALTH_CHECK_PORT: String(await freePort()),
 			}),
 		);

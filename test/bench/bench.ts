@@ -16,6 +16,7 @@ import path from 'node:path';
 import { startSimulator, type Simulator } from '../support/simulators';
 import { N8N_VERSION } from '../e2e/support/installN8n';
 import type { CredentialImport, WorkflowJson } from '../e2e/support/n8nCli';
+import { N8nServer } from '../e2e/support/n8nServer';
 import { PACKAGE_NAME, REPO_ROOT } from '../e2e/support/packageInstall';
 import { runCommand } from '../e2e/support/processes';
 import {
@@ -26,11 +27,18 @@ import {
 } from '../e2e/support/suite';
 import type { ProviderId } from '../e2e/support/workflows';
 import { figuresOf, median, rawRecords, type RunFigures } from './metrics';
-import { readOptions, type BenchOptions } from './options';
+import { readOptions, type BenchOptions, type Part } from './options';
 import { fixed, mb, ratio, seconds, signedMb, table, verdict, type Cell } from './report';
 import { executeMeasured, type MeasuredRun } from './run';
 import { measureBootLoad, measureStartup, type BootFigures, type StartupFigures } from './startup';
-import { bootWorkflow, loopWorkflow, nodeWorkflow } from './workflows';
+import {
+	bootWorkflow,
+	DURABLE_HOLD_SECONDS,
+	durableWebhookPath,
+	durableWorkflow,
+	loopWorkflow,
+	nodeWorkflow,
+} from './workflows';
 
 /** Video size of the waiting runs: small, so the span measures waiting rather than bandwidth. */
 const RUN_VIDEO_BYTES = 1_000_000;
@@ -39,7 +47,7 @@ const MIB = 1024 * 1024;
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
 interface Contender {
-	label: 'loop' | 'node';
+	label: 'loop' | 'node' | 'durable';
 	provider: ProviderId;
 	sim: Simulator;
 	workflow: WorkflowJson;
@@ -47,6 +55,8 @@ interface Contender {
 	figures?: RunFigures;
 	failure?: string;
 	loadAverage?: number;
+	/** The durable loop: what each Wait node was fed, in seconds (Submit's value, then each round's). */
+	waits?: number[];
 }
 
 interface DownloadCase {
@@ -308,6 +318,89 @@ function loopPasses(measured: MeasuredRun): string {
 	);
 }
 
+/** n8n's Wait node parks an execution in the database from 65 s on. */
+const PARKS_FROM_SECONDS = 65;
+
+/**
+ * The durable loops, one after the other, in n8n started as a server (the Wait node parks, and only
+ * a server resumes): each is started by its webhook and followed in n8n's database until it ends.
+ */
+async function runDurables(
+	suite: N8nSuite,
+	durables: Contender[],
+	options: BenchOptions,
+): Promise<void> {
+	for (const durable of durables)
+		await suite.cli.runOk(['publish:workflow', `--id=${durable.workflow.id!}`]);
+	log('durable: starting n8n as a server');
+	const server = await N8nServer.start(suite);
+	try {
+		for (const durable of durables) {
+			const slowest = options.latencyMs * (1 + options.spread);
+			log(
+				`${durable.provider} durable: running (about ${Math.round(slowest / 1000 + PARKS_FROM_SECONDS)} s)`,
+			);
+			const stopLoad = loadWatcher();
+			const response = await server.postWebhook(durableWebhookPath(durable.provider), {});
+			if (response.status !== 200) throw new Error(`webhook: ${response.status}`);
+			const execution = await server.waitForExecution(
+				durable.workflow.id!,
+				'the durable loop to end',
+				([candidate]) =>
+					candidate && !['new', 'running', 'waiting'].includes(candidate.status)
+						? candidate
+						: undefined,
+				slowest + 20 * 60_000,
+			);
+			durable.loadAverage = stopLoad();
+			if (execution.status !== 'success')
+				durable.failure = `${execution.status}: ${execution.error?.message ?? ''}`;
+			durable.waits = (execution.runData.Wait ?? []).map(
+				(run) => run.data?.main?.[0]?.[0]?.json.checkAfterSeconds as number,
+			);
+			durable.figures = figuresOf(durable.sim);
+			const f = durable.figures;
+			log(
+				`${durable.provider} durable: span ${seconds(f.spanMs)}, ${fixed(f.statusCallsPerTask)} status calls/task, lag p50 ${seconds(f.lagP50Ms, 2)} p95 ${seconds(f.lagP95Ms, 2)}, waits ${durable.waits.join(', ')} s, ${f.downloaded}/${f.tasks} videos`,
+			);
+		}
+	} finally {
+		await server.stop();
+	}
+}
+
+/** The durable loop next to the in-memory node and the plain loop. */
+function durableTable(
+	loop: Contender | undefined,
+	node: Contender | undefined,
+	durable: Contender,
+): string {
+	const contenders = [loop, node, durable];
+	const row = (name: string, value: (c: Contender) => string): Cell[] => [
+		name,
+		...contenders.map((c) => (c?.figures ? value(c) : '')),
+	];
+	const waits = durable.waits ?? [];
+	return table(
+		['', 'loop (Wait 10 s)', 'node (in memory)', `durable (hold ${DURABLE_HOLD_SECONDS} s)`],
+		[
+			row('tasks / videos stored', (c) => `${c.figures!.tasks} / ${c.figures!.downloaded}`),
+			row('status calls per task', (c) => fixed(c.figures!.statusCallsPerTask)),
+			row('detection lag p50', (c) => seconds(c.figures!.lagP50Ms, 2)),
+			row('detection lag p95', (c) => seconds(c.figures!.lagP95Ms, 2)),
+			row('detection lag max', (c) => seconds(c.figures!.lagMaxMs, 2)),
+			row('span − slowest task', (c) => seconds(c.figures!.overSlowestMs)),
+			row('most status calls in 1 s', (c) => String(c.figures!.maxStatusPerSecond)),
+			[
+				'Wait node fed (s), parked',
+				'',
+				'',
+				`${waits.join(', ')}; ${waits.filter((wait) => wait >= PARKS_FROM_SECONDS).length} of ${waits.length} parked`,
+			],
+		],
+	);
+}
+
 async function runDownloadCases(
 	suite: N8nSuite,
 	cases: DownloadCase[],
@@ -415,7 +508,9 @@ async function main(): Promise<void> {
 	const options = readOptions();
 	const facts = await machine();
 	const started = Date.now();
-	const wantsRuns = options.parts.includes('loop') || options.parts.includes('node');
+	const wantsRuns = ['loop', 'node', 'durable'].some((part) =>
+		options.parts.includes(part as Part),
+	);
 	console.log(`# Kling node benchmark, ${new Date().toISOString()}`);
 	for (const [name, value] of Object.entries(facts)) console.log(`${name}: ${value}`);
 	if (wantsRuns) {
@@ -463,6 +558,7 @@ async function main(): Promise<void> {
 		const credentials: CredentialImport[] = [];
 		const workflows: WorkflowJson[] = [];
 		const contenders: Contender[] = [];
+		const durables: Contender[] = [];
 		for (const provider of wantsRuns ? options.providers : []) {
 			if (options.parts.includes('loop')) {
 				const sim = await simulator(provider, RUN_VIDEO_BYTES);
@@ -486,6 +582,18 @@ async function main(): Promise<void> {
 					options.pollIntervalSeconds,
 				);
 				contenders.push({ label: 'node', provider, sim, workflow });
+			}
+			if (options.parts.includes('durable')) {
+				const sim = await simulator(provider, RUN_VIDEO_BYTES);
+				const credential = simulatorCredential(sim, `benchDurable${provider}`);
+				credentials.push(credential);
+				const workflow = durableWorkflow(
+					`benchDurable${provider}`,
+					provider,
+					credential.ref,
+					options.tasks,
+				);
+				durables.push({ label: 'durable', provider, sim, workflow });
 			}
 		}
 		const downloadCases: DownloadCase[] = [];
@@ -519,26 +627,34 @@ async function main(): Promise<void> {
 			}
 			workflows.push(...downloadCases.map((c) => c.workflow));
 		}
-		workflows.push(...contenders.map((c) => c.workflow));
+		workflows.push(...[...contenders, ...durables].map((c) => c.workflow));
 		if (options.parts.includes('startup')) workflows.push(bootWorkflow('benchBoot'));
 		if (credentials.length > 0) await suite.cli.importCredentials(credentials);
 		if (workflows.length > 0) await suite.cli.importWorkflows(workflows);
 
 		// The waiting runs, one at a time (the machine has 2 cores; n8n's boot takes one for 10 s).
 		for (const contender of contenders) await runContender(suite, contender, options);
+		if (durables.length > 0) await runDurables(suite, durables, options);
 		const results: Record<string, unknown> = {};
 		for (const provider of wantsRuns ? options.providers : []) {
 			const loop = contenders.find((c) => c.provider === provider && c.label === 'loop');
 			const node = contenders.find((c) => c.provider === provider && c.label === 'node');
+			const durable = durables.find((c) => c.provider === provider);
 			console.log(
 				`\n## ${provider}: ${options.tasks} tasks, ${options.latencyMs / 1000} s ±${Math.round(options.spread * 100)}%, loop Wait ${options.waitSeconds} s\n`,
 			);
-			console.log(comparisonTable(loop, node, options));
-			for (const failed of [loop, node].filter((c) => c?.failure))
+			if (loop || node) console.log(comparisonTable(loop, node, options));
+			if (durable) {
+				console.log(
+					`\n### The durable loop (Submit Task → Wait checkAfterSeconds → Wait for Completion holding ${DURABLE_HOLD_SECONDS} s → back), n8n as a server\n`,
+				);
+				console.log(durableTable(loop, node, durable));
+			}
+			for (const failed of [loop, node, durable].filter((c) => c?.failure))
 				console.log(`\n${failed!.label} run did not succeed: ${failed!.failure}`);
 			if (loop?.measured) console.log(`\n${loopPasses(loop.measured)}`);
 			results[provider] = Object.fromEntries(
-				[loop, node]
+				[loop, node, durable]
 					.filter((c): c is Contender => c !== undefined)
 					.map((c) => [
 						c.label,
@@ -546,6 +662,7 @@ async function main(): Promise<void> {
 							figures: c.figures,
 							failure: c.failure,
 							loadAverage: c.loadAverage,
+							...(c.waits && { waits: c.waits }),
 							rss: c.measured && {
 								startMainKb: c.measured.startMainKb,
 								peakMainKb: c.measured.peakMainKb,

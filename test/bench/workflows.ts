@@ -1,12 +1,15 @@
 /**
- * The two contenders as n8n workflows: the loop of core nodes n8n users build today, and the node's
- * Generate Video. Both start from the same N items, made without the Code node (Set, then Split Out).
+ * The contenders as n8n workflows: the loop of core nodes n8n users build today, the node's Generate
+ * Video (waiting in memory), and the durable loop of examples/durable-loop.json (waiting in n8n's
+ * database between rounds). All start from the same N items, made without the Code node (Set, then
+ * Split Out).
  */
 import type { Simulator } from '../support/simulators';
 import type { WorkflowJson } from '../e2e/support/n8nCli';
 import {
 	klingNode,
 	manualTrigger,
+	PROVIDER_IDS,
 	type CredentialRef,
 	type ProviderId,
 	type WorkflowNode,
@@ -223,6 +226,109 @@ export function nodeWorkflow(
 			['Start', 'Make Items'],
 			['Make Items', 'Split Out'],
 			['Split Out', 'Generate Video'],
+		],
+	);
+}
+
+/** How long each round of the durable loop holds, as examples/durable-loop.json does. */
+export const DURABLE_HOLD_SECONDS = 60;
+
+/** The webhook path that starts a provider's durable loop. */
+export const durableWebhookPath = (provider: ProviderId) => `bench-durable-${provider}`;
+
+/**
+ * The durable loop of examples/durable-loop.json for the same items: Submit Task → Wait
+ * `checkAfterSeconds` → Wait for Completion holding 60 s, passing unfinished items on → Still
+ * Running? → back to the Wait. Started by a webhook: it parks, so only n8n as a server runs it.
+ */
+export function durableWorkflow(
+	id: string,
+	provider: ProviderId,
+	credential: CredentialRef,
+	count: number,
+): WorkflowJson {
+	const kling = (
+		name: string,
+		position: [number, number],
+		parameters: Record<string, unknown>,
+	) => ({
+		...klingNode(name, { provider, ...parameters }, credential),
+		position,
+	});
+	const nodes: WorkflowNode[] = [
+		{
+			name: 'Start',
+			type: 'n8n-nodes-base.webhook',
+			typeVersion: 2,
+			position: [0, 0],
+			webhookId: `0d0e5a0c-0000-4000-8000-${String(PROVIDER_IDS.indexOf(provider)).padStart(12, '0')}`,
+			parameters: {
+				httpMethod: 'POST',
+				path: durableWebhookPath(provider),
+				responseMode: 'onReceived',
+				options: {},
+			},
+		},
+		...itemNodes(count),
+		kling('Submit Task', [660, 0], {
+			operation: 'submit',
+			imageSource: 'url',
+			imageUrl: '=https://example.com/frame-{{ $json.task }}.jpg',
+			prompt: PROMPT,
+			mode: 'standard',
+			duration: '5',
+		}),
+		{
+			name: 'Wait',
+			type: 'n8n-nodes-base.wait',
+			typeVersion: 1.1,
+			position: [880, 0],
+			webhookId: `0d0e5a0c-0000-4000-8001-${String(PROVIDER_IDS.indexOf(provider)).padStart(12, '0')}`,
+			parameters: { amount: '={{ $json.checkAfterSeconds }}', unit: 'seconds' },
+		},
+		kling('Wait for Completion', [1100, 0], {
+			operation: 'waitForCompletion',
+			taskId: '={{ $json.taskId }}',
+			waitOptions: {
+				holdAtMostSeconds: DURABLE_HOLD_SECONDS,
+				stillRunningAfterHold: 'passOn',
+				timeoutSeconds: 3600,
+			},
+		}),
+		{
+			name: 'Still Running?',
+			type: 'n8n-nodes-base.if',
+			typeVersion: 2.2,
+			position: [1320, 0],
+			parameters: {
+				conditions: {
+					options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+					conditions: [
+						{
+							id: 'c0ffee00-0000-4000-8000-000000000002',
+							leftValue: '={{ $json.done === false }}',
+							rightValue: '',
+							operator: { type: 'boolean', operation: 'true', singleValue: true },
+						},
+					],
+					combinator: 'and',
+				},
+				options: {},
+			},
+		},
+	];
+	return workflow(
+		id,
+		`Bench: durable loop (${provider}, ${count} tasks, hold ${DURABLE_HOLD_SECONDS} s)`,
+		nodes,
+		[
+			['Start', 'Make Items'],
+			['Make Items', 'Split Out'],
+			['Split Out', 'Submit Task'],
+			['Submit Task', 'Wait'],
+			['Wait', 'Wait for Completion'],
+			['Wait for Completion', 'Still Running?'],
+			['Still Running?', 'Wait', 0],
 		],
 	);
 }

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { freePort, type TaskData } from './n8nCli';
+import { freePort, stopProcess, type TaskData } from './n8nCli';
 import { N8nProcess } from './queueN8n';
 import { querySqlite, sqliteFileOf } from './sqlite';
 import type { N8nSuite } from './suite';
@@ -87,6 +87,11 @@ export class N8nServer {
 		);
 		process.kill(-child.pid!, 'SIGKILL');
 		return await exited;
+	}
+
+	/** Stops n8n the orderly way (SIGTERM, then SIGKILL after a grace period). */
+	async stop(): Promise<void> {
+		await stopProcess(this.current.child);
 	}
 
 	/** Starts n8n again on the same user folder and port. */

@@ -484,7 +484,7 @@ describe('GMI Cloud', () => {
 		]);
 	});
 
-	it('reads the video url from outcome.video_url (documented) and outcome.media_urls[0].url (seen live)', () => {
+	it('reads the video url from outcome.video_url ([C] 2.1 guide) and outcome.media_urls[0].url ([C] newer quickstarts)', () => {
 		expect(
 			gmi.parseStatus('r', {
 				status: 'success',

@@ -236,7 +236,7 @@ describe('money and the network edge', () => {
 		[
 			'novita',
 			"[C] Novita's 400",
-			/^The Novita AI balance is too low: top up at https:\/\/novita\.ai\/billing \(400 BILLING_BALANCE_NOT_ENOUGH\): Insufficient balance \[item 0\]$/,
+			/^The Novita AI balance is too low: top up at https:\/\/novita\.ai\/billing \(400 BILLING_BALANCE_NOT_ENOUGH\): insufficient balance \[item 0\]$/,
 		],
 		[
 			'highwayApi',

@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { now, TimerSet } from './clock';
 import { FaultPlan } from './faults';
-import type { ApiRoute, ProviderAdapter, StatusView } from './providers/adapter';
+import type { ApiRoute, ProviderAdapter, Refusal, StatusView } from './providers/adapter';
 import { reasonForStatus } from './providers/adapter';
 import { adapterFor } from './providers';
 import { createRandom, randomFor, seededUuid } from './random';
@@ -23,6 +23,7 @@ import type {
 import { makeTestPng, videoStream } from './video';
 
 const DEFAULT_API_KEY = 'sim-key-123';
+const DEFAULT_BALANCE_REFUSAL: Refusal = { status: 403, reason: 'NOT_ENOUGH_BALANCE' };
 const DEFAULT_LATENCY_MS = 200;
 const DEFAULT_QUEUE_MS = 20;
 const DEFAULT_ETA_NOISE = 0.1;
@@ -281,8 +282,8 @@ export class ProviderSimulator implements Simulator {
 		if ('error' in verdict)
 			return this.errorReply(400, 'INVALID_REQUEST_BODY', verdict.error, entry.path);
 		if (insufficient) {
-			const refusal = this.adapter.balanceRefusal(this.provider);
-			return this.errorReply(refusal.status, refusal.reason, refusal.message, entry.path);
+			const refusal = this.adapter.balanceRefusal ?? DEFAULT_BALANCE_REFUSAL;
+			return this.errorReply(refusal.status, refusal.reason, undefined, entry.path);
 		}
 		const task = this.createTask(verdict.model, body);
 		entry.taskId = task.id;

@@ -1,5 +1,5 @@
 import type { SimTask } from '../tasks';
-import type { ImageBytesForm, ProviderId, TaskStatus } from '../types';
+import type { ImageBytesForm, TaskStatus } from '../types';
 
 /** What an API request asks for, once the provider's routes are matched. */
 export type ApiRoute =
@@ -7,6 +7,12 @@ export type ApiRoute =
 	| { kind: 'status'; taskId: string }
 	| { kind: 'balance'; legacy?: boolean }
 	| { kind: 'models' };
+
+/** An error answer: its HTTP status and the reason the provider's error shape is built from. */
+export interface Refusal {
+	status: number;
+	reason: string;
+}
 
 /** The provider-neutral state of a task at the moment a status response is built. */
 export interface StatusView {
@@ -65,10 +71,10 @@ export interface ProviderAdapter {
 	/** Where the provider answers a task's state with an HTTP error instead (Novita's 500 TASK_FAILED). */
 	statusError?(task: SimTask, view: StatusView): Omit<ApiError, 'path'> | undefined;
 	errorBody(error: ApiError): unknown;
-	/** The error a submission gets when the account is out of balance. */
-	balanceRefusal(provider: ProviderId): Omit<ApiError, 'path'>;
 	balanceResponse(insufficient: boolean, route: ApiRoute): unknown;
 	modelsResponse(): unknown;
+	/** How a submission is refused for balance (default 403 NOT_ENOUGH_BALANCE). */
+	balanceRefusal?: Refusal;
 }
 
 /** The reason an injected HTTP fault carries when the test names only a status. */
@@ -94,7 +100,7 @@ export function defaultMessage(reason: string): string {
 		INVALID_REQUEST_BODY: 'invalid request body',
 		INVALID_API_KEY: 'invalid api key',
 		NOT_ENOUGH_BALANCE: 'not enough balance',
-		BILLING_BALANCE_NOT_ENOUGH: 'billing balance not enough',
+		BILLING_BALANCE_NOT_ENOUGH: 'insufficient balance',
 		TASK_FAILED: 'Task execution failed',
 		TASK_NOT_FOUND: 'task not found',
 		NOT_FOUND: 'not found',

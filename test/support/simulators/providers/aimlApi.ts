@@ -95,8 +95,6 @@ export const aimlApiAdapter: ProviderAdapter = {
 		timestamp: new Date().toISOString(),
 	}),
 
-	balanceRefusal: () => ({ status: 403, reason: 'NOT_ENOUGH_BALANCE' }),
-
 	balanceResponse: (insufficient, route) =>
 		route.kind === 'balance' && route.legacy
 			? {

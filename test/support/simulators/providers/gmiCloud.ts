@@ -100,9 +100,6 @@ export function gmiCloudAdapter(shapes: ResponseShapes): ProviderAdapter {
 		// [G] GMI documents no error body; a single error string is what its other endpoints return.
 		errorBody: (error: ApiError) => ({ error: error.message ?? defaultMessage(error.reason) }),
 
-		// [G] GMI documents no out-of-balance error; a 403 with its usual error string.
-		balanceRefusal: () => ({ status: 403, reason: 'NOT_ENOUGH_BALANCE' }),
-
 		balanceResponse: () => ({}),
 
 		modelsResponse: () => ({

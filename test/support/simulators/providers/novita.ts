@@ -1,5 +1,5 @@
 import type { SimTask } from '../tasks';
-import type { ResponseShapes } from '../types';
+import type { ProviderId, ResponseShapes } from '../types';
 import { defaultMessage, isObject } from './adapter';
 import type { ApiError, ApiRoute, ProviderAdapter, StatusView } from './adapter';
 import { imageProblem, textProblem, unitNumberProblem } from './validation';
@@ -21,8 +21,17 @@ const STATUS_NAMES = {
  * Novita's v3 async API, which MyRouter and HighwayAPI serve unchanged (white labels); `shapes`
  * picks how a failed task is reported.
  */
-export function novitaAdapter(shapes: ResponseShapes): ProviderAdapter {
-	return { ...novitaApi, ...(shapes.novitaFailure === 'http500' && { statusError: taskFailed }) };
+export function novitaAdapter(provider: ProviderId, shapes: ResponseShapes): ProviderAdapter {
+	return {
+		...novitaApi,
+		// [C] Novita answers 400 BILLING_BALANCE_NOT_ENOUGH; JieKou/HighwayAPI (and Novita, in [3P]
+		// quotes) 403 NOT_ENOUGH_BALANCE; MyRouter is taken to answer like the gateway.
+		balanceRefusal:
+			provider === 'novita'
+				? { status: 400, reason: 'BILLING_BALANCE_NOT_ENOUGH' }
+				: { status: 403, reason: 'NOT_ENOUGH_BALANCE' },
+		...(shapes.novitaFailure === 'http500' && { statusError: taskFailed }),
+	};
 }
 
 /** [C] Novita's error table: TASK_FAILED, HTTP 500, "Task execution failed". */
@@ -111,13 +120,6 @@ const novitaApi: ProviderAdapter = {
 		message: error.message ?? defaultMessage(error.reason),
 		metadata: {},
 	}),
-
-	// [C] Novita answers 400 BILLING_BALANCE_NOT_ENOUGH; JieKou/HighwayAPI (and Novita, in [3P]
-	// quotes) 403 NOT_ENOUGH_BALANCE; MyRouter is taken to answer like the gateway.
-	balanceRefusal: (provider) =>
-		provider === 'novita'
-			? { status: 400, reason: 'BILLING_BALANCE_NOT_ENOUGH', message: 'Insufficient balance' }
-			: { status: 403, reason: 'NOT_ENOUGH_BALANCE', message: 'not enough balance' },
 
 	balanceResponse: (insufficient) =>
 		insufficient

@@ -214,8 +214,9 @@ export class TaskPoller {
 		const snapshot = answer.snapshot;
 		if (snapshot.unrecognizedStatus !== undefined && !task.unrecognizedStatusLogged) {
 			task.unrecognizedStatusLogged = true;
+			const word = this.client.redact(snapshot.unrecognizedStatus).slice(0, 100);
 			this.ctx.logger.debug(
-				`Kling task ${task.taskId}: ${this.client.provider.displayName} answered the unknown status ${JSON.stringify(snapshot.unrecognizedStatus)}, read as ${snapshot.status}`,
+				`Kling task ${task.taskId}: ${this.client.provider.displayName} answered the unknown status ${JSON.stringify(word)}, read as ${snapshot.status}`,
 				{ itemIndex: task.itemIndex, provider: this.client.provider.id },
 			);
 		}

@@ -150,6 +150,23 @@ describe('Wait for Completion, holding at most a while', () => {
 		expect(polls.length).toBeLessThanOrEqual(2);
 	});
 
+	it('a task that succeeded when the hold ends is not passed on: its late video URL is waited for', async () => {
+		sim = await startSimulator({
+			provider: 'novita',
+			latency: { meanMs: 3_000 },
+			videoUrlLate: 2,
+			videoBytes: VIDEO_BYTES,
+		});
+		const run = await runKling(sim, {
+			nodes: [submitNode(), waitNode({ holdAtMostSeconds: 5, stillRunningAfterHold: 'passOn' })],
+			input: items(1),
+		}).result;
+		expect(run.error).toBeUndefined();
+		const [item] = run.output('Wait');
+		expect(item.json).toMatchObject({ status: 'succeeded', done: true });
+		expect(await run.readBinary(item)).toEqual(expectedVideoBytes(VIDEO_BYTES));
+	});
+
 	it('by default fails a task still running when the hold ends, naming it and the way round', async () => {
 		sim = await startSimulator({ provider: 'gmiCloud', latency: { meanMs: 600_000 } });
 		const run = await runKling(sim, {

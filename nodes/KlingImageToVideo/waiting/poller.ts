@@ -154,9 +154,11 @@ export class TaskPoller {
 				task.timeline.lastPollAt !== undefined && task.timeline.lastPollAt >= task.deadline;
 			if (lastLookDone) throw this.timeoutError(task);
 			const target = Math.min(task.retryAt ?? this.scheduledAt(task, now), task.deadline);
+			// A task that succeeded is not handed on unfinished: its late video URL is a few seconds away.
+			const holds = task.timeline.last?.snapshot.status !== 'succeeded';
 			// The hold ends before the next look: hand the task on as last seen, no extra request.
-			if (target >= holdUntil && now >= holdUntil) return task.timeline.last?.snapshot;
-			const wakeAt = Math.min(target, holdUntil);
+			if (holds && target >= holdUntil && now >= holdUntil) return task.timeline.last?.snapshot;
+			const wakeAt = holds ? Math.min(target, holdUntil) : target;
 
 			if (wakeAt > now) {
 				// Woken early when the shared model learns something: then the plan is made again.

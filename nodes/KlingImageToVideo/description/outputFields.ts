@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
-const fields: INodeProperties[] = [
+const videoFields: INodeProperties[] = [
 	{
 		displayName: 'Download Video',
 		name: 'downloadVideo',
@@ -18,68 +18,82 @@ const fields: INodeProperties[] = [
 		hint: 'The name of the output binary field for the video',
 		displayOptions: { show: { downloadVideo: [true] } },
 	},
+];
+
+const waitingOptions: INodeProperties[] = [
 	{
+		displayName: 'Poll Interval (Seconds)',
+		name: 'pollIntervalSeconds',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 0,
+		description:
+			"The shortest time between two status checks of one task. 0 lets the node decide: it follows the provider's estimate and checks densely only when the video is about to be ready.",
+	},
+	{
+		displayName: 'Timeout (Seconds)',
+		name: 'timeoutSeconds',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 900,
+		description:
+			'How long to wait for each task before giving up. The task keeps running at the provider; pick it up later with Wait for Completion.',
+	},
+];
+
+const holdOptions: INodeProperties[] = [
+	{
+		displayName: 'Hold At Most (Seconds)',
+		name: 'holdAtMostSeconds',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 60,
+		description:
+			"The longest this run waits, for all its items together. Tasks still running then are handled as chosen under 'Tasks Still Running After the Hold'. About 60 suits a loop through n8n's Wait node, which can keep the execution in the database between rounds.",
+	},
+	{
+		displayName: 'Tasks Still Running After the Hold',
+		name: 'stillRunningAfterHold',
+		type: 'options',
+		options: [
+			{
+				name: 'Fail the Item',
+				value: 'fail',
+				description: 'The item fails, naming its task ID',
+			},
+			{
+				name: 'Pass It On Unfinished',
+				value: 'passOn',
+				description:
+					'The item goes on with done false and checkAfterSeconds, for an IF node to send back through a Wait node',
+			},
+		],
+		default: 'fail',
+		description:
+			"What happens to an item whose task is still running when 'Hold At Most' runs out. With Pass It On, the Timeout counts from the task's submission, across every round.",
+	},
+];
+
+/**
+ * "Wait Options", once per operation that waits: n8n 1.x cannot resolve a collection whose options
+ * carry displayOptions, so Wait for Completion's extra options live in a collection of its own
+ * (same name, so saved workflows keep their values).
+ */
+function waitOptions(options: INodeProperties[]): INodeProperties {
+	return {
 		displayName: 'Wait Options',
 		name: 'waitOptions',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [
-			{
-				displayName: 'Poll Interval (Seconds)',
-				name: 'pollIntervalSeconds',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: 0,
-				description:
-					"The shortest time between two status checks of one task. 0 lets the node decide: it follows the provider's estimate and checks densely only when the video is about to be ready.",
-			},
-			{
-				displayName: 'Timeout (Seconds)',
-				name: 'timeoutSeconds',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 900,
-				description:
-					'How long to wait for each task before giving up. The task keeps running at the provider; pick it up later with Wait for Completion.',
-			},
-			{
-				displayName: 'Hold At Most (Seconds)',
-				name: 'holdAtMostSeconds',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 60,
-				description:
-					"The longest this run waits, for all its items together. Tasks still running then are handled as chosen under 'Tasks Still Running After the Hold'. About 60 suits a loop through n8n's Wait node, which can keep the execution in the database between rounds.",
-				displayOptions: { show: { '/operation': ['waitForCompletion'] } },
-			},
-			{
-				displayName: 'Tasks Still Running After the Hold',
-				name: 'stillRunningAfterHold',
-				type: 'options',
-				options: [
-					{
-						name: 'Fail the Item',
-						value: 'fail',
-						description: 'The item fails, naming its task ID',
-					},
-					{
-						name: 'Pass It On Unfinished',
-						value: 'passOn',
-						description:
-							'The item goes on with done false and checkAfterSeconds, for an IF node to send back through a Wait node',
-					},
-				],
-				default: 'fail',
-				description:
-					"What happens to an item whose task is still running when 'Hold At Most' runs out. With Pass It On, the Timeout counts from the task's submission, across every round.",
-				displayOptions: { show: { '/operation': ['waitForCompletion'] } },
-			},
-		],
-	},
-];
+		options,
+	};
+}
 
-export const outputFields = updateDisplayOptions(
-	{ show: { operation: ['generate', 'waitForCompletion'] } },
-	fields,
-);
+export const outputFields: INodeProperties[] = [
+	...updateDisplayOptions({ show: { operation: ['generate', 'waitForCompletion'] } }, videoFields),
+	...updateDisplayOptions({ show: { operation: ['generate'] } }, [waitOptions(waitingOptions)]),
+	...updateDisplayOptions({ show: { operation: ['waitForCompletion'] } }, [
+		waitOptions([...waitingOptions, ...holdOptions]),
+	]),
+];

@@ -17,9 +17,10 @@ import { SleepGroup } from './abortableSleep';
 import { durationClassOf, DurationModel } from './durationModel';
 import { RequestBudget } from './requestBudget';
 import {
-	checkAfterMs,
+	batchCheckAfterMs,
 	etaDrift,
 	etaErrors,
+	nextCheck,
 	nextPollAt,
 	recordObservation,
 	type ScheduleSettings,
@@ -180,17 +181,15 @@ export class TaskPoller {
 	}
 
 	/**
-	 * Seconds until the given unfinished tasks are next worth a look from outside the node (see
-	 * checkAfterMs): the soonest of them, because a Wait node waits once for all the items it gets.
+	 * Seconds until the given unfinished tasks, going on together, are next worth a look from outside
+	 * the node (see nextCheck and batchCheckAfterMs).
 	 */
 	checkAfterSeconds(tasks: WatchedTask[]): number {
 		const now = Date.now();
-		const soonest = Math.min(
-			...tasks.map((task) =>
-				checkAfterMs(task.timeline, this.model, now, this.scheduleSettings(task)),
-			),
+		const checks = tasks.map((task) =>
+			nextCheck(task.timeline, this.model, now, this.scheduleSettings(task)),
 		);
-		return Number.isFinite(soonest) ? Math.ceil(soonest / 1000) : 0;
+		return Math.ceil(batchCheckAfterMs(checks) / 1000);
 	}
 
 	/** One answer about the task, retrying briefly when the provider or the network stumbles. */

@@ -279,26 +279,33 @@ export const MIN_PARK_MS = 66_000;
 /** A task expected to finish within this gets its exact wait: a short in-memory wait beats a park. */
 export const NEAR_FINISH_MS = 30_000;
 
+/** When a task is next worth a look from outside the node, and whether its finish is near. */
+export interface NextCheck {
+	afterMs: number;
+	/** The provider's eta puts the task within NEAR_FINISH_MS of its finish: a short wait is exact. */
+	near: boolean;
+}
+
 /**
  * How long until a task is next worth a look, for a workflow that waits outside the node (a Wait
- * node fed with it). Tasks the provider's eta puts within half a minute of their finish get the
+ * node fed with it). A task the provider's eta puts within half a minute of its finish gets the
  * in-memory schedule's next look; every other unfinished task gets at least MIN_PARK_MS, aimed at
  * the earliest moment it may plausibly be done, so that the Wait node parks the execution in the
  * database and a round is not spent on a task that cannot be ready yet. 0 for a finished task.
  */
-export function checkAfterMs(
+export function nextCheck(
 	task: TaskTimeline,
 	model: DurationModel,
 	now: number,
 	settings: ScheduleSettings,
-): number {
+): NextCheck {
 	const last = task.last?.snapshot;
-	if (last && TERMINAL_STATUSES.includes(last.status)) return 0;
+	if (last && TERMINAL_STATUSES.includes(last.status)) return { afterMs: 0, near: true };
 	// A task that outlived its own eta has shown the eta wrong: no reason to hurry back.
 	const prediction =
 		task.dueSince === undefined ? predictFinish(task, settings.etaRelativeError) : undefined;
 	if (prediction && prediction.at - now <= NEAR_FINISH_MS)
-		return Math.max(0, nextPollAt(task, model, now, settings) - now);
+		return { afterMs: Math.max(0, nextPollAt(task, model, now, settings) - now), near: true };
 	let earliest: number;
 	if (prediction) earliest = prediction.at - prediction.errorMs;
 	else if (!task.startKnown) earliest = now;
@@ -309,5 +316,17 @@ export function checkAfterMs(
 			task.startedAt +
 			(estimate.source === 'prior' ? SIBLING_PROBE_FROM * estimate.expectedMs : estimate.lowMs);
 	}
-	return Math.max(MIN_PARK_MS, earliest - now);
+	return { afterMs: Math.max(MIN_PARK_MS, earliest - now), near: false };
+}
+
+/**
+ * One wait for tasks that go on together (a Wait node waits once for all its items): the soonest
+ * look any of them is worth, but a park unless all of them are near their finish. Otherwise a batch
+ * whose finishes spread over minutes would always have one task near and never leave memory, the
+ * worker held and a restart fatal, round after round.
+ */
+export function batchCheckAfterMs(checks: NextCheck[]): number {
+	if (checks.length === 0) return 0;
+	const soonest = Math.min(...checks.map((check) => check.afterMs));
+	return checks.every((check) => check.near) ? soonest : Math.max(MIN_PARK_MS, soonest);
 }

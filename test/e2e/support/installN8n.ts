@@ -1,11 +1,11 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling runs in plain Node, outside n8n's sandbox */
 /**
  * The pinned n8n releases the end-to-end suite runs against (N8N_TARGETS): the newest 2.x this
- * registry installs, on Node 24, and the newest 1.x, on Node 22. `npm run demo`, `npm run dev` and
- * the benchmarks use the 2.x one. Each is installed once, outside the repository, into
+ * registry installs, on Node 24, and the newest 1.x, on Node 22; and the oldest supported n8n
+ * (N8N_OLDEST, on Node 20). `npm run demo`, `npm run dev` and the benchmarks use the 2.x one. Each is installed once, outside the repository, into
  * `${KLING_N8N_CACHE:-~/.cache/n8n-nodes-kling-i2v}/n8n-<version>/`, and reused afterwards.
  *
- * Run on its own: `npx tsx test/e2e/support/installN8n.ts [version...]` installs every target (or
+ * Run on its own: `npx tsx test/e2e/support/installN8n.ts [version...]` installs all of them (or
  * the given ones) at once and prints their folders.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -59,11 +59,28 @@ export const N8N_1X: N8nTarget = {
 };
 
 /**
+ * The oldest n8n the package supports (n8n-workflow 1.80.1, before NodeConnectionTypes). Only
+ * oldestN8n.test.ts runs it: that the package loads and its operations work there.
+ */
+export const N8N_OLDEST: N8nTarget = {
+	name: 'n8n 1.82.3',
+	major: 1,
+	n8nVersion: '1.82.3',
+	nodeVersion: '20.20.2',
+	binaryDataFolder: 'binaryData',
+	overrides: N8N_1X.overrides,
+	installCost: 'about 4 minutes, 2.0 GB',
+};
+
+/**
  * Every n8n the end-to-end suite runs against, newest first. A test that should hold on all of them
  * wraps its cases in `describe.each(N8N_TARGETS)('$name', (target) => ...)` and starts its n8n with
  * `startN8nSuite(label, { target })` (see test/e2e/README.md).
  */
 export const N8N_TARGETS: readonly N8nTarget[] = [N8N_2X, N8N_1X];
+
+/** Every n8n the end-to-end suites install. */
+export const ALL_N8N_INSTALLS: readonly N8nTarget[] = [...N8N_TARGETS, N8N_OLDEST];
 
 /** The n8n of `npm run demo`, `npm run dev`, the benchmarks and the 2.x-only tests. */
 export const DEFAULT_N8N_TARGET = N8N_2X;
@@ -227,7 +244,7 @@ export function isN8nInstalled(target: N8nTarget, root = cacheRoot()): boolean {
 
 /** Installs every given target at once (they download in parallel); resolves when all are ready. */
 export async function ensureN8nTargetsInstalled(
-	targets: readonly N8nTarget[] = N8N_TARGETS,
+	targets: readonly N8nTarget[] = ALL_N8N_INSTALLS,
 	options: { root?: string; log?: (line: string) => void } = {},
 ): Promise<N8nInstall[]> {
 	return await Promise.all(
@@ -237,16 +254,16 @@ export async function ensureN8nTargetsInstalled(
 
 if (require.main === module) {
 	const wanted = process.argv.slice(2);
-	const unknown = wanted.filter((v) => !N8N_TARGETS.some((t) => t.n8nVersion === v));
+	const unknown = wanted.filter((v) => !ALL_N8N_INSTALLS.some((t) => t.n8nVersion === v));
 	if (unknown.length) {
 		process.stderr.write(
-			`unknown n8n version ${unknown.join(', ')}; targets: ${N8N_TARGETS.map((t) => t.n8nVersion).join(', ')}\n`,
+			`unknown n8n version ${unknown.join(', ')}; known: ${ALL_N8N_INSTALLS.map((t) => t.n8nVersion).join(', ')}\n`,
 		);
 		process.exit(2);
 	}
 	const targets = wanted.length
-		? N8N_TARGETS.filter((target) => wanted.includes(target.n8nVersion))
-		: N8N_TARGETS;
+		? ALL_N8N_INSTALLS.filter((target) => wanted.includes(target.n8nVersion))
+		: ALL_N8N_INSTALLS;
 	ensureN8nTargetsInstalled(targets).then(
 		(installs) => process.stdout.write(installs.map((installed) => `${installed.dir}\n`).join('')),
 		(error: unknown) => {

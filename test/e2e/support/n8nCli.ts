@@ -226,8 +226,10 @@ export function parseExecution(result: CliResult): WorkflowRun {
 	}
 	const runData = execution.data.resultData.runData ?? {};
 	const lastRun = (node: string) => runData[node]?.[runData[node].length - 1];
+	// n8n 1.82 prints the run while its status still reads "running".
+	const finished = execution.status !== undefined && execution.status !== 'running';
 	return {
-		status: execution.status ?? (execution.data.resultData.error ? 'error' : 'success'),
+		status: finished ? execution.status! : execution.data.resultData.error ? 'error' : 'success',
 		exitCode: result.exitCode,
 		runData,
 		error: execution.data.resultData.error,

@@ -24,7 +24,7 @@ import { N8nCli, type CredentialImport, type EnvOverrides, type WorkflowRun } fr
 import { installPackage, packedPackage } from './packageInstall';
 import { CREDENTIAL_TYPES, type CredentialRef, type ProviderId } from './workflows';
 
-export { N8N_TARGETS, N8N_1X, N8N_2X, type N8nTarget } from './installN8n';
+export { N8N_TARGETS, N8N_1X, N8N_2X, N8N_OLDEST, type N8nTarget } from './installN8n';
 
 /** A user folder with the package installed, and its CLI. */
 export interface N8nSuite {

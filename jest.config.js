@@ -11,6 +11,7 @@ const project = (name) => ({
 });
 
 module.exports = {
+	testSequencer: '<rootDir>/test/support/e2eLastSequencer.js',
 	projects: [
 		project('unit'),
 		project('engine'),

@@ -175,10 +175,11 @@ async function install(
 		`installing n8n ${n8nVersion} and Node ${nodeVersion} into ${dir} (once; ${target.installCost})`,
 	);
 	// Scripts off: optional native modules (kafka, isolated-vm...) do not build offline and are not needed here.
+	// Low priority: the unit and engine tests, some of them timing-sensitive, run meanwhile.
 	await runCommand(
 		NPM,
 		['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
-		{ cwd: dir, onLine },
+		{ cwd: dir, onLine, background: true },
 	);
 	say(`packages installed after ${seconds()}; building sqlite3 for Node ${nodeVersion}`);
 
@@ -193,7 +194,7 @@ async function install(
 			'--ignore-scripts=false',
 			'--loglevel=error',
 		],
-		{ cwd: dir, onLine },
+		{ cwd: dir, onLine, background: true },
 	);
 
 	// Without NODE_ENV (jest sets it to test, which quiets n8n) and NODE_OPTIONS (meant for this Node, not n8n's).

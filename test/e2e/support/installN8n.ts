@@ -69,7 +69,7 @@ export const N8N_OLDEST: N8nTarget = {
 	nodeVersion: '20.20.2',
 	binaryDataFolder: 'binaryData',
 	overrides: N8N_1X.overrides,
-	installCost: 'about 4 minutes, 2.0 GB',
+	installCost: 'about 4 minutes, 1.5 GB',
 };
 
 /**

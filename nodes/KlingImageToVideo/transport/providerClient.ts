@@ -384,9 +384,9 @@ export class ProviderClient {
 	}
 
 	/**
-	 * A submission sent again with the same id after a lookup found nothing, and now refused: the
-	 * first attempt may have made the task after all (a provider refuses a duplicate id), so it is
-	 * looked up once more. Returns the task found; otherwise throws the refusal.
+	 * A submission sent again with the same id after lookups found nothing, and now refused: the
+	 * refusal may be of a duplicate id, the first attempt's task showing up late in lookups. It is
+	 * looked for a while longer; found, it is carried on with, else the refusal is reported.
 	 */
 	private async findRefusedResubmission(
 		answer: ReadAnswer,
@@ -394,14 +394,18 @@ export class ProviderClient {
 		itemIndex: number,
 		submissionId: string,
 	): Promise<string> {
-		const lookup = await this.lookUp(submissionId, request);
-		if (lookup.kind === 'found') return lookup.taskId;
-		if (lookup.kind === 'notFound') throw this.apiError(answer, itemIndex, { action: 'submit' });
-		throw this.uncertainSubmission(
-			itemIndex,
-			`it did not confirm the first attempt, and refused the second with the same id (${answer.statusCode}${this.said(answer)})`,
-			submissionId,
-		);
+		for (const waitMs of [0, ...FIND_BACKOFF_MS]) {
+			await sleepUnlessAborted(waitMs, this.options.signal);
+			const lookup = await this.lookUp(submissionId, request);
+			if (lookup.kind === 'found') return lookup.taskId;
+			if (lookup.kind === 'unknown')
+				throw this.uncertainSubmission(
+					itemIndex,
+					`it did not confirm the first attempt, and refused a second one with the same id (${answer.statusCode}${this.said(answer)})`,
+					submissionId,
+				);
+		}
+		throw this.apiError(answer, itemIndex, { action: 'submit' });
 	}
 
 	/**

@@ -77,7 +77,8 @@ export class KlingApi implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
-			description: 'Create one in the Kling developer console at https://app.klingai.com/global/dev',
+			description:
+				'Create one in the Kling developer console at https://app.klingai.com/global/dev',
 			displayOptions: { show: { authType: ['apiKey'] } },
 		},
 		{

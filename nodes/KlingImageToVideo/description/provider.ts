@@ -21,7 +21,8 @@ export const providerProperty: INodeProperties = {
 		{ name: 'Novita AI', value: 'novita' },
 	],
 	default: 'novita',
-	description: "The service that runs Kling for you: Kling's own API or a host that resells it; each needs its own credential",
+	description:
+		"The service that runs Kling for you: Kling's own API or a host that resells it; each needs its own credential",
 };
 
 /** One credential per provider, each shown only when its provider is selected. */

@@ -204,7 +204,11 @@ const BALANCE_LOCK = /exhausted balance|reason:\s*top_?up|insufficient (balance|
 /** Statuses whose meaning does not depend on whose words are in the body. */
 const NOT_THE_TASK = new Set([401, 403, 404, 408, 429]);
 
-function readError(statusCode: number, body: unknown, action: ApiAction): ProviderError | undefined {
+function readError(
+	statusCode: number,
+	body: unknown,
+	action: ApiAction,
+): ProviderError | undefined {
 	if (statusCode >= 200 && statusCode < 300) return undefined;
 	if (!isObject(body)) return {};
 	const detail = readDetail(body.detail);
@@ -214,7 +218,10 @@ function readError(statusCode: number, body: unknown, action: ApiAction): Provid
 	if (message !== undefined) error.message = message;
 	const code = errorType ?? detail.type;
 	if (code !== undefined) error.code = code;
-	if (statusCode === 402 || ((statusCode === 401 || statusCode === 403) && BALANCE_LOCK.test(message ?? '')))
+	if (
+		statusCode === 402 ||
+		((statusCode === 401 || statusCode === 403) && BALANCE_LOCK.test(message ?? ''))
+	)
 		error.meaning = 'balance';
 	// After COMPLETED, an error in fal's own shape is the request's outcome (a 422 model error, or a
 	// request error with its error_type); an unknown 5xx body (a gateway) is worth asking again.

@@ -239,7 +239,11 @@ const CODES: ReadonlyArray<{ codes: [number, number]; status: number; meaning?: 
 
 const RESOURCE_NOT_FOUND = 1203;
 
-function readError(statusCode: number, body: unknown, action: ApiAction): ProviderError | undefined {
+function readError(
+	statusCode: number,
+	body: unknown,
+	action: ApiAction,
+): ProviderError | undefined {
 	const isSuccess = statusCode >= 200 && statusCode < 300;
 	const code = readCode(body);
 	// A refusal may come as HTTP 200 with a non-zero code (a third-party client reports it live):

@@ -1,13 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 export type ProviderId =
-	| 'novita'
-	| 'myRouter'
-	| 'highwayApi'
-	| 'aimlApi'
-	| 'gmiCloud'
-	| 'kling'
-	| 'fal';
+	'novita' | 'myRouter' | 'highwayApi' | 'aimlApi' | 'gmiCloud' | 'kling' | 'fal';
 
 /** The one status vocabulary every provider's answer is translated into. */
 export type TaskStatus = 'queued' | 'processing' | 'succeeded' | 'failed' | 'cancelled';

@@ -344,7 +344,8 @@ export class ProviderClient {
 			await sleepUnlessAborted(FIND_CONFIRM_MS, this.options.signal);
 			lookup = await this.lookUp(submissionId, request);
 		}
-		if (lookup.kind === 'unknown') throw this.uncertainSubmission(itemIndex, uncertainty, submissionId);
+		if (lookup.kind === 'unknown')
+			throw this.uncertainSubmission(itemIndex, uncertainty, submissionId);
 		this.ctx.logger.debug(
 			lookup.kind === 'notFound'
 				? `Kling submission ${submissionId} never arrived; sending it again`
@@ -435,9 +436,7 @@ export class ProviderClient {
 		itemIndex: number,
 		model?: KlingModel,
 	): Promise<StatusAnswer> {
-		const calls = this.provider.statusCalls?.(taskId, model) ?? [
-			this.provider.buildStatus(taskId),
-		];
+		const calls = this.provider.statusCalls?.(taskId, model) ?? [this.provider.buildStatus(taskId)];
 		const knownPath = this.statusPaths.get(taskId);
 		const ordered = [...calls].sort(
 			(a, b) => Number(b.path === knownPath) - Number(a.path === knownPath),

@@ -24,7 +24,7 @@ import { makeTestPng, videoStream } from './video';
 
 const DEFAULT_API_KEY = 'sim-key-123';
 const DEFAULT_ACCESS_KEY = 'sim-access-key';
-const DEFAULT_SECRET_KEY = 'sim-secret-key-456';
+const DEFAULT_SECRET_KEY = 'dummy-sim-secret-key';
 const DEFAULT_BALANCE_REFUSAL: Refusal = { status: 403, reason: 'NOT_ENOUGH_BALANCE' };
 const DEFAULT_LATENCY_MS = 200;
 const DEFAULT_QUEUE_MS = 20;

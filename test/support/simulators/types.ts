@@ -3,13 +3,7 @@ import type { SimTask } from './tasks';
 
 /** The providers the node supports; one simulator serves exactly one of them. */
 export type ProviderId =
-	| 'novita'
-	| 'myRouter'
-	| 'highwayApi'
-	| 'aimlApi'
-	| 'gmiCloud'
-	| 'kling'
-	| 'fal';
+	'novita' | 'myRouter' | 'highwayApi' | 'aimlApi' | 'gmiCloud' | 'kling' | 'fal';
 
 /** Which local server answered: the provider API, its video CDN, or a foreign origin that redirects land on. */
 export type ServerName = 'api' | 'video' | 'other';
@@ -147,7 +141,7 @@ export interface SimulatorOptions {
 	provider: ProviderId;
 	/** The only accepted key (default 'sim-key-123'); sent as `Bearer` (fal: `Key`). */
 	apiKey?: string;
-	/** Kling: the key pair whose signed tokens are accepted too (default sim-access-key / sim-secret-key-456). */
+	/** Kling: the key pair whose signed tokens are accepted too (default sim-access-key / dummy-sim-secret-key). */
 	accessKey?: string;
 	secretKey?: string;
 	/** Kling: how far the provider's clock, which judges token exp/nbf, is ahead of this machine's (ms). */

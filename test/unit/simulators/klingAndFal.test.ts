@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling runs in plain Node, outside n8n's sandbox */
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions read provider response bodies ad hoc */
 import { createHmac } from 'node:crypto';
 

@@ -218,7 +218,9 @@ export function falAdapter(shapes: ResponseShapes): ProviderAdapter {
 		httpStatusOf: (status, reason) => (reason === 'INVALID_REQUEST_BODY' ? 422 : status),
 
 		authorize: (authorization: string | undefined, keys: AuthKeys) =>
-			/^Key\s+(.+)$/i.exec(authorization ?? '')?.[1] === keys.apiKey ? undefined : 'INVALID_API_KEY',
+			/^Key\s+(.+)$/i.exec(authorization ?? '')?.[1] === keys.apiKey
+				? undefined
+				: 'INVALID_API_KEY',
 		balanceRefusal: { status: 403, reason: 'NOT_ENOUGH_BALANCE' },
 		concurrency: 'queue',
 

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling runs in plain Node, outside n8n's sandbox */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 import type { SimTask } from '../tasks';
@@ -209,7 +208,9 @@ function validateImage2Video(body: Record<string, unknown>): string | undefined 
 	}
 	return (
 		klingImageProblem('image', body.image) ??
-		(body.image_tail === undefined ? undefined : klingImageProblem('image_tail', body.image_tail)) ??
+		(body.image_tail === undefined
+			? undefined
+			: klingImageProblem('image_tail', body.image_tail)) ??
 		textProblem('prompt', body.prompt, rules.promptRequired) ??
 		textProblem('negative_prompt', body.negative_prompt, false)
 	);
@@ -242,11 +243,14 @@ function validateOmniVideo(body: Record<string, unknown>): string | undefined {
 
 function taskData(task: SimTask, view: StatusView | undefined): Record<string, unknown> {
 	const status = view?.status ?? 'queued';
-	const updated = view ? Math.max(task.createdAt, Math.min(view.time, task.finishesAt)) : task.createdAt;
+	const updated = view
+		? Math.max(task.createdAt, Math.min(view.time, task.finishesAt))
+		: task.createdAt;
 	return {
 		task_id: task.id,
 		task_status: KLING_STATUS[status],
-		task_status_msg: status === 'failed' || status === 'cancelled' ? (task.outcome.reason ?? '') : '',
+		task_status_msg:
+			status === 'failed' || status === 'cancelled' ? (task.outcome.reason ?? '') : '',
 		task_info: task.externalId === undefined ? {} : { external_task_id: task.externalId },
 		created_at: task.createdAt,
 		updated_at: Math.round(updated),

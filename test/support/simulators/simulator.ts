@@ -23,8 +23,8 @@ import type {
 import { makeTestPng, videoStream } from './video';
 
 const DEFAULT_API_KEY = 'sim-key-123';
-const DEFAULT_ACCESS_KEY = 'sim-access-key';
-const DEFAULT_SECRET_KEY = 'dummy-sim-secret-key';
+/** The Kling key pair a simulator accepts unless told otherwise. */
+export const DEFAULT_KEY_PAIR = { accessKey: 'sim-access-key', secretKey: 'dummy-sim-secret-key' };
 const DEFAULT_BALANCE_REFUSAL: Refusal = { status: 403, reason: 'NOT_ENOUGH_BALANCE' };
 const DEFAULT_LATENCY_MS = 200;
 const DEFAULT_QUEUE_MS = 20;
@@ -90,8 +90,8 @@ export class ProviderSimulator implements Simulator {
 			throw new Error(`Unknown provider '${String(options.provider)}'`);
 		this.provider = options.provider;
 		this.apiKey = options.apiKey ?? DEFAULT_API_KEY;
-		this.accessKey = options.accessKey ?? DEFAULT_ACCESS_KEY;
-		this.secretKey = options.secretKey ?? DEFAULT_SECRET_KEY;
+		this.accessKey = options.accessKey ?? DEFAULT_KEY_PAIR.accessKey;
+		this.secretKey = options.secretKey ?? DEFAULT_KEY_PAIR.secretKey;
 		this.seed = options.seed ?? 1;
 		// Mixing in the provider keeps ids distinct between simulators of different providers in one test.
 		this.idRandom = createRandom(this.seed ^ hashString(options.provider));

@@ -11,6 +11,8 @@ export class SimTask {
 	externalId?: string;
 	/** The route family the task was created on, where status routes are separate (Kling's omni-video). */
 	collection?: string;
+	/** Status answers that reported success without the video URL (the videoUrlLate option). */
+	answersWithoutUrl = 0;
 
 	constructor(
 		readonly id: string,

@@ -80,6 +80,8 @@ export type FaultAction =
 	  }
 	/** A proxy's HTML error page (text/html), default 502. */
 	| { type: 'htmlPage'; status?: number; afterCreate?: boolean }
+	/** The CDN's own refusal before the API (Cloudflare): text/plain `error code: 1010`, default 403. */
+	| { type: 'edge'; status?: number; code?: number }
 	/** Headers and part of the body, then the socket is destroyed (submit without afterCreate: dropped before any byte). */
 	| { type: 'reset'; afterCreate?: boolean }
 	/** Never answers; the socket stays open until the client gives up or close() runs. */
@@ -117,12 +119,20 @@ export interface FaultRule {
 	when?: (context: FaultContext) => boolean;
 }
 
-/** Alternative response shapes seen only in third-party clients ([3P] in providers.md). */
+/** Alternative response shapes that some sources show (providers.md, providers-2026.md §1). */
 export interface ResponseShapes {
-	/** GMI success: outcome.video_url (documented, default) or outcome.media_urls[0].url (reported live). */
-	gmiVideoUrl?: 'outcome.video_url' | 'outcome.media_urls';
+	/**
+	 * GMI success: outcome.video_url (2.1 guide, default), outcome.media_urls[0].url (newer
+	 * quickstarts) or outcome.url ([3P] genblaze connector).
+	 */
+	gmiVideoUrl?: 'outcome.video_url' | 'outcome.media_urls' | 'outcome.url';
 	/** GMI failure reason: top-level error string (default), error {code, message}, or outcome.error. */
 	gmiFailure?: 'error.string' | 'error.object' | 'outcome.error';
+	/**
+	 * Novita family, a failed task: TASK_STATUS_FAILED in a 200 (default), or the status request
+	 * answered HTTP 500 with reason TASK_FAILED (Novita's error table, "Task execution failed").
+	 */
+	novitaFailure?: 'task.status' | 'http500';
 	/** Kling refusals: with their HTTP status (default), or as HTTP 200 with the code, as one client reports live [3P]. */
 	klingRefusals?: 'http' | 'http200';
 	/**
@@ -132,6 +142,12 @@ export interface ResponseShapes {
 	 */
 	falFailure?: 'result' | 'requestError' | 'statusError';
 }
+
+/** The task states a provider names in its status answers. */
+export type StatusWordState = 'queued' | 'processing' | 'succeeded' | 'failed' | 'cancelled';
+
+/** How image bytes may arrive (URLs are always accepted). */
+export type ImageBytesForm = 'rawBase64' | 'dataUri';
 
 /** Task latency: uniform around a mean, or any function of the task's creation index. */
 export type LatencyOption =
@@ -169,7 +185,20 @@ export interface SimulatorOptions {
 	/** Lifetime of each issued video URL (default 3600 s, the documented video_url_ttl). */
 	videoUrlTtlMs?: number;
 	shapes?: ResponseShapes;
-	/** 'insufficient' makes every submission answer the provider's balance refusal (403; Kling: 429 code 1102). */
+	/**
+	 * The provider's word for a state, replacing the documented one: a spelling another source
+	 * shows (TASK_STATUS_SUCCEEDED, complete, finished...) or a word no source shows.
+	 */
+	statusWords?: Partial<Record<StatusWordState, string>>;
+	/** Status answers that report success without the video URL before it appears (default 0). */
+	videoUrlLate?: number;
+	/** Accept image bytes only in this form (the other is refused with a 400 naming the field); default: the provider's documented forms. */
+	imageBytes?: ImageBytesForm;
+	/**
+	 * 'insufficient' makes every submission answer the provider's out-of-balance error: Novita 400
+	 * BILLING_BALANCE_NOT_ENOUGH, MyRouter and HighwayAPI 403 NOT_ENOUGH_BALANCE, AI/ML API 403 "run
+	 * out of credits", GMI Cloud a 403 (undocumented), Kling 429 with code 1102, fal 403 "User is locked. Reason: Exhausted balance".
+	 */
 	balance?: 'ok' | 'insufficient';
 	/** Faults active from the first request (same as calling faults.add). */
 	faults?: FaultRule[];

@@ -1,5 +1,5 @@
 import type { SimTask } from '../tasks';
-import type { TaskStatus } from '../types';
+import type { ImageBytesForm, TaskStatus } from '../types';
 
 /**
  * What an API request asks for, once the provider's routes are matched. `collection` separates
@@ -13,7 +13,7 @@ export type ApiRoute =
 	/** Kling: the task list (its credential test), and the same route asked by external_task_id. */
 	| { kind: 'list'; collection?: string; pageSize: number }
 	| { kind: 'lookup'; collection?: string; pageSize: number; externalId: string }
-	| { kind: 'balance' }
+	| { kind: 'balance'; legacy?: boolean }
 	| { kind: 'models' }
 	/** fal: the price of an endpoint (its credential test). */
 	| { kind: 'pricing'; endpointId?: string };
@@ -49,6 +49,14 @@ export interface StatusView {
 	thumbnailUrl?: string;
 	videoUrlTtlSeconds: number;
 	time: number;
+	/** The provider's word for the status when the test replaces the documented one (statusWords). */
+	statusWord?: string;
+}
+
+/** Per-simulator limits on what a submission may carry, beyond the provider's documented ones. */
+export interface SubmitChecks {
+	/** Image bytes accepted only in this form (URLs always). */
+	imageBytes?: ImageBytesForm;
 }
 
 /** Error reasons the simulator raises; each provider renders them in its own error shape. */
@@ -79,11 +87,14 @@ export interface ProviderAdapter {
 	validateSubmit(
 		route: ApiRoute,
 		body: unknown,
+		checks: SubmitChecks,
 	): { model: string; externalId?: string } | { error: string };
 	submitResponse(task: SimTask, origin: string): unknown;
 	statusResponse(task: SimTask, view: StatusView): unknown;
+	/** Where the provider answers a task's state with an HTTP error instead (Novita's 500 TASK_FAILED). */
+	statusError?(task: SimTask, view: StatusView): Omit<ApiError, 'path'> | undefined;
 	errorBody(error: ApiError): unknown;
-	balanceResponse(insufficient: boolean): unknown;
+	balanceResponse(insufficient: boolean, route: ApiRoute): unknown;
 	modelsResponse(): unknown;
 
 	/** The error reason for a refused key, or undefined when accepted (default: `Bearer <apiKey>`). */
@@ -129,6 +140,8 @@ export function defaultMessage(reason: string): string {
 		INVALID_REQUEST_BODY: 'invalid request body',
 		INVALID_API_KEY: 'invalid api key',
 		NOT_ENOUGH_BALANCE: 'not enough balance',
+		BILLING_BALANCE_NOT_ENOUGH: 'insufficient balance',
+		TASK_FAILED: 'Task execution failed',
 		TASK_NOT_FOUND: 'task not found',
 		NOT_FOUND: 'not found',
 		RATE_LIMIT_EXCEEDED: 'rate limit exceeded, please retry later',

@@ -12,7 +12,7 @@ export function adapterFor(provider: ProviderId, shapes: ResponseShapes): Provid
 		case 'novita':
 		case 'myRouter':
 		case 'highwayApi':
-			return novitaAdapter;
+			return novitaAdapter(provider, shapes);
 		case 'aimlApi':
 			return aimlApiAdapter;
 		case 'gmiCloud':

@@ -69,10 +69,13 @@ describe('requests', () => {
 		).toMatchObject({ duration: '15', generate_audio: true, end_image_url: urlImage.url });
 	});
 
-	it('sends image bytes as a data URI', () => {
-		expect(call(request({ image: pngImage })).body).toMatchObject({
-			image_url: 'data:image/png;base64,iVBORw0KGgo=',
+	it('sends image bytes as a data URI, with no raw base64 form to fall back to', () => {
+		const plan = fal.buildSubmit(request({ image: pngImage }), {
+			submissionId: 'n8n-1-0-abcdefgh',
+			alternates: new Set(),
 		});
+		expect(plan.call.body).toMatchObject({ image_url: 'data:image/png;base64,iVBORw0KGgo=' });
+		expect(plan.alternates).toEqual([]);
 	});
 
 	it('offers what each endpoint takes', () => {

@@ -120,8 +120,9 @@ const MODELS: ReadonlyArray<ModelRow<string>> = [
 
 const buildSubmit: ProviderAdapter['buildSubmit'] = (request, options) => {
 	const { row, target } = routeOf(MODELS, request);
-	const { fields, alternates } = requestFields(request, row.form, options.alternates);
-	return { call: { method: 'POST', path: `/${target}`, body: fields }, alternates };
+	const { fields } = requestFields(request, row.form, options.alternates);
+	// Raw base64 is no form fal documents for a file input: no second encoding to try.
+	return { call: { method: 'POST', path: `/${target}`, body: fields }, alternates: [] };
 };
 
 function parseSubmit(body: unknown): string {

@@ -9,8 +9,12 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { expectedVideoBytes, startSimulator, type Simulator } from '../support/simulators';
-import type { RecordedRequest } from '../support/simulators';
+import {
+	expectedVideoBytes,
+	startSimulator,
+	type RecordedRequest,
+	type Simulator,
+} from '../support/simulators';
 import type { WorkflowJson, WorkflowRun } from './support/n8nCli';
 import { REPO_ROOT } from './support/packageInstall';
 import {

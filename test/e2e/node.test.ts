@@ -54,6 +54,8 @@ const GENERATE_CASES: Record<
 	highwayApi: { mode: 'master', duration: '5', videoBytes: 42_000 },
 	aimlApi: { mode: 'professional', duration: '5', videoBytes: 43_000 },
 	gmiCloud: { mode: 'master', duration: '10', videoBytes: 44_000 },
+	kling: { mode: 'professional', duration: '10', videoBytes: 45_000 },
+	fal: { mode: 'master', duration: '5', videoBytes: 46_000 },
 };
 
 const klingNodeName = (provider: ProviderId) => `Kling ${provider}`;
@@ -63,6 +65,7 @@ const binaryVideoBytes = (provider: ProviderId) => GENERATE_CASES[provider].vide
 const PROVIDER_GROUPS: ProviderId[][] = [
 	['novita', 'myRouter', 'highwayApi'],
 	['aimlApi', 'gmiCloud'],
+	['kling', 'fal'],
 ];
 const providersRunOf = (provider: ProviderId) =>
 	`providers${PROVIDER_GROUPS.findIndex((group) => group.includes(provider))}`;
@@ -404,7 +407,9 @@ describe.each(N8N_TARGETS)('the packed node in a real $name', (target) => {
 			expect(downloads.length).toBeGreaterThanOrEqual(1);
 			for (const request of downloads) expect(request.headers.authorization).toBeUndefined();
 			for (const request of sim.requests.filter((r) => r.server === 'api')) {
-				expect(request.headers.authorization).toBe(`Bearer ${sim.apiKey}`);
+				expect(request.headers.authorization).toBe(
+					`${provider === 'fal' ? 'Key' : 'Bearer'} ${sim.apiKey}`,
+				);
 			}
 		});
 

@@ -169,7 +169,8 @@ const cases: Case[] = [
 			prompt: '={{ $json.prompt }}',
 		},
 		item: { json: { prompt: '' } },
-		message: '"Prompt" is empty; Novita AI requires a prompt of 1 to 2,500 characters [item 1]',
+		message:
+			'"Prompt" is empty; Kling 2.1 at Novita AI requires a prompt of 1 to 2,500 characters [item 1]',
 	},
 	{
 		name: 'whitespace-only prompt',
@@ -180,7 +181,8 @@ const cases: Case[] = [
 			prompt: '={{ $json.prompt }}',
 		},
 		item: { json: { prompt: ' \n\t ' } },
-		message: '"Prompt" is empty; MyRouter requires a prompt of 1 to 2,500 characters [item 1]',
+		message:
+			'"Prompt" is empty; Kling 2.1 at MyRouter requires a prompt of 1 to 2,500 characters [item 1]',
 	},
 	{
 		name: 'prompt over 2,500 characters',
@@ -242,7 +244,8 @@ const cases: Case[] = [
 			duration: '={{ $json.duration }}',
 		},
 		item: { json: { duration: 7 } },
-		message: '"Duration" must be 5 or 10 (seconds), not 7 [item 1]',
+		message:
+			'"Duration" 7 is not offered for Kling 2.1 at Novita AI; use 5 or 10 (seconds) [item 1]',
 	},
 	{
 		name: 'a mode no provider offers',
@@ -254,7 +257,7 @@ const cases: Case[] = [
 		},
 		item: { json: { mode: 'ultra' } },
 		message:
-			/^"Mode" "ultra" is not offered by HighwayAPI; use "standard" \(Standard\), "professional" \(Professional\), "master" \(Master\) \[item 1\]$/,
+			/^"Mode" "ultra" is not offered for Kling 2.1 at HighwayAPI; use "standard" \(Standard\), "professional" \(Professional\), "master" \(Master\) \[item 1\]$/,
 	},
 	{
 		name: 'empty task id',

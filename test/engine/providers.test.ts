@@ -7,6 +7,7 @@ import {
 } from '../support/simulators';
 import {
 	ALL_PROVIDERS,
+	apiKeyAuthorization,
 	IMAGE_URL,
 	klingNode,
 	runKling,
@@ -33,7 +34,7 @@ describe.each(ALL_PROVIDERS)('%s', (provider) => {
 		expect(
 			sim.requests
 				.filter((request) => request.server === 'api')
-				.every((request) => request.headers.authorization === `Bearer ${sim.apiKey}`),
+				.every((request) => request.headers.authorization === apiKeyAuthorization(sim)),
 		).toBe(true);
 	}
 
@@ -50,6 +51,7 @@ describe.each(ALL_PROVIDERS)('%s', (provider) => {
 			taskId: task.id,
 			status: 'succeeded',
 			videoUrl: expect.stringContaining(sim.videoHostUrl),
+			model: 'v2.1',
 			mode: 'standard',
 			duration: 5,
 			...(item.json.progress !== undefined && { progress: 100 }),
@@ -118,6 +120,7 @@ describe.each(ALL_PROVIDERS)('%s', (provider) => {
 				provider,
 				taskId: task.id,
 				status: 'queued',
+				model: 'v2.1',
 				mode: 'master',
 				duration: 5,
 				submittedAt: expect.any(String),

@@ -15,15 +15,9 @@ export async function generate(ctx: OperationContext, itemIndexes: number[]): Pr
 		ctx,
 		[...downloadable.keys()],
 		async (itemIndex, taskId, request, submittedAt) => {
-			const task = poller.track(taskId, itemIndex, {
-				submittedAt,
-				mode: request.mode,
-				duration: request.duration,
-			});
-			const { json, binary } = await finishTask(ctx, poller, task, {
-				mode: request.mode,
-				duration: request.duration,
-			});
+			const { model, mode, duration } = request;
+			const task = poller.track(taskId, itemIndex, { submittedAt, model, mode, duration });
+			const { json, binary } = await finishTask(ctx, poller, task, { model, mode, duration });
 			run.succeed(itemIndex, json, binary);
 		},
 	);

@@ -5,6 +5,7 @@ import type { ProviderAdapter } from '../providers';
 import { ConcurrencyLimit } from '../transport/concurrencyLimit';
 import { ProviderClient } from '../transport/providerClient';
 import { TaskPoller } from '../waiting/poller';
+import { RequestBudget } from '../waiting/requestBudget';
 import { ItemRun } from './itemRun';
 
 /** What every operation works with during one run of the node. */
@@ -26,6 +27,8 @@ export class OperationContext {
 		readonly provider: ProviderAdapter,
 		readonly client: ProviderClient,
 		readonly requestTimeoutMs: number,
+		/** One budget per run: a slow-down asked of a submission pauses the status requests too. */
+		private readonly budget: RequestBudget,
 	) {}
 
 	static async create(
@@ -41,11 +44,13 @@ export class OperationContext {
 			),
 			DEFAULT_REQUEST_TIMEOUT_SECONDS,
 		);
+		const budget = new RequestBudget();
 		const client = await ProviderClient.connect(ctx, provider, {
 			requestTimeoutMs: requestTimeoutSeconds * 1000,
 			signal: run.signal,
+			onThrottled: (retryAfterMs) => budget.throttled(retryAfterMs),
 		});
-		return new OperationContext(run, provider, client, requestTimeoutSeconds * 1000);
+		return new OperationContext(run, provider, client, requestTimeoutSeconds * 1000, budget);
 	}
 
 	get ctx(): IExecuteFunctions {
@@ -62,11 +67,16 @@ export class OperationContext {
 			this.ctx.getNodeParameter('waitOptions.pollIntervalSeconds', 0, 0),
 			0,
 		);
-		return new TaskPoller(this.ctx, this.client, {
-			timeoutMs: timeoutSeconds * 1000,
-			minGapMs: pollIntervalSeconds * 1000,
-			signal: this.run.signal,
-		});
+		return new TaskPoller(
+			this.ctx,
+			this.client,
+			{
+				timeoutMs: timeoutSeconds * 1000,
+				minGapMs: pollIntervalSeconds * 1000,
+				signal: this.run.signal,
+			},
+			this.budget,
+		);
 	}
 
 	downloadVideo(itemIndex: number): boolean {

@@ -35,6 +35,7 @@ export async function submitTasks(
 		run.ctx.logger.debug(`Kling task ${taskId} submitted`, {
 			itemIndex,
 			provider: provider.id,
+			model: request.model,
 			mode: request.mode,
 			duration: request.duration,
 		});
@@ -48,6 +49,7 @@ export async function submit(ctx: OperationContext, itemIndexes: number[]): Prom
 			provider: ctx.provider.id,
 			taskId,
 			status: 'queued',
+			model: request.model,
 			mode: request.mode,
 			duration: request.duration,
 			submittedAt: new Date(submittedAt).toISOString(),

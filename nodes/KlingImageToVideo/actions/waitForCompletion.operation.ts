@@ -1,14 +1,14 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { readTaskId } from '../input/readGenerationRequest';
-import { VIDEO_MODES, type VideoDuration, type VideoMode } from '../providers';
+import { KLING_MODELS, VIDEO_MODES, type KlingModel, type VideoMode } from '../providers';
 import type { TaskHints } from '../waiting/poller';
 import type { OperationContext } from './operationContext';
 import { finishTask } from './taskResults';
 
 /**
- * What the Submit operation put on the item (submittedAt, mode, duration) tells the poller how far
- * along a task probably is; without it the task is treated as just submitted.
+ * What the Submit operation put on the item (submittedAt, model, mode, duration) tells the poller
+ * how far along a task probably is; without it the task is treated as just submitted.
  */
 export function hintsFromInput(json: IDataObject | undefined): TaskHints {
 	const hints: TaskHints = {};
@@ -16,7 +16,10 @@ export function hintsFromInput(json: IDataObject | undefined): TaskHints {
 	if (Number.isFinite(submittedAt)) hints.submittedAt = submittedAt;
 	if (VIDEO_MODES.includes(json?.mode as VideoMode)) hints.mode = json!.mode as VideoMode;
 	const duration = Number(json?.duration);
-	if (duration === 5 || duration === 10) hints.duration = duration as VideoDuration;
+	if (Number.isInteger(duration) && duration > 0) hints.duration = duration;
+	// Submit Task of 0.1.0 wrote no model: it only made Kling 2.1.
+	if (KLING_MODELS.includes(json?.model as KlingModel)) hints.model = json!.model as KlingModel;
+	else if (hints.mode) hints.model = 'v2.1';
 	return hints;
 }
 

@@ -1,105 +1,303 @@
-import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type INodeProperties,
+	type INodePropertyOptions,
+} from 'n8n-workflow';
 
 import { formatCount, LIMITS } from '../input/limits';
+import {
+	KLING_MODELS,
+	MODEL_NAMES,
+	PROVIDERS,
+	type AspectRatio,
+	type KlingModel,
+	type ProviderId,
+	type VideoMode,
+} from '../providers';
+import { offerVariants, showFor } from './offerVariants';
 
-const fields: INodeProperties[] = [
-	{
-		displayName: 'Image Source',
-		name: 'imageSource',
+/** Saved workflows of node version 1 made Kling 2.1 before the model could be chosen: it stays the default. */
+const DEFAULT_MODEL: KlingModel = 'v2.1';
+
+const MODEL_OPTIONS: Record<KlingModel, INodePropertyOptions> = {
+	'v2.1': {
+		name: MODEL_NAMES['v2.1'],
+		value: 'v2.1',
+		description: 'Standard (720p), Professional (1080p) or Master; 5 or 10 s',
+	},
+	'v2.5-turbo': {
+		name: MODEL_NAMES['v2.5-turbo'],
+		value: 'v2.5-turbo',
+		description: 'Better motion than 2.1 for less; 1080p, 5 or 10 s',
+	},
+	'v2.6': {
+		name: MODEL_NAMES['v2.6'],
+		value: 'v2.6',
+		description: 'Can add sound; 1080p, 5 or 10 s',
+	},
+	'v3.0': {
+		name: MODEL_NAMES['v3.0'],
+		value: 'v3.0',
+		description: 'The newest: 3 to 15 s, sound, an end frame where offered',
+	},
+	o1: {
+		name: MODEL_NAMES.o1,
+		value: 'o1',
+		description: "Kling's omni model: a first and a last frame; 5 or 10 s",
+	},
+};
+
+const MODE_OPTIONS: Record<VideoMode, INodePropertyOptions> = {
+	standard: { name: 'Standard (720p)', value: 'standard', description: 'Fastest and cheapest' },
+	professional: {
+		name: 'Professional (1080p)',
+		value: 'professional',
+		description: 'Higher quality, costs more',
+	},
+	master: {
+		name: 'Master (1080p)',
+		value: 'master',
+		description: 'Kling 2.1 Master: the best motion, costs the most',
+	},
+	'4k': { name: '4K', value: '4k', description: 'Kling 3.0 in 4K: the sharpest, costs the most' },
+};
+
+const ASPECT_RATIO_OPTIONS: Record<AspectRatio, INodePropertyOptions> = {
+	'16:9': { name: 'Landscape (16:9)', value: '16:9' },
+	'9:16': { name: 'Portrait (9:16)', value: '9:16' },
+	'1:1': { name: 'Square (1:1)', value: '1:1' },
+};
+
+const IMAGE_LIMITS =
+	'JPEG or PNG, up to 10 MB, at least 300×300 px, aspect ratio between 1:2.5 and 2.5:1';
+
+function imageSourceOptions(acceptsBytes: boolean, optional: boolean): INodePropertyOptions[] {
+	return [
+		...(optional ? [{ name: 'None', value: 'none', description: 'No end frame' }] : []),
+		{
+			name: 'Image URL',
+			value: 'url',
+			description: 'A public http(s) link the provider downloads',
+		},
+		...(acceptsBytes
+			? [
+					{
+						name: 'Binary File',
+						value: 'binary',
+						description: 'An image in binary data from an earlier node',
+					},
+					{
+						name: 'Base64',
+						value: 'base64',
+						description: 'The image as base64 text or a data: URI',
+					},
+				]
+			: []),
+	];
+}
+
+/** The preferred value where the variant has it, else its first. */
+function defaultOf<Value extends string>(values: readonly Value[], preferred: Value): Value {
+	return values.includes(preferred) ? preferred : values[0];
+}
+
+/** One `model` parameter per set of models, shown for the providers that offer exactly that set. */
+function modelFields(): INodeProperties[] {
+	const providersByModels = new Map<string, ProviderId[]>();
+	for (const provider of Object.values(PROVIDERS)) {
+		const key = provider.offers.map((offer) => offer.model).join(',');
+		providersByModels.set(key, [...(providersByModels.get(key) ?? []), provider.id]);
+	}
+	return [...providersByModels].map(([models, providers]) => ({
+		displayName: 'Model',
+		name: 'model',
 		type: 'options',
-		options: [
-			{
-				name: 'Image URL',
-				value: 'url',
-				description: 'A public http(s) link the provider downloads',
-			},
-			{
-				name: 'Binary File',
-				value: 'binary',
-				description: 'An image in binary data from an earlier node',
-			},
-			{ name: 'Base64', value: 'base64', description: 'The image as base64 text or a data: URI' },
-		],
-		default: 'url',
+		noDataExpression: true,
+		options: KLING_MODELS.filter((model) => models.split(',').includes(model)).map(
+			(model) => MODEL_OPTIONS[model],
+		),
+		default: DEFAULT_MODEL,
 		description:
-			'Where the first frame of the video comes from. JPEG or PNG, up to 10 MB, at least 300×300 px, aspect ratio between 1:2.5 and 2.5:1.',
-	},
-	{
-		displayName: 'Image URL',
-		name: 'imageUrl',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'https://example.com/product.jpg',
-		displayOptions: { show: { imageSource: ['url'] } },
-	},
-	{
-		displayName: 'Input Binary Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		hint: 'The name of the input binary field holding the image',
-		displayOptions: { show: { imageSource: ['binary'] } },
-	},
-	{
-		displayName: 'Image (Base64)',
-		name: 'imageBase64',
-		type: 'string',
-		typeOptions: { rows: 2 },
-		default: '',
-		required: true,
-		placeholder: 'data:image/png;base64,iVBORw0KGgo...',
-		displayOptions: { show: { imageSource: ['base64'] } },
-	},
-	{
-		displayName: 'Prompt',
-		name: 'prompt',
-		type: 'string',
-		typeOptions: { rows: 3 },
-		default: '',
-		placeholder: 'The camera slowly pushes in while steam rises from the cup',
-		description: `What should happen in the video, up to ${formatCount(LIMITS.maxPromptChars)} characters. Required by Novita AI, MyRouter and HighwayAPI.`,
-	},
-	{
+			'The Kling generation to use. The fields below change with it: each provider offers its own modes, lengths and extras per model.',
+		displayOptions: { show: { provider: providers } },
+	}));
+}
+
+function firstFrameFields(): INodeProperties[] {
+	return [
+		...offerVariants((offer) => ({ acceptsBytes: offer.acceptsImageBytes })).map(
+			(variant): INodeProperties => ({
+				displayName: 'Image Source',
+				name: 'imageSource',
+				type: 'options',
+				options: imageSourceOptions(variant.form.acceptsBytes, false),
+				default: 'url',
+				description: `Where the first frame of the video comes from. ${IMAGE_LIMITS}.`,
+				...(!variant.form.acceptsBytes && {
+					hint: `${MODEL_NAMES[variant.model]} takes images as URLs only at this provider`,
+				}),
+				displayOptions: showFor(variant),
+			}),
+		),
+		{
+			displayName: 'Image URL',
+			name: 'imageUrl',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'https://example.com/product.jpg',
+			displayOptions: { show: { imageSource: ['url'] } },
+		},
+		{
+			displayName: 'Input Binary Field',
+			name: 'binaryPropertyName',
+			type: 'string',
+			default: 'data',
+			required: true,
+			hint: 'The name of the input binary field holding the image',
+			displayOptions: { show: { imageSource: ['binary'] } },
+		},
+		{
+			displayName: 'Image (Base64)',
+			name: 'imageBase64',
+			type: 'string',
+			typeOptions: { rows: 2 },
+			default: '',
+			required: true,
+			placeholder: 'data:image/png;base64,iVBORw0KGgo...',
+			displayOptions: { show: { imageSource: ['base64'] } },
+		},
+	];
+}
+
+function endFrameFields(): INodeProperties[] {
+	return [
+		...offerVariants((offer) =>
+			offer.endFrameModes.length > 0
+				? {
+						acceptsBytes: offer.acceptsImageBytes,
+						modes: offer.endFrameModes,
+						withSound: offer.endFrameWithSound,
+						allModes: offer.endFrameModes.length === offer.modes.length,
+					}
+				: undefined,
+		).map((variant): INodeProperties => {
+			const limits = [
+				...(variant.form.allModes
+					? []
+					: [`only in ${variant.form.modes.map((mode) => MODE_OPTIONS[mode].name).join(', ')}`]),
+				...(variant.form.withSound ? [] : ['not together with sound']),
+			];
+			return {
+				displayName: 'End Image Source',
+				name: 'endImageSource',
+				type: 'options',
+				options: imageSourceOptions(variant.form.acceptsBytes, true),
+				default: 'none',
+				description: `An optional last frame: the video moves from the first image to this one. ${IMAGE_LIMITS}.`,
+				...(limits.length > 0 && { hint: `End frame: ${limits.join('; ')}` }),
+				displayOptions: showFor(variant),
+			};
+		}),
+		{
+			displayName: 'End Image URL',
+			name: 'endImageUrl',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'https://example.com/product-end.jpg',
+			displayOptions: { show: { endImageSource: ['url'] } },
+		},
+		{
+			displayName: 'End Image Binary Field',
+			name: 'endBinaryPropertyName',
+			type: 'string',
+			default: 'end',
+			required: true,
+			hint: 'The name of the input binary field holding the end image',
+			displayOptions: { show: { endImageSource: ['binary'] } },
+		},
+		{
+			displayName: 'End Image (Base64)',
+			name: 'endImageBase64',
+			type: 'string',
+			typeOptions: { rows: 2 },
+			default: '',
+			required: true,
+			placeholder: 'data:image/png;base64,iVBORw0KGgo...',
+			displayOptions: { show: { endImageSource: ['base64'] } },
+		},
+	];
+}
+
+function modeFields(): INodeProperties[] {
+	return offerVariants((offer) => offer.modes).map((variant): INodeProperties => ({
 		displayName: 'Mode',
 		name: 'mode',
 		type: 'options',
-		options: [
-			{ name: 'Standard (720p)', value: 'standard', description: 'Fastest and cheapest' },
-			{
-				name: 'Professional (1080p)',
-				value: 'professional',
-				description: 'Higher quality, costs more',
-			},
-			{
-				name: 'Master (1080p)',
-				value: 'master',
-				description: 'Kling 2.1 Master: the best motion, costs the most',
-			},
-		],
-		default: 'standard',
-	},
-	{
+		options: variant.form.map((mode) => MODE_OPTIONS[mode]),
+		default: defaultOf(variant.form, 'standard'),
+		description: 'Resolution and quality tier; higher tiers cost more',
+		displayOptions: showFor(variant),
+	}));
+}
+
+function durationFields(): INodeProperties[] {
+	return offerVariants((offer) => offer.durations).map((variant): INodeProperties => ({
 		displayName: 'Duration',
 		name: 'duration',
 		type: 'options',
-		options: [
-			{ name: '5 Seconds', value: '5' },
-			{ name: '10 Seconds', value: '10' },
-		],
+		options: variant.form.map((seconds) => ({
+			name: `${seconds} Seconds`,
+			value: String(seconds),
+		})),
 		default: '5',
 		description:
-			'Length of the video. 10 seconds costs about twice as much and takes about twice as long.',
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
+			'Length of the video. The price grows with the length: 10 seconds cost about twice as much as 5, and take longer to make.',
+		displayOptions: showFor(variant),
+	}));
+}
+
+function soundFields(): INodeProperties[] {
+	return offerVariants((offer) =>
+		offer.soundModes.length > 0
+			? offer.soundModes.length === offer.modes.length
+				? []
+				: offer.soundModes
+			: undefined,
+	).map((variant): INodeProperties => ({
+		displayName: 'Sound',
+		name: 'sound',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to generate sound with the video (ambience, effects, speech). It costs more, at most providers about twice as much. Off is sent explicitly: some providers add sound unless told not to.',
+		...(variant.form.length > 0 && {
+			hint: `Sound only in ${variant.form.map((mode) => MODE_OPTIONS[mode].name).join(', ')}`,
+		}),
+		displayOptions: showFor(variant),
+	}));
+}
+
+function aspectRatioFields(): INodeProperties[] {
+	return offerVariants((offer) =>
+		offer.aspectRatios.length > 0 ? offer.aspectRatios : undefined,
+	).map((variant): INodeProperties => ({
+		displayName: 'Aspect Ratio',
+		name: 'aspectRatio',
+		type: 'options',
+		options: variant.form.map((ratio) => ASPECT_RATIO_OPTIONS[ratio]),
+		default: defaultOf(variant.form, '16:9'),
+		description:
+			'The shape of the video. Choose the one closest to your image: the provider fits the image into it (16:9 is its default).',
+		displayOptions: showFor(variant),
+	}));
+}
+
+function optionFields(): INodeProperties[] {
+	return [
+		...offerVariants((offer) => (offer.guidanceScale ? true : undefined)).map(
+			(variant): INodeProperties => ({
 				displayName: 'Guidance Scale',
 				name: 'guidanceScale',
 				type: 'number',
@@ -111,8 +309,11 @@ const fields: INodeProperties[] = [
 				},
 				default: 0.5,
 				description: 'How closely the video follows the prompt, from 0 (freely) to 1 (strictly)',
-			},
-			{
+				displayOptions: showFor(variant, {}, '/'),
+			}),
+		),
+		...offerVariants((offer) => (offer.negativePrompt ? true : undefined)).map(
+			(variant): INodeProperties => ({
 				displayName: 'Negative Prompt',
 				name: 'negativePrompt',
 				type: 'string',
@@ -120,8 +321,36 @@ const fields: INodeProperties[] = [
 				default: '',
 				placeholder: 'blur, distortion, text',
 				description: `What the video should avoid, up to ${formatCount(LIMITS.maxPromptChars)} characters`,
-			},
-		],
+				displayOptions: showFor(variant, {}, '/'),
+			}),
+		),
+	];
+}
+
+const fields: INodeProperties[] = [
+	...modelFields(),
+	...firstFrameFields(),
+	{
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		default: '',
+		placeholder: 'The camera slowly pushes in while steam rises from the cup',
+		description: `What should happen in the video, up to ${formatCount(LIMITS.maxPromptChars)} characters. Most models require one; Kling 2.1 at AI/ML API and GMI Cloud, and Kling 2.1 to 2.6 at the official Kling API, do not.`,
+	},
+	...modeFields(),
+	...durationFields(),
+	...soundFields(),
+	...aspectRatioFields(),
+	...endFrameFields(),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: optionFields(),
 	},
 ];
 

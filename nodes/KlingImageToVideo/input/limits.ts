@@ -1,4 +1,4 @@
-/** What every provider documents for Kling V2.1 image-to-video; checked before anything is paid for. */
+/** What every provider documents for Kling image-to-video input; checked before anything is paid for. */
 export const LIMITS = {
 	maxImageBytes: 10 * 1024 * 1024,
 	minImageSidePx: 300,
@@ -6,7 +6,6 @@ export const LIMITS = {
 	maxPromptChars: 2500,
 	minGuidanceScale: 0,
 	maxGuidanceScale: 1,
-	durationsSeconds: [5, 10],
 } as const;
 
 /** 2500 → "2,500". Without Intl: its first use costs more than loading the whole node. */

@@ -1,28 +1,50 @@
-import { isObject, readErrorField, readString, toDataUri } from './fields';
-import {
-	VIDEO_MODES,
-	type ApiCall,
-	type GenerationRequest,
-	type ProviderAdapter,
-	type TaskSnapshot,
-	type TaskStatus,
-	type VideoMode,
-} from './types';
+import { isObject, readErrorField, readStatusWord, readString } from './fields';
+import { FIVE_OR_TEN_SECONDS, offerOf, requestFields, routeOf, type ModelRow } from './modelTable';
+import type { ProviderAdapter, ProviderError, TaskSnapshot, TaskStatus } from './types';
 
-/** GMI Cloud's request queue: the model id picks the mode, the parameters go in `payload`. No eta. */
+/** GMI Cloud's request queue: the model id picks model and tier, the parameters go in `payload`. No eta. */
 
-const MODEL_BY_MODE: Record<VideoMode, string> = {
-	standard: 'Kling-Image2Video-V2.1-Standard',
-	professional: 'Kling-Image2Video-V2.1-Pro',
-	master: 'Kling-Image2Video-V2.1-Master',
-};
+/** The model id of a tier, and the `mode` value it takes in the payload where the tier is a field. */
+interface GmiTarget {
+	modelId: string;
+	mode?: string;
+}
 
+const MODELS: ReadonlyArray<ModelRow<GmiTarget>> = [
+	{
+		model: 'v2.1',
+		form: {
+			image: 'image',
+			// [C] The 2.1 guide says "Base64 or URL" without an example; GMI forwards to Kling, whose
+			// page forbids a data: prefix ([3P]), so raw base64 goes first and a data URI second.
+			imageBytes: 'rawBase64',
+			promptRequired: false,
+			duration: 'string',
+			negativePrompt: 'negative_prompt',
+			guidance: 'cfg_scale',
+		},
+		tiers: {
+			standard: { modelId: 'Kling-Image2Video-V2.1-Standard' },
+			// [3P] only third-party clients show the Pro id; kept from 0.1.0, where saved workflows use it.
+			professional: { modelId: 'Kling-Image2Video-V2.1-Pro' },
+			master: { modelId: 'Kling-Image2Video-V2.1-Master' },
+		},
+		durations: FIVE_OR_TEN_SECONDS,
+	},
+];
+
+/**
+ * [C] The quickstart tables: queued, processing, success, failed; the API reference prose also says
+ * dispatched and finished. `completed` is not on GMI's pages but is read as done all the same.
+ */
 const STATUS_BY_PROVIDER_STATUS: Record<string, TaskStatus> = {
 	queued: 'queued',
 	dispatched: 'queued',
 	processing: 'processing',
 	success: 'succeeded',
 	succeeded: 'succeeded',
+	finished: 'succeeded',
+	completed: 'succeeded',
 	failed: 'failed',
 	cancelled: 'cancelled',
 	canceled: 'cancelled',
@@ -30,23 +52,15 @@ const STATUS_BY_PROVIDER_STATUS: Record<string, TaskStatus> = {
 
 const REQUESTS_PATH = '/api/v1/ie/requestqueue/apikey/requests';
 
-function buildSubmit(request: GenerationRequest): ApiCall {
-	const payload: Record<string, string | number> = {
-		image:
-			request.image.kind === 'url'
-				? request.image.url
-				: toDataUri(request.image.base64, request.image.mimeType),
-		duration: String(request.duration),
-		cfg_scale: request.guidanceScale,
-	};
-	if (request.prompt) payload.prompt = request.prompt;
-	if (request.negativePrompt) payload.negative_prompt = request.negativePrompt;
+const buildSubmit: ProviderAdapter['buildSubmit'] = (request, options) => {
+	const { row, target } = routeOf(MODELS, request);
+	const { fields, alternates } = requestFields(request, row.form, options.alternates);
+	const payload = { ...fields, ...(target.mode && { mode: target.mode }) };
 	return {
-		method: 'POST',
-		path: REQUESTS_PATH,
-		body: { model: MODEL_BY_MODE[request.mode], payload },
+		call: { method: 'POST', path: REQUESTS_PATH, body: { model: target.modelId, payload } },
+		alternates,
 	};
-}
+};
 
 function parseSubmit(body: unknown): string {
 	const taskId = isObject(body) ? readString(body.request_id) : undefined;
@@ -54,9 +68,12 @@ function parseSubmit(body: unknown): string {
 	return taskId;
 }
 
-/** The docs show `outcome.video_url`; live answers reportedly carry `outcome.media_urls[0].url`. */
+/**
+ * [C] `outcome.video_url` (2.1 guide) and `outcome.media_urls[].url` (newer quickstarts);
+ * [3P] `outcome.url` (the genblaze connector).
+ */
 function readVideoUrl(outcome: Record<string, unknown>): string | undefined {
-	const direct = readString(outcome.video_url);
+	const direct = readString(outcome.video_url) ?? readString(outcome.url);
 	if (direct) return direct;
 	const mediaUrls = Array.isArray(outcome.media_urls) ? outcome.media_urls : [];
 	return mediaUrls
@@ -68,11 +85,15 @@ function parseStatus(taskId: string, body: unknown): TaskSnapshot {
 	if (!isObject(body) || readString(body.status) === undefined)
 		throw new Error('the answer has no status');
 	const providerStatus = readString(body.status)!.toLowerCase();
-	const status = STATUS_BY_PROVIDER_STATUS[providerStatus] ?? 'processing';
-	const snapshot: TaskSnapshot = { taskId: readString(body.request_id) ?? taskId, status };
 	const outcome = isObject(body.outcome) ? body.outcome : {};
-
 	const videoUrl = readVideoUrl(outcome);
+	const { status, unrecognizedStatus } = readStatusWord(
+		providerStatus,
+		STATUS_BY_PROVIDER_STATUS,
+		videoUrl,
+	);
+	const snapshot: TaskSnapshot = { taskId: readString(body.request_id) ?? taskId, status };
+	if (unrecognizedStatus !== undefined) snapshot.unrecognizedStatus = readString(body.status);
 	if (videoUrl) snapshot.videoUrl = videoUrl;
 
 	if (status === 'failed' || status === 'cancelled') {
@@ -85,11 +106,28 @@ function parseStatus(taskId: string, body: unknown): TaskSnapshot {
 	return snapshot;
 }
 
-function parseError(body: unknown) {
+/**
+ * A validation `detail` list, as FastAPI-style servers send it ([?]: GMI documents no error body):
+ * each entry's field path and message, so a refused field is named.
+ */
+function readDetail(detail: unknown): string | undefined {
+	if (!Array.isArray(detail)) return readString(detail);
+	const lines = detail.map((entry) => {
+		if (!isObject(entry)) return readString(entry);
+		const path = Array.isArray(entry.loc) ? entry.loc.map(readString).filter(Boolean) : [];
+		const message = readString(entry.msg) ?? readString(entry.message);
+		return path.length && message ? `${path.join('.')}: ${message}` : message;
+	});
+	return lines.filter(Boolean).join('; ') || undefined;
+}
+
+/** No error body is documented: a `message`, an `error` string or `{error: {message}}`, or a `detail`. */
+function readError(statusCode: number, body: unknown): ProviderError | undefined {
+	if (statusCode >= 200 && statusCode < 300) return undefined;
 	if (!isObject(body)) return {};
 	const error = readErrorField(body.error);
 	return {
-		message: readString(body.message) ?? error?.message ?? readString(body.detail),
+		message: readString(body.message) ?? error?.message ?? readDetail(body.detail),
 		code: readString(body.code) ?? error?.code,
 	};
 }
@@ -99,8 +137,8 @@ export const gmiCloud: ProviderAdapter = {
 	displayName: 'GMI Cloud',
 	credentialType: 'gmiCloudApi',
 	keyPageUrl: 'https://console.gmicloud.ai',
-	modes: VIDEO_MODES,
-	promptRequired: false,
+	billingPageUrl: 'https://console.gmicloud.ai/user-setting/credits-coupons', // [C] "Credits & Coupons"
+	offers: MODELS.map(offerOf),
 	reportsProgress: false,
 	taskIdPattern: /^[A-Za-z0-9][A-Za-z0-9_-]{7,127}$/,
 	taskIdExample: '3f2b8c1e-6d4a-4f0b-9a7e-2c5d8e1f0a3b',
@@ -111,5 +149,5 @@ export const gmiCloud: ProviderAdapter = {
 		path: `${REQUESTS_PATH}/${encodeURIComponent(taskId)}`,
 	}),
 	parseStatus,
-	parseError,
+	readError,
 };

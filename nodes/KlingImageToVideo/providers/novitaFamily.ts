@@ -1,42 +1,74 @@
-import { isObject, readErrorField, readNumber, readString } from './fields';
-import {
-	VIDEO_MODES,
-	type ApiCall,
-	type GenerationRequest,
-	type ProviderAdapter,
-	type ProviderId,
-	type TaskSnapshot,
-	type TaskStatus,
+import { isObject, readErrorField, readNumber, readStatusWord, readString } from './fields';
+import { FIVE_OR_TEN_SECONDS, offerOf, requestFields, routeOf, type ModelRow } from './modelTable';
+import type {
+	ApiAction,
+	ProviderAdapter,
+	ProviderError,
+	ProviderId,
+	TaskSnapshot,
+	TaskStatus,
 } from './types';
 
 /**
- * Novita AI's v3 async API, which MyRouter and HighwayAPI serve unchanged under their own hosts.
- * Master is a separate endpoint without `mode`; images go as a URL or raw base64 (no data: prefix).
+ * Novita AI's v3 async API, which MyRouter and HighwayAPI serve unchanged under their own hosts:
+ * one endpoint per model (and per tier where the tier is not a field), one task-result route.
  */
+
+/** The endpoint of a tier, and the `mode` value it takes where the tier is a field. */
+interface NovitaTarget {
+	path: string;
+	mode?: string;
+}
+
+const MODELS: ReadonlyArray<ModelRow<NovitaTarget>> = [
+	{
+		model: 'v2.1',
+		form: {
+			image: 'image',
+			// Kling's own page forbids a data: prefix, and the clients seen send raw base64 ([3P]); a
+			// HighwayAPI note asks for a data URI instead ([3P]), so that is the form tried second.
+			imageBytes: 'rawBase64',
+			promptRequired: true,
+			duration: 'string',
+			negativePrompt: 'negative_prompt',
+			guidance: 'guidance_scale',
+		},
+		tiers: {
+			standard: { path: '/v3/async/kling-v2.1-i2v', mode: 'Standard' },
+			professional: { path: '/v3/async/kling-v2.1-i2v', mode: 'Professional' },
+			master: { path: '/v3/async/kling-v2.1-i2v-master' },
+		},
+		durations: FIVE_OR_TEN_SECONDS,
+	},
+];
 
 const STATUS_BY_PROVIDER_STATUS: Record<string, TaskStatus> = {
 	TASK_STATUS_QUEUED: 'queued',
 	TASK_STATUS_PROCESSING: 'processing',
-	TASK_STATUS_SUCCEED: 'succeeded',
+	TASK_STATUS_SUCCEED: 'succeeded', // [C] Novita's enum
+	TASK_STATUS_SUCCEEDED: 'succeeded', // [3P] PPIO clients accept both spellings
 	TASK_STATUS_FAILED: 'failed',
-	TASK_STATUS_CANCELED: 'cancelled',
+	TASK_STATUS_CANCELED: 'cancelled', // [3P]
 	TASK_STATUS_CANCELLED: 'cancelled',
 };
 
-function buildSubmit(request: GenerationRequest): ApiCall {
-	const body: ApiCall['body'] = {
-		image: request.image.kind === 'url' ? request.image.url : request.image.base64,
-		prompt: request.prompt,
-		duration: String(request.duration),
-		guidance_scale: request.guidanceScale,
+/** Out of balance: [C] Novita's 400 BILLING_BALANCE_NOT_ENOUGH; [C] JieKou's (and [3P] Novita's) 403 NOT_ENOUGH_BALANCE. */
+const BALANCE_REASONS = new Set(['BILLING_BALANCE_NOT_ENOUGH', 'NOT_ENOUGH_BALANCE']);
+/** [C] Novita's error table: a 500 whose reason is the task's own failure, not the server's. */
+const TASK_FAILED_REASON = 'TASK_FAILED';
+
+const buildSubmit: ProviderAdapter['buildSubmit'] = (request, options) => {
+	const { row, target } = routeOf(MODELS, request);
+	const { fields, alternates } = requestFields(request, row.form, options.alternates);
+	return {
+		call: {
+			method: 'POST',
+			path: target.path,
+			body: { ...fields, ...(target.mode && { mode: target.mode }) },
+		},
+		alternates,
 	};
-	if (request.negativePrompt) body.negative_prompt = request.negativePrompt;
-	if (request.mode === 'master') {
-		return { method: 'POST', path: '/v3/async/kling-v2.1-i2v-master', body };
-	}
-	body.mode = request.mode === 'professional' ? 'Professional' : 'Standard';
-	return { method: 'POST', path: '/v3/async/kling-v2.1-i2v', body };
-}
+};
 
 function parseSubmit(body: unknown): string {
 	const taskId = isObject(body) ? readString(body.task_id) : undefined;
@@ -48,19 +80,23 @@ function parseStatus(taskId: string, body: unknown): TaskSnapshot {
 	if (!isObject(body) || !isObject(body.task)) throw new Error('the answer has no task object');
 	const task = body.task;
 	const providerStatus = readString(task.status) ?? '';
-	const status = STATUS_BY_PROVIDER_STATUS[providerStatus.toUpperCase()] ?? 'processing';
+	const videos = Array.isArray(body.videos) ? body.videos : [];
+	const videoUrl = videos
+		.map((video) => (isObject(video) ? readString(video.video_url) : undefined))
+		.find(Boolean);
+	const { status, unrecognizedStatus } = readStatusWord(
+		providerStatus.toUpperCase(),
+		STATUS_BY_PROVIDER_STATUS,
+		videoUrl,
+	);
 	const snapshot: TaskSnapshot = { taskId: readString(task.task_id) ?? taskId, status };
+	if (unrecognizedStatus !== undefined) snapshot.unrecognizedStatus = providerStatus;
+	if (videoUrl) snapshot.videoUrl = videoUrl;
 
 	const progress = readNumber(task.progress_percent);
 	if (progress !== undefined) snapshot.progress = progress;
 	const eta = readNumber(task.eta);
 	if (eta !== undefined && status !== 'succeeded') snapshot.etaSeconds = Math.max(0, eta);
-
-	const videos = Array.isArray(body.videos) ? body.videos : [];
-	const videoUrl = videos
-		.map((video) => (isObject(video) ? readString(video.video_url) : undefined))
-		.find(Boolean);
-	if (videoUrl) snapshot.videoUrl = videoUrl;
 
 	if (status === 'failed' || status === 'cancelled') {
 		const reason = readErrorField(task.reason);
@@ -72,27 +108,43 @@ function parseStatus(taskId: string, body: unknown): TaskSnapshot {
 	return snapshot;
 }
 
-function parseError(body: unknown) {
+/** The documented body is `{code, reason, message, metadata}`; some gateways answer `{error: {message}}` ([3P]). */
+function readError(
+	statusCode: number,
+	body: unknown,
+	action: ApiAction,
+): ProviderError | undefined {
+	if (statusCode >= 200 && statusCode < 300) return undefined;
 	if (!isObject(body)) return {};
-	return {
-		message: readString(body.message) ?? readString(body.reason),
-		code: readString(body.reason) ?? readString(body.code),
+	const nested = readErrorField(body.error);
+	const reason = readString(body.reason) ?? nested?.code;
+	const error: ProviderError = {
+		message: readString(body.message) ?? nested?.message ?? reason,
+		code: reason ?? readString(body.code),
 	};
+	const reasonWord = reason?.toUpperCase();
+	if (reasonWord && BALANCE_REASONS.has(reasonWord)) error.meaning = 'balance';
+	else if (reasonWord === TASK_FAILED_REASON && (action === 'status' || action === 'result'))
+		error.meaning = 'taskFailed';
+	return error;
 }
+
+const offers = MODELS.map(offerOf);
 
 function novitaStyleProvider(
 	id: ProviderId,
 	displayName: string,
 	credentialType: string,
 	keyPageUrl: string,
+	billingPageUrl: string,
 ): ProviderAdapter {
 	return {
 		id,
 		displayName,
 		credentialType,
 		keyPageUrl,
-		modes: VIDEO_MODES,
-		promptRequired: true,
+		billingPageUrl,
+		offers,
 		reportsProgress: true,
 		taskIdPattern: /^[A-Za-z0-9][A-Za-z0-9_-]{7,127}$/,
 		taskIdExample: '830d9c90-d53f-4c5a-8009-6f3d2a1b9e47',
@@ -104,25 +156,30 @@ function novitaStyleProvider(
 			qs: { task_id: taskId },
 		}),
 		parseStatus,
-		parseError,
+		readError,
 	};
 }
 
+// Billing pages: Novita's docs link its console's /billing pages; MyRouter's billing FAQ names
+// /billing/transactions as the billing overview; HighwayAPI documents none, so its site is named.
 export const novita = novitaStyleProvider(
 	'novita',
 	'Novita AI',
 	'novitaApi',
 	'https://novita.ai/settings/key-management',
+	'https://novita.ai/billing',
 );
 export const myRouter = novitaStyleProvider(
 	'myRouter',
 	'MyRouter',
 	'myRouterApi',
 	'https://myrouter.ai',
+	'https://myrouter.ai/billing/transactions',
 );
 export const highwayApi = novitaStyleProvider(
 	'highwayApi',
 	'HighwayAPI',
 	'highwayApi',
+	'https://highwayapi.ai',
 	'https://highwayapi.ai',
 );

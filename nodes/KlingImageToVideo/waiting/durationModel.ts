@@ -1,8 +1,9 @@
-import type { VideoDuration, VideoMode } from '../providers';
+import type { KlingModel, VideoMode } from '../providers';
 
 /**
- * How long a task of a given mode and length is expected to take, learned during one run from the
- * tasks that finished and from the providers' eta hints, with published figures as the fallback.
+ * How long a task of a given model, mode and length is expected to take, learned during one run
+ * from the tasks that finished and from the providers' eta hints, with published figures as the
+ * fallback.
  */
 
 export interface DurationEstimate {
@@ -13,11 +14,26 @@ export interface DurationEstimate {
 	source: 'finished' | 'eta' | 'prior';
 }
 
-/** AI/ML API documents 3–4 minutes for a 5 s video and 6–8 for 10 s; pro and master take longer. */
-const PRIOR_SECONDS_FOR_5S_VIDEO: Record<VideoMode, number> = {
+/** What decides how long a task takes; unknown parts (a task id typed in by hand) stay unset. */
+export interface TaskClass {
+	model?: KlingModel;
+	mode?: VideoMode;
+	/** Seconds of video. */
+	duration?: number;
+}
+
+/** The published seconds to make a 5 s video in a mode, where the provider gives them. */
+export type PublishedSeconds = (taskClass: TaskClass) => number | undefined;
+
+/**
+ * Without a published figure: AI/ML API's 3–4 minutes for a 5 s Kling 2.1 video (6–8 for 10 s),
+ * with pro and master slower. The bounds around a prior are wide, so a rough figure is enough.
+ */
+const FALLBACK_SECONDS_FOR_5S_VIDEO: Record<VideoMode, number> = {
 	standard: 210,
 	professional: 270,
 	master: 330,
+	'4k': 390,
 };
 const PRIOR_LOW_FACTOR = 0.4;
 const PRIOR_HIGH_FACTOR = 2.5;
@@ -27,15 +43,15 @@ const DEFAULT_ETA_RELATIVE_ERROR = 0.12;
 const ETA_ERROR_SAMPLES_NEEDED = 5;
 const ETA_ERROR_BOUNDS = [0.03, 0.5] as const;
 
-export function durationClassOf(mode?: VideoMode, duration?: VideoDuration): string {
-	return mode && duration ? `${mode}/${duration}` : 'unknown';
+/** Tasks of one class are expected to take alike; a 3 s 3.0 clip and a 10 s 2.1 Master are not alike. */
+export function durationClassOf({ model, mode, duration }: TaskClass): string {
+	return mode && duration ? `${model ?? 'v2.1'}/${mode}/${duration}` : 'unknown';
 }
 
-function priorMs(durationClass: string): number {
-	const [mode, duration] = durationClass.split('/');
-	const seconds =
-		PRIOR_SECONDS_FOR_5S_VIDEO[mode as VideoMode] ?? PRIOR_SECONDS_FOR_5S_VIDEO.standard;
-	return seconds * (duration === '10' ? 2 : 1) * 1000;
+function parseClass(durationClass: string): TaskClass {
+	const [model, mode, duration] = durationClass.split('/');
+	if (!mode) return {};
+	return { model: model as KlingModel, mode: mode as VideoMode, duration: Number(duration) };
 }
 
 function median(values: number[]): number {
@@ -44,6 +60,8 @@ function median(values: number[]): number {
 }
 
 export class DurationModel {
+	constructor(private readonly publishedSeconds: PublishedSeconds = () => undefined) {}
+
 	private readonly finished = new Map<string, number[]>();
 	private readonly etaTotals = new Map<string, number[]>();
 	private readonly etaErrors: number[] = [];
@@ -111,13 +129,23 @@ export class DurationModel {
 				source: 'eta',
 			};
 		}
-		const prior = priorMs(durationClass);
+		const prior = this.priorMs(durationClass);
 		return {
 			lowMs: prior * PRIOR_LOW_FACTOR,
 			expectedMs: prior,
 			highMs: prior * PRIOR_HIGH_FACTOR,
 			source: 'prior',
 		};
+	}
+
+	/** A 5 s video's published (or fallback) time, scaled to the video's length. */
+	private priorMs(durationClass: string): number {
+		const taskClass = parseClass(durationClass);
+		const seconds =
+			this.publishedSeconds(taskClass) ??
+			FALLBACK_SECONDS_FOR_5S_VIDEO[taskClass.mode ?? 'standard'] ??
+			FALLBACK_SECONDS_FOR_5S_VIDEO.standard;
+		return seconds * ((taskClass.duration ?? 5) / 5) * 1000;
 	}
 
 	private samples(map: Map<string, number[]>, key: string): number[] {

@@ -6,9 +6,10 @@ import {
 } from 'n8n-workflow';
 
 import {
+	offerFor,
 	TERMINAL_STATUSES,
+	type KlingModel,
 	type TaskSnapshot,
-	type VideoDuration,
 	type VideoMode,
 } from '../providers';
 import type { ProviderClient } from '../transport/providerClient';
@@ -26,19 +27,27 @@ import { etaDrift, etaErrors, nextPollAt, recordObservation, type TaskTimeline }
 export interface WatchedTask {
 	taskId: string;
 	itemIndex: number;
+	/** Where known: picks the status route at providers that keep some models apart (Kling's O1). */
+	model?: KlingModel;
 	timeline: TaskTimeline;
 	deadline: number;
 	retryAt?: number;
 	failuresInARow: number;
 	lastProblem?: string;
 	etaRecorded: boolean;
+	/** Status answers that said "succeeded" without a video URL so far. */
+	succeededWithoutUrl: number;
+	/** Whether a status word the adapter did not know was logged for this task (once is enough). */
+	unrecognizedStatusLogged: boolean;
 }
 
 export interface TaskHints {
 	/** When the task was submitted, if known (by this run, or from the Submit operation's output). */
 	submittedAt?: number;
+	model?: KlingModel;
 	mode?: VideoMode;
-	duration?: VideoDuration;
+	/** Seconds of video. */
+	duration?: number;
 }
 
 export interface PollerOptions {
@@ -52,11 +61,13 @@ export interface PollerOptions {
 const SCOUTS_PER_CLASS = 3;
 const RETRY_BACKOFF_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
 const CHECK_ONCE_ATTEMPTS = 4;
+/** A provider may attach the video URL a moment after it reports success: ask again after these gaps. */
+const LATE_URL_GAPS_MS = [1_000, 3_000, 6_000];
 const DEFAULT_MIN_GAP_MS = 1_000;
 const GOLDEN_RATIO_FRACTION = 0.618_033_988_75;
 
 export class TaskPoller {
-	private readonly model = new DurationModel();
+	private readonly model: DurationModel;
 	/** Task loops sleep here; a lesson learned by the shared model wakes them to reconsider. */
 	private readonly sleepers: SleepGroup;
 	private readonly scoutsByClass = new Map<string, number>();
@@ -71,6 +82,9 @@ export class TaskPoller {
 		private readonly budget = new RequestBudget(),
 	) {
 		this.sleepers = new SleepGroup(options.signal);
+		this.model = new DurationModel(({ model, mode }) =>
+			model && mode ? offerFor(client.provider, model)?.publishedSeconds?.[mode] : undefined,
+		);
 	}
 
 	get requestCount(): number {
@@ -79,7 +93,7 @@ export class TaskPoller {
 
 	track(taskId: string, itemIndex: number, hints: TaskHints = {}): WatchedTask {
 		const now = Date.now();
-		const durationClass = durationClassOf(hints.mode, hints.duration);
+		const durationClass = durationClassOf(hints);
 		const startKnown = hints.submittedAt !== undefined && hints.submittedAt <= now;
 		this.tasksByClass.set(durationClass, (this.tasksByClass.get(durationClass) ?? 0) + 1);
 		const scouts = this.scoutsByClass.get(durationClass) ?? 0;
@@ -88,6 +102,7 @@ export class TaskPoller {
 		return {
 			taskId,
 			itemIndex,
+			...(hints.model && { model: hints.model }),
 			timeline: {
 				startedAt: startKnown ? hints.submittedAt! : now,
 				startKnown,
@@ -101,6 +116,8 @@ export class TaskPoller {
 			deadline: now + this.options.timeoutMs,
 			failuresInARow: 0,
 			etaRecorded: false,
+			succeededWithoutUrl: 0,
+			unrecognizedStatusLogged: false,
 		};
 	}
 
@@ -121,6 +138,7 @@ export class TaskPoller {
 			}
 			task.retryAt = undefined;
 			const snapshot = await this.pollOnce(task);
+			if (snapshot && this.expectsLateUrl(task, snapshot)) continue;
 			if (snapshot && TERMINAL_STATUSES.includes(snapshot.status)) {
 				const seconds = Math.round((Date.now() - task.timeline.startedAt) / 1000);
 				this.ctx.logger.debug(
@@ -148,6 +166,22 @@ export class TaskPoller {
 		});
 	}
 
+	/**
+	 * "Succeeded" without a video URL: asks again a few times, shortly, before the task is handed on
+	 * without one (and its item fails naming the task).
+	 */
+	private expectsLateUrl(task: WatchedTask, snapshot: TaskSnapshot): boolean {
+		if (snapshot.status !== 'succeeded' || snapshot.videoUrl) return false;
+		const gapMs = LATE_URL_GAPS_MS[task.succeededWithoutUrl++];
+		if (gapMs === undefined || Date.now() + gapMs > task.deadline) return false;
+		this.ctx.logger.debug(
+			`Kling task ${task.taskId} succeeded without a video URL; asking again in ${gapMs / 1000} s`,
+			{ itemIndex: task.itemIndex, provider: this.client.provider.id },
+		);
+		task.retryAt = Date.now() + gapMs;
+		return true;
+	}
+
 	private scheduledAt(task: WatchedTask, now: number): number {
 		return nextPollAt(task.timeline, this.model, now, {
 			minGapMs: Math.max(DEFAULT_MIN_GAP_MS, this.options.minGapMs),
@@ -167,7 +201,7 @@ export class TaskPoller {
 		timeline.lastPollAt = sentAt;
 		this.statusRequests++;
 
-		const answer = await this.client.fetchStatus(task.taskId, task.itemIndex);
+		const answer = await this.client.fetchStatus(task.taskId, task.itemIndex, task.model);
 		if (answer.kind === 'retryable') {
 			if (answer.throttled) this.budget.throttled(answer.retryAfterMs);
 			const backoff = RETRY_BACKOFF_MS[Math.min(task.failuresInARow, RETRY_BACKOFF_MS.length - 1)];
@@ -181,11 +215,20 @@ export class TaskPoller {
 		task.failuresInARow = 0;
 		task.lastProblem = undefined;
 		const snapshot = answer.snapshot;
+		if (snapshot.unrecognizedStatus !== undefined && !task.unrecognizedStatusLogged) {
+			task.unrecognizedStatusLogged = true;
+			const word = this.client.redact(snapshot.unrecognizedStatus).slice(0, 100);
+			this.ctx.logger.debug(
+				`Kling task ${task.taskId}: ${this.client.provider.displayName} answered the unknown status ${JSON.stringify(word)}, read as ${snapshot.status}`,
+				{ itemIndex: task.itemIndex, provider: this.client.provider.id },
+			);
+		}
 		const etasBefore = timeline.etaPredictions.length;
 		recordObservation(timeline, { at: sentAt, snapshot }, this.model.etaRelativeError());
 		const drift = timeline.etaPredictions.length > etasBefore ? etaDrift(timeline) : undefined;
 		if (drift !== undefined) this.model.recordEtaError(drift);
-		this.learnFrom(task, snapshot, sentAt, previousPollAt);
+		// A task asked again for its late video URL finished already: its span was learned then.
+		if (task.succeededWithoutUrl === 0) this.learnFrom(task, snapshot, sentAt, previousPollAt);
 		return snapshot;
 	}
 

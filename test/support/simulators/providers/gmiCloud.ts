@@ -24,9 +24,11 @@ export function gmiCloudAdapter(shapes: ResponseShapes): ProviderAdapter {
 
 	function outcome(task: SimTask, view: StatusView): unknown {
 		if (view.videoUrl) {
-			return videoShape === 'outcome.media_urls'
-				? { media_urls: [{ url: view.videoUrl }], thumbnail_image_url: view.thumbnailUrl }
-				: { video_url: view.videoUrl, thumbnail_image_url: view.thumbnailUrl };
+			const thumbnail_image_url = view.thumbnailUrl;
+			if (videoShape === 'outcome.media_urls')
+				return { media_urls: [{ url: view.videoUrl }], thumbnail_image_url };
+			if (videoShape === 'outcome.url') return { url: view.videoUrl, thumbnail_image_url };
+			return { video_url: view.videoUrl, thumbnail_image_url };
 		}
 		if (view.status === 'failed' && failureShape === 'outcome.error')
 			return { error: failureReason(task) };
@@ -44,7 +46,7 @@ export function gmiCloudAdapter(shapes: ResponseShapes): ProviderAdapter {
 			return undefined;
 		},
 
-		validateSubmit(_route, body) {
+		validateSubmit(_route, body, checks) {
 			if (!isObject(body)) return { error: 'request body must be a JSON object' };
 			if (typeof body.model !== 'string' || !MODELS.includes(body.model)) {
 				return { error: `model must be one of ${MODELS.join(', ')}` };
@@ -54,6 +56,7 @@ export function gmiCloudAdapter(shapes: ResponseShapes): ProviderAdapter {
 			const problem =
 				imageProblem('payload.image', payload.image, {
 					accepted: ['url', 'rawBase64', 'dataUri'],
+					only: checks.imageBytes,
 					checkAspect: true,
 				}) ??
 				textProblem('payload.prompt', payload.prompt, false) ??
@@ -75,7 +78,7 @@ export function gmiCloudAdapter(shapes: ResponseShapes): ProviderAdapter {
 		}),
 
 		statusResponse(task: SimTask, view: StatusView) {
-			const status = gmiStatus(view);
+			const status = view.statusWord ?? gmiStatus(view);
 			const response: Record<string, unknown> = {
 				request_id: task.id,
 				model: task.model,

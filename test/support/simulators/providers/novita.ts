@@ -1,4 +1,5 @@
 import type { SimTask } from '../tasks';
+import type { ProviderId, ResponseShapes } from '../types';
 import { defaultMessage, isObject } from './adapter';
 import type { ApiError, ApiRoute, ProviderAdapter, StatusView } from './adapter';
 import { imageProblem, textProblem, unitNumberProblem } from './validation';
@@ -16,8 +17,30 @@ const STATUS_NAMES = {
 	cancelled: 'TASK_STATUS_CANCELED', // [3P]
 } as const;
 
-/** Novita's v3 async API, which MyRouter and HighwayAPI serve unchanged (white labels). */
-export const novitaAdapter: ProviderAdapter = {
+/**
+ * Novita's v3 async API, which MyRouter and HighwayAPI serve unchanged (white labels); `shapes`
+ * picks how a failed task is reported.
+ */
+export function novitaAdapter(provider: ProviderId, shapes: ResponseShapes): ProviderAdapter {
+	return {
+		...novitaApi,
+		// [C] Novita answers 400 BILLING_BALANCE_NOT_ENOUGH; JieKou/HighwayAPI (and Novita, in [3P]
+		// quotes) 403 NOT_ENOUGH_BALANCE; MyRouter is taken to answer like the gateway.
+		balanceRefusal:
+			provider === 'novita'
+				? { status: 400, reason: 'BILLING_BALANCE_NOT_ENOUGH' }
+				: { status: 403, reason: 'NOT_ENOUGH_BALANCE' },
+		...(shapes.novitaFailure === 'http500' && { statusError: taskFailed }),
+	};
+}
+
+/** [C] Novita's error table: TASK_FAILED, HTTP 500, "Task execution failed". */
+function taskFailed(task: SimTask, view: StatusView) {
+	if (view.status !== 'failed') return undefined;
+	return { status: 500, reason: 'TASK_FAILED', message: task.outcome.reason };
+}
+
+const novitaApi: ProviderAdapter = {
 	route(method, path, query): ApiRoute | undefined {
 		if (method === 'POST' && SUBMIT_ENDPOINTS[path])
 			return { kind: 'submit', endpointModel: SUBMIT_ENDPOINTS[path] };
@@ -28,11 +51,14 @@ export const novitaAdapter: ProviderAdapter = {
 		return undefined;
 	},
 
-	validateSubmit(route, body) {
+	validateSubmit(route, body, checks) {
 		const model = route.kind === 'submit' ? (route.endpointModel ?? '') : '';
 		if (!isObject(body)) return { error: 'request body must be a JSON object' };
 		const problem =
-			imageProblem('image', body.image, { accepted: ['url', 'rawBase64'] }) ??
+			imageProblem('image', body.image, {
+				accepted: ['url', 'rawBase64'],
+				only: checks.imageBytes,
+			}) ??
 			textProblem('prompt', body.prompt, true) ??
 			textProblem('negative_prompt', body.negative_prompt, false) ??
 			(body.duration !== undefined && body.duration !== '5' && body.duration !== '10'
@@ -66,7 +92,7 @@ export const novitaAdapter: ProviderAdapter = {
 				task_id: task.id,
 				task_type:
 					task.model === 'kling-v2.1-i2v-master' ? 'KLING_V2.1_I2V_MASTER' : 'KLING_V2.1_I2V',
-				status: STATUS_NAMES[view.status],
+				status: view.statusWord ?? STATUS_NAMES[view.status],
 				reason:
 					view.status === 'failed' || view.status === 'cancelled'
 						? (task.outcome.reason ?? '')

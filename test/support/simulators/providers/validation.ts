@@ -8,12 +8,18 @@ const MAX_TEXT_CHARS = 2500;
 
 interface ImageRules {
 	accepted: ImageEncoding[];
+	/** Image bytes only in this form, whatever the documented ones (a simulator option, to test form switching). */
+	only?: 'rawBase64' | 'dataUri';
 	/** GMI documents an aspect ratio between 1:2.5 and 2.5:1. */
 	checkAspect?: boolean;
 }
 
 /** The 400 message for a bad image, or undefined; mirrors the documented limits (JPG/PNG, <= 10 MB, >= 300x300). */
 export function imageProblem(field: string, value: unknown, rules: ImageRules): string | undefined {
+	if (rules.only) {
+		const urls = rules.accepted.filter((encoding) => encoding === 'url');
+		rules = { ...rules, accepted: [...urls, rules.only], only: undefined };
+	}
 	if (typeof value !== 'string' || value.trim() === '') return `${field} is required`;
 	if (/^https?:\/\//i.test(value)) {
 		if (!rules.accepted.includes('url')) return `${field} must not be a URL`;

@@ -2,8 +2,9 @@
 /**
  * The oldest n8n the package supports (N8N_OLDEST: 1.82.3, whose n8n-workflow 1.80 has no
  * NodeConnectionTypes) loads the packed package, node and credentials, and runs its operations:
- * Generate Video from an image URL and from binary data, Submit Task → Wait for Completion. The
- * full cases run in the newest 1.x and 2.x (node.test.ts); this keeps the README's lower bound true.
+ * Generate Video from an image URL and from binary data, Submit Task → Wait for Completion, one
+ * provider of each API family (Kling's with a key pair, the token signed inside n8n). The full
+ * cases run in the newest 1.x and 2.x (node.test.ts); this keeps the README's lower bound true.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -31,9 +32,13 @@ import {
 const SAMPLE_PNG = readFileSync(path.join(REPO_ROOT, 'examples', 'assets', 'sample.png'));
 const PROMPT = 'The camera slowly pushes in while the lake shimmers';
 /** One provider of each API family, each with its own video size. */
-const VIDEO_BYTES = { novita: 31_001, aimlApi: 31_002, gmiCloud: 31_003 } satisfies Partial<
-	Record<ProviderId, number>
->;
+const VIDEO_BYTES = {
+	novita: 31_001,
+	aimlApi: 31_002,
+	gmiCloud: 31_003,
+	kling: 31_004,
+	fal: 31_005,
+} satisfies Partial<Record<ProviderId, number>>;
 type Provider = keyof typeof VIDEO_BYTES;
 
 describe(`the packed node in the oldest supported n8n, ${N8N_OLDEST.name}`, () => {
@@ -54,12 +59,20 @@ describe(`the packed node in the oldest supported n8n, ${N8N_OLDEST.name}`, () =
 				latency: { meanMs: 400 },
 				videoBytes: VIDEO_BYTES[provider],
 				seed: 700 + index,
+				...(provider === 'kling' && { secretKey: 'dummy-e2e-oldest-kling-secret' }),
 			});
 		}
 		const creds = {
 			novita: simulatorCredential(sims.novita, 'e2eOldestNovita'),
 			aimlApi: simulatorCredential(sims.aimlApi, 'e2eOldestAimlApi'),
 			gmiCloud: simulatorCredential(sims.gmiCloud, 'e2eOldestGmiCloud'),
+			kling: simulatorCredential(sims.kling, 'e2eOldestKling', 'Kling key pair', {
+				authType: 'accessKey',
+				apiKey: '',
+				accessKey: sims.kling.accessKey,
+				secretKey: sims.kling.secretKey,
+			}),
+			fal: simulatorCredential(sims.fal, 'e2eOldestFal'),
 		};
 		await suite.cli.importCredentials(Object.values(creds));
 		const generate = (extra: Record<string, unknown>) => ({
@@ -103,6 +116,20 @@ describe(`the packed node in the oldest supported n8n, ${N8N_OLDEST.name}`, () =
 						{ provider: 'gmiCloud', operation: 'waitForCompletion' },
 						creds.gmiCloud.ref,
 					),
+					klingNode(
+						'Kling Key Pair',
+						generate({
+							provider: 'kling',
+							imageSource: 'url',
+							imageUrl: 'https://example.com/frame.jpg',
+						}),
+						creds.kling.ref,
+					),
+					klingNode(
+						'fal From Binary',
+						generate({ provider: 'fal', imageSource: 'binary', binaryPropertyName: 'data' }),
+						creds.fal.ref,
+					),
 				],
 				[
 					['Start', 'From URL'],
@@ -110,6 +137,8 @@ describe(`the packed node in the oldest supported n8n, ${N8N_OLDEST.name}`, () =
 					['Download Image', 'From Binary'],
 					['Start', 'Submit'],
 					['Submit', 'Wait'],
+					['Start', 'Kling Key Pair'],
+					['Download Image', 'fal From Binary'],
 				],
 			),
 		]);
@@ -157,5 +186,16 @@ describe(`the packed node in the oldest supported n8n, ${N8N_OLDEST.name}`, () =
 		});
 		expectVideo(execution, 'Wait', 'gmiCloud');
 		expect(sims.gmiCloud.submissions()).toBe(1);
+	});
+
+	it('signs a token inside n8n for a Kling key pair, and sends fal the downloaded image', async () => {
+		const execution = await run;
+		expectVideo(execution, 'Kling Key Pair', 'kling');
+		const klingApiRequests = sims.kling.requests.filter((request) => request.server === 'api');
+		expect(klingApiRequests.length).toBeGreaterThan(0);
+		for (const request of klingApiRequests)
+			expect(request.headers.authorization).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
+		expectVideo(execution, 'fal From Binary', 'fal');
+		expect(JSON.stringify(sims.fal.tasks[0].body)).toContain(SAMPLE_PNG.toString('base64'));
 	});
 });

@@ -11,5 +11,11 @@ const project = (name) => ({
 });
 
 module.exports = {
-	projects: [project('unit'), project('engine'), project('e2e')],
+	testSequencer: '<rootDir>/test/support/e2eLastSequencer.js',
+	projects: [
+		project('unit'),
+		project('engine'),
+		// Starts installing the n8n releases of the e2e suites (all at once) before any test runs.
+		{ ...project('e2e'), globalSetup: '<rootDir>/test/e2e/support/globalSetup.ts' },
+	],
 };

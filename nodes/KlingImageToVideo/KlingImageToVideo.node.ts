@@ -8,6 +8,12 @@ import {
 
 import { properties, providerCredentials } from './description';
 
+/**
+ * The node's one input and output. n8n-workflow has NodeConnectionTypes from 1.83 (n8n 1.85) on; in
+ * n8n 1.82 to 1.84 it is undefined and 'main', its value, is what n8n reads.
+ */
+const MAIN_CONNECTION = NodeConnectionTypes?.Main ?? 'main';
+
 export class KlingImageToVideo implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Kling Image-to-Video',
@@ -18,11 +24,11 @@ export class KlingImageToVideo implements INodeType {
 		subtitle:
 			'={{ {generate: "Generate Video", submit: "Submit Task", waitForCompletion: "Wait for Completion", getStatus: "Get Status"}[$parameter["operation"]] }}',
 		description:
-			'Turn a still image into a short video with Kling V2.1, through Novita AI, MyRouter, HighwayAPI, AI/ML API or GMI Cloud',
+			"Turn a still image into a short video with Kling, through Kling's own API, fal.ai, Novita AI, MyRouter, HighwayAPI, AI/ML API or GMI Cloud",
 		defaults: { name: 'Kling Image-to-Video' },
 		usableAsTool: true,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
+		inputs: [MAIN_CONNECTION],
+		outputs: [MAIN_CONNECTION],
 		credentials: providerCredentials,
 		properties,
 	};

@@ -1,7 +1,8 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling runs in plain Node, outside n8n's sandbox */
 /**
- * The example workflows in examples/ run as they are committed, in a real n8n with the packed
- * package; only their credential, the image download URL and the output folder are swapped.
+ * The example workflows in examples/ run as they are committed, in a real n8n (each of
+ * N8N_TARGETS) with the packed package; only their credential, the image download URL and the
+ * output folder are swapped.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,6 +15,7 @@ import {
 	assertSucceeded,
 	logDurations,
 	limitConcurrency,
+	N8N_TARGETS,
 	simulatorCredential,
 	startFileServer,
 	startN8nSuite,
@@ -41,7 +43,7 @@ const DURABLE_EXAMPLE = 'durable-loop.json';
 const PARKS_FROM_SECONDS = 66;
 const CLI_EXAMPLES = EXAMPLE_FILES.filter((file) => file !== DURABLE_EXAMPLE);
 
-describe('the example workflows', () => {
+describe.each(N8N_TARGETS)('the example workflows in $name', (target) => {
 	let suite: N8nSuite;
 	let imageServer: FileServer;
 	const simulators = {} as Record<(typeof EXAMPLE_FILES)[number], Simulator>;
@@ -50,7 +52,7 @@ describe('the example workflows', () => {
 	const run = async (file: string): Promise<WorkflowRun> => await runs.get(file)!;
 
 	beforeAll(async () => {
-		suite = await startN8nSuite('examples');
+		suite = await startN8nSuite('examples', { target });
 		imageServer = await startFileServer({
 			'/sample.png': { body: SAMPLE_PNG, contentType: 'image/png' },
 		});

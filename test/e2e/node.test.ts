@@ -1,7 +1,8 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling runs in plain Node, outside n8n's sandbox */
 /**
- * The packed package installed as a community package in a real n8n 2.40.7, driven through
- * `n8n execute` against local provider simulators: what a user sees in n8n, end to end.
+ * The packed package installed as a community package in a real n8n (every release in
+ * N8N_TARGETS: the newest 1.x and 2.x), driven through `n8n execute` against local provider
+ * simulators: what a user sees in n8n, end to end.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import {
 	assertSucceeded,
 	logDurations,
 	limitConcurrency,
+	N8N_TARGETS,
 	simulatorCredential,
 	startFileServer,
 	startN8nSuite,
@@ -52,21 +54,29 @@ const GENERATE_CASES: Record<
 	highwayApi: { mode: 'master', duration: '5', videoBytes: 42_000 },
 	aimlApi: { mode: 'professional', duration: '5', videoBytes: 43_000 },
 	gmiCloud: { mode: 'master', duration: '10', videoBytes: 44_000 },
+	kling: { mode: 'professional', duration: '10', videoBytes: 45_000 },
+	fal: { mode: 'master', duration: '5', videoBytes: 46_000 },
 };
 
 const klingNodeName = (provider: ProviderId) => `Kling ${provider}`;
+const binaryKlingNodeName = (provider: ProviderId) => `Kling ${provider} (binary)`;
+/** The video of the task made from a binary image: a size apart from the URL task's. */
+const binaryVideoBytes = (provider: ProviderId) => GENERATE_CASES[provider].videoBytes + 500;
 const PROVIDER_GROUPS: ProviderId[][] = [
 	['novita', 'myRouter', 'highwayApi'],
 	['aimlApi', 'gmiCloud'],
+	['kling', 'fal'],
 ];
 const providersRunOf = (provider: ProviderId) =>
 	`providers${PROVIDER_GROUPS.findIndex((group) => group.includes(provider))}`;
 
-describe('the packed node in a real n8n', () => {
+describe.each(N8N_TARGETS)('the packed node in a real $name', (target) => {
 	let suite: N8nSuite;
 	let imageServer: FileServer;
 	const simulators: Simulator[] = [];
 	const providerSims = {} as Record<ProviderId, Simulator>;
+	/** Per provider, the simulator of the task made from a binary image. */
+	const binarySims = {} as Record<ProviderId, Simulator>;
 	let chainSim: Simulator;
 	let twoStepSim: Simulator;
 	let failingSim: Simulator;
@@ -95,14 +105,16 @@ describe('the packed node in a real n8n', () => {
 	};
 
 	beforeAll(async () => {
-		suite = await startN8nSuite('node');
+		suite = await startN8nSuite('node', { target });
 		imageServer = await startFileServer({
 			'/images/sample.png': { body: SAMPLE_PNG, contentType: 'image/png' },
 		});
 		writeFileSync(path.join(suite.filesDir, 'too-small.png'), makeTestPng(200, 200));
 
-		for (const provider of PROVIDER_IDS)
+		for (const provider of PROVIDER_IDS) {
 			providerSims[provider] = await simulator(provider, GENERATE_CASES[provider].videoBytes);
+			binarySims[provider] = await simulator(provider, binaryVideoBytes(provider));
+		}
 		chainSim = await simulator('myRouter', 123_457);
 		twoStepSim = await simulator('aimlApi', 33_333);
 		failingSim = await simulator('gmiCloud');
@@ -132,6 +144,9 @@ describe('the packed node in a real n8n', () => {
 		const providerCreds = PROVIDER_IDS.map((provider) =>
 			simulatorCredential(providerSims[provider], `e2eSim${provider}`),
 		);
+		const binaryCreds = PROVIDER_IDS.map((provider) =>
+			simulatorCredential(binarySims[provider], `e2eSimBinary${provider}`),
+		);
 		const chainCred = simulatorCredential(chainSim, 'e2eSimChain');
 		const twoStepCred = simulatorCredential(twoStepSim, 'e2eSimTwoStep');
 		const failingCred = simulatorCredential(failingSim, 'e2eSimFailing');
@@ -141,6 +156,7 @@ describe('the packed node in a real n8n', () => {
 		const failingRegularCred = simulatorCredential(failingRegularSim, 'e2eSimFailingRegular');
 		await suite.cli.importCredentials([
 			...providerCreds,
+			...binaryCreds,
 			chainCred,
 			twoStepCred,
 			failingCred,
@@ -150,6 +166,21 @@ describe('the packed node in a real n8n', () => {
 			failingRegularCred,
 		]);
 
+		/** Per provider: download the sample image, then generate from it as binary data. */
+		const binaryBranch = (provider: ProviderId) => [
+			downloadNode(`Image for ${provider}`, imageServer.url('/images/sample.png')),
+			klingNode(
+				binaryKlingNodeName(provider),
+				{
+					provider,
+					operation: 'generate',
+					imageSource: 'binary',
+					binaryPropertyName: 'data',
+					prompt: PROMPT,
+				},
+				binaryCreds[PROVIDER_IDS.indexOf(provider)].ref,
+			),
+		];
 		const videosDir = path.join(suite.filesDir, 'videos');
 		mkdirSync(videosDir);
 		const workflows: Record<string, WorkflowJson> = {
@@ -159,23 +190,25 @@ describe('the packed node in a real n8n', () => {
 					`providers${groupIndex}`,
 					parallelWorkflow(
 						`e2eProviders${groupIndex}`,
-						`Providers ${group.join(', ')}: generate from an image URL`,
+						`Providers ${group.join(', ')}: generate from an image URL and from a binary image`,
 						manualTrigger(),
-						group.map((provider) => [
-							klingNode(
-								klingNodeName(provider),
-								{
-									provider,
-									operation: 'generate',
-									imageSource: 'url',
-									imageUrl: `https://example.com/first-frame-${provider}.jpg`,
-									prompt: PROMPT,
-									mode: GENERATE_CASES[provider].mode,
-									duration: GENERATE_CASES[provider].duration,
-								},
-								providerCreds[PROVIDER_IDS.indexOf(provider)].ref,
-							),
-						]),
+						group
+							.map((provider) => [
+								klingNode(
+									klingNodeName(provider),
+									{
+										provider,
+										operation: 'generate',
+										imageSource: 'url',
+										imageUrl: `https://example.com/first-frame-${provider}.jpg`,
+										prompt: PROMPT,
+										mode: GENERATE_CASES[provider].mode,
+										duration: GENERATE_CASES[provider].duration,
+									},
+									providerCreds[PROVIDER_IDS.indexOf(provider)].ref,
+								),
+							])
+							.concat(group.map(binaryBranch)),
 					),
 				]),
 			),
@@ -333,7 +366,7 @@ describe('the packed node in a real n8n', () => {
 		await Promise.all(simulators.map(async (sim) => await sim.close()));
 	});
 
-	describe.each(PROVIDER_IDS)('%s: generate from an image URL', (provider) => {
+	describe.each(PROVIDER_IDS)('%s: generate', (provider) => {
 		it('returns the task and the video as binary data', async () => {
 			const execution = await run(providersRunOf(provider));
 			const sim = providerSims[provider];
@@ -374,8 +407,29 @@ describe('the packed node in a real n8n', () => {
 			expect(downloads.length).toBeGreaterThanOrEqual(1);
 			for (const request of downloads) expect(request.headers.authorization).toBeUndefined();
 			for (const request of sim.requests.filter((r) => r.server === 'api')) {
-				expect(request.headers.authorization).toBe(`Bearer ${sim.apiKey}`);
+				expect(request.headers.authorization).toBe(
+					`${provider === 'fal' ? 'Key' : 'Bearer'} ${sim.apiKey}`,
+				);
 			}
+		});
+
+		it('generates from a binary image of an earlier node, sending its bytes', async () => {
+			const execution = await run(providersRunOf(provider));
+			const sim = binarySims[provider];
+			expect(execution.nodeError(binaryKlingNodeName(provider))).toBeUndefined();
+			expect(sim.submissions()).toBe(1);
+			const task = sim.tasks[0];
+			// The bytes the HTTP Request node downloaded, as base64 (raw, or in a data: URI, as the provider takes them).
+			expect(JSON.stringify(task.body)).toContain(SAMPLE_PNG.toString('base64'));
+			expect(JSON.stringify(task.body)).toContain(PROMPT);
+
+			const [item] = execution.items(binaryKlingNodeName(provider));
+			expect(item.json).toMatchObject({ provider, taskId: task.id, status: 'succeeded' });
+			const video = item.binary?.data;
+			expect(video).toMatchObject({ mimeType: 'video/mp4' });
+			expect(
+				suite.cli.readBinary(video!).equals(expectedVideoBytes(binaryVideoBytes(provider))),
+			).toBe(true);
 		});
 	});
 
@@ -452,24 +506,41 @@ describe('the packed node in a real n8n', () => {
 		expect(failingSim.requests.filter((request) => request.kind === 'download')).toHaveLength(0);
 	});
 
-	it('with On Error set to "continue (using error output)", routes the failed task to the error output', async () => {
-		const execution = await run('failingContinue');
-		assertSucceeded(execution);
-		const taskId = failingContinueSim.tasks[0].id;
-		expect(execution.items('Animate', 0)).toHaveLength(0);
-		const failed = execution.items('Animate', 1);
-		expect(failed).toHaveLength(1);
-		expect(String(failed[0].json.error)).toContain(taskId);
-		expect(String(failed[0].json.error)).toContain('dummy refusal: no faces allowed');
-	});
-
-	it('puts the task id, provider and status under details on the error output, for the nodes that follow', async () => {
-		const execution = await run('failingContinue');
-		const [failed] = execution.items('Animate', 1);
-		expect(failed?.json).toMatchObject({
-			details: { provider: 'novita', taskId: failingContinueSim.tasks[0].id, status: 'failed' },
+	// n8n sends an item whose json holds error, message and details to the error output from 2.36 on
+	// (n8n PR #35939, also in 2.34.6 and 2.35.3); n8n 1.x only one holding error (and message) alone.
+	if (target.major === 2) {
+		it('with On Error set to "continue (using error output)", routes the failed task to the error output', async () => {
+			const execution = await run('failingContinue');
+			assertSucceeded(execution);
+			const taskId = failingContinueSim.tasks[0].id;
+			expect(execution.items('Animate', 0)).toHaveLength(0);
+			const failed = execution.items('Animate', 1);
+			expect(failed).toHaveLength(1);
+			expect(String(failed[0].json.error)).toContain(taskId);
+			expect(String(failed[0].json.error)).toContain('dummy refusal: no faces allowed');
 		});
-	});
+
+		it('puts the task id, provider and status under details on the error output, for the nodes that follow', async () => {
+			const execution = await run('failingContinue');
+			const [failed] = execution.items('Animate', 1);
+			expect(failed?.json).toMatchObject({
+				details: { provider: 'novita', taskId: failingContinueSim.tasks[0].id, status: 'failed' },
+			});
+		});
+	} else {
+		it('with On Error set to "continue (using error output)", the failed task stays on the success output, with its error and details (as the README says)', async () => {
+			const execution = await run('failingContinue');
+			assertSucceeded(execution);
+			const taskId = failingContinueSim.tasks[0].id;
+			expect(execution.items('Animate', 1)).toHaveLength(0);
+			const [failed] = execution.items('Animate', 0);
+			expect(failed.json).toMatchObject({
+				details: { provider: 'novita', taskId, status: 'failed' },
+			});
+			expect(String(failed.json.error)).toContain('dummy refusal: no faces allowed');
+			expect(failed.binary).toBeUndefined();
+		});
+	}
 
 	it('with On Error set to "continue", outputs the failed item with its error, task id, provider and status', async () => {
 		const execution = await run('failingRegular');

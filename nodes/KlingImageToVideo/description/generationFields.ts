@@ -337,7 +337,7 @@ const fields: INodeProperties[] = [
 		typeOptions: { rows: 3 },
 		default: '',
 		placeholder: 'The camera slowly pushes in while steam rises from the cup',
-		description: `What should happen in the video, up to ${formatCount(LIMITS.maxPromptChars)} characters. Most models require one; Kling 2.1 at AI/ML API and GMI Cloud do not.`,
+		description: `What should happen in the video, up to ${formatCount(LIMITS.maxPromptChars)} characters. Most models require one; Kling 2.1 at AI/ML API and GMI Cloud, and Kling 2.1 to 2.6 at the official Kling API, do not.`,
 	},
 	...modeFields(),
 	...durationFields(),

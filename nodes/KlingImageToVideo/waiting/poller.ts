@@ -36,6 +36,8 @@ import {
 export interface WatchedTask {
 	taskId: string;
 	itemIndex: number;
+	/** Where known: picks the status route at providers that keep some models apart (Kling's O1). */
+	model?: KlingModel;
 	timeline: TaskTimeline;
 	deadline: number;
 	/** Set when the timeout counts from before this run (a loop of runs): from then on. */
@@ -120,6 +122,7 @@ export class TaskPoller {
 		return {
 			taskId,
 			itemIndex,
+			...(hints.model && { model: hints.model }),
 			timeline: {
 				startedAt: startKnown ? hints.submittedAt! : now,
 				startKnown,
@@ -247,7 +250,7 @@ export class TaskPoller {
 		timeline.lastPollAt = sentAt;
 		this.statusRequests++;
 
-		const answer = await this.client.fetchStatus(task.taskId, task.itemIndex);
+		const answer = await this.client.fetchStatus(task.taskId, task.itemIndex, task.model);
 		if (answer.kind === 'retryable') {
 			if (answer.throttled) this.budget.throttled(answer.retryAfterMs);
 			const backoff = RETRY_BACKOFF_MS[Math.min(task.failuresInARow, RETRY_BACKOFF_MS.length - 1)];

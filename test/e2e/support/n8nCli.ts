@@ -154,11 +154,11 @@ export async function stopProcess(child: ChildProcess, graceMs = 8000): Promise<
 	killGroup(child, 'SIGKILL', true);
 }
 
+/** Extra environment for n8n; a variable set to undefined is removed (to get n8n's own default). */
+export type EnvOverrides = Record<string, string | undefined>;
+
 /** The environment of every n8n process: private user folder, no telemetry, a fixed key, files on disk. */
-export function n8nEnvironment(
-	userFolder: string,
-	extra: Record<string, string> = {},
-): NodeJS.ProcessEnv {
+export function n8nEnvironment(userFolder: string, extra: EnvOverrides = {}): NodeJS.ProcessEnv {
 	const inherited = Object.fromEntries(
 		Object.entries(process.env).filter(
 			([name]) =>
@@ -168,7 +168,7 @@ export function n8nEnvironment(
 	const noProxy = ['127.0.0.1', 'localhost', process.env.NO_PROXY ?? process.env.no_proxy]
 		.filter(Boolean)
 		.join(',');
-	return {
+	const env: NodeJS.ProcessEnv = {
 		...inherited,
 		NO_PROXY: noProxy,
 		no_proxy: noProxy,
@@ -186,6 +186,8 @@ export function n8nEnvironment(
 		N8N_LOG_OUTPUT: 'console',
 		...extra,
 	};
+	for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
+	return env;
 }
 
 /** The JSON object printed from the line `{` to the next line `}` at the start of a line, after `from`. */
@@ -224,8 +226,10 @@ export function parseExecution(result: CliResult): WorkflowRun {
 	}
 	const runData = execution.data.resultData.runData ?? {};
 	const lastRun = (node: string) => runData[node]?.[runData[node].length - 1];
+	// n8n 1.82 prints the run while its status still reads "running".
+	const finished = execution.status !== undefined && execution.status !== 'running';
 	return {
-		status: execution.status ?? (execution.data.resultData.error ? 'error' : 'success'),
+		status: finished ? execution.status! : execution.data.resultData.error ? 'error' : 'success',
 		exitCode: result.exitCode,
 		runData,
 		error: execution.data.resultData.error,
@@ -245,18 +249,18 @@ export class N8nCli {
 	constructor(
 		readonly install: N8nInstall,
 		readonly userFolder: string,
-		readonly extraEnv: Record<string, string> = {},
+		readonly extraEnv: EnvOverrides = {},
 	) {
 		this.scratch = mkdtempSync(path.join(userFolder, 'cli-'));
 	}
 
 	/** The environment n8n runs with here (broker port chosen per process). */
-	env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+	env(extra: EnvOverrides = {}): NodeJS.ProcessEnv {
 		return n8nEnvironment(this.userFolder, { ...this.extraEnv, ...extra });
 	}
 
 	/** Starts `n8n <args>` in its own process group and returns it (for long-running commands such as start). */
-	async spawn(args: string[], extraEnv: Record<string, string> = {}): Promise<ChildProcess> {
+	async spawn(args: string[], extraEnv: EnvOverrides = {}): Promise<ChildProcess> {
 		const env = this.env({ N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...extraEnv });
 		const child = startProcess(this.install.nodeBin, [this.install.n8nBin, ...args], {
 			cwd: this.userFolder,
@@ -275,7 +279,7 @@ export class N8nCli {
 	/** Runs `n8n <args>` to completion (killed after timeoutMs) and returns what it printed. */
 	async run(
 		args: string[],
-		options: { timeoutMs?: number; env?: Record<string, string> } = {},
+		options: { timeoutMs?: number; env?: EnvOverrides } = {},
 	): Promise<CliResult> {
 		const started = Date.now();
 		const child = await this.spawn(args, options.env);
@@ -353,7 +357,10 @@ export class N8nCli {
 	}
 
 	/** `n8n execute --id=<id> --rawOutput`: the run, whether it succeeded or failed. */
-	async execute(workflowId: string, options: { timeoutMs?: number } = {}): Promise<WorkflowRun> {
+	async execute(
+		workflowId: string,
+		options: { timeoutMs?: number; env?: EnvOverrides } = {},
+	): Promise<WorkflowRun> {
 		return parseExecution(
 			await this.run(['execute', `--id=${workflowId}`, '--rawOutput'], options),
 		);
@@ -368,17 +375,27 @@ export class N8nCli {
 		return await this.execute(workflow.id!, options);
 	}
 
+	/** The folder of n8n's filesystem binary data store. */
+	binaryDataDir(): string {
+		return path.join(this.userFolder, '.n8n', this.install.target.binaryDataFolder);
+	}
+
 	/** Where the filesystem binary data store keeps the bytes of a binary field. */
 	binaryDataPath(binary: BinaryMeta): string {
 		const id = binary.id ?? '';
 		const separator = id.indexOf(':');
 		if (!id.startsWith('filesystem') || separator < 0)
 			throw new Error(`binary data "${id}" is not in the filesystem store`);
-		return path.join(this.userFolder, '.n8n', 'storage', id.slice(separator + 1));
+		return path.join(this.binaryDataDir(), id.slice(separator + 1));
 	}
 
-	/** The bytes of a binary field, read from n8n's binary data store. */
+	/**
+	 * The bytes of a binary field: read from the filesystem store, or, in n8n 1.x's default
+	 * in-memory mode (no id), decoded from the base64 n8n keeps in the item itself.
+	 */
 	readBinary(binary: BinaryMeta): Buffer {
+		if (binary.id === undefined && binary.data !== undefined)
+			return Buffer.from(binary.data, 'base64');
 		return readFileSync(this.binaryDataPath(binary));
 	}
 

@@ -4,6 +4,7 @@
  * community-node rule against spawning processes is lifted in this file only.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { constants, setPriority } from 'node:os';
 
 /** The npm executable of this platform. */
 export const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -34,10 +35,19 @@ export function runCommand(
 		env?: NodeJS.ProcessEnv;
 		timeoutMs?: number;
 		onLine?: (line: string) => void;
+		/** Run at the lowest CPU priority (its children inherit it): work that tests run beside. */
+		background?: boolean;
 	},
 ): Promise<string> {
 	return new Promise((resolve, reject) => {
 		const child = startProcess(command, args, options);
+		if (options.background && child.pid !== undefined) {
+			try {
+				setPriority(child.pid, constants.priority.PRIORITY_LOW);
+			} catch {
+				// not permitted here: it runs at normal priority
+			}
+		}
 		let stdout = '';
 		let tail = '';
 		const collect = (isStdout: boolean) => (chunk: Buffer) => {

@@ -1,7 +1,16 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test tooling runs in plain Node, outside n8n's sandbox */
 /**
- * One real n8n per test file: the cached install, a fresh user folder with the packed package
- * installed as a community package, and helpers to point credentials at local simulators.
+ * One real n8n per test file (or per n8n release): the cached install, a fresh user folder with the
+ * packed package installed as a community package, and helpers to point credentials at simulators.
+ *
+ * A test that must hold in every n8n release the package supports runs its cases once per target:
+ *
+ *   describe.each(N8N_TARGETS)('the thing in $name', (target) => {
+ *     beforeAll(async () => { suite = await startN8nSuite('thing', { target }); ... });
+ *     ...
+ *   });
+ *
+ * and, where n8n 1.x and 2.x really differ, branches on `target.major` (see test/e2e/README.md).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
@@ -10,14 +19,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import type { Simulator } from '../../support/simulators';
-import { ensureN8nInstalled } from './installN8n';
-import { N8nCli, type CredentialImport, type WorkflowRun } from './n8nCli';
+import { DEFAULT_N8N_TARGET, ensureN8nInstalled, type N8nTarget } from './installN8n';
+import { N8nCli, type CredentialImport, type EnvOverrides, type WorkflowRun } from './n8nCli';
 import { installPackage, packedPackage } from './packageInstall';
 import { CREDENTIAL_TYPES, type CredentialRef, type ProviderId } from './workflows';
+
+export { N8N_TARGETS, N8N_1X, N8N_2X, N8N_OLDEST, type N8nTarget } from './installN8n';
 
 /** A user folder with the package installed, and its CLI. */
 export interface N8nSuite {
 	cli: N8nCli;
+	/** The n8n release it runs. */
+	target: N8nTarget;
 	userFolder: string;
 	/** A folder workflows may read and write (N8N_RESTRICT_FILE_ACCESS_TO). */
 	filesDir: string;
@@ -29,8 +42,10 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 
 /** Options of startN8nSuite. */
 export interface N8nSuiteOptions {
+	/** The n8n release to run (default: the 2.x one of N8N_TARGETS). */
+	target?: N8nTarget;
 	/** More environment for every n8n process of the suite, given the user folder (logging, database, queue mode...). */
-	env?: (userFolder: string) => Record<string, string>;
+	env?: (userFolder: string) => EnvOverrides;
 }
 
 /** Installs n8n if needed, packs the package, installs it into a fresh user folder. */
@@ -38,9 +53,10 @@ export async function startN8nSuite(
 	label: string,
 	options: N8nSuiteOptions = {},
 ): Promise<N8nSuite> {
-	const install = await ensureN8nInstalled({ log });
+	const target = options.target ?? DEFAULT_N8N_TARGET;
+	const install = await ensureN8nInstalled({ log, target });
 	const tarball = await packedPackage(log);
-	const userFolder = mkdtempSync(path.join(tmpdir(), `kling-e2e-${label}-`));
+	const userFolder = mkdtempSync(path.join(tmpdir(), `kling-e2e-${label}-n8n${target.major}-`));
 	const filesDir = path.join(userFolder, 'files');
 	mkdirSync(filesDir, { recursive: true });
 	let installed = false;
@@ -56,6 +72,7 @@ export async function startN8nSuite(
 	});
 	return {
 		cli,
+		target,
 		userFolder,
 		filesDir,
 		close: async () => {
@@ -65,14 +82,22 @@ export async function startN8nSuite(
 	};
 }
 
-/** A credential of the simulator's provider, pointing at the simulator, for import:credentials. */
+/**
+ * A credential of the simulator's provider, pointing at the simulator, for import:credentials;
+ * `more` sets further fields (a Kling key pair instead of the API key, say).
+ */
 export function simulatorCredential(
 	simulator: Simulator,
 	id: string,
 	name = `Simulator ${id}`,
+	more: Record<string, string> = {},
 ): CredentialImport & { ref: CredentialRef } {
 	const type = CREDENTIAL_TYPES[simulator.provider as ProviderId];
-	const data: Record<string, string> = { apiKey: simulator.apiKey, baseUrl: simulator.baseUrl };
+	const data: Record<string, string> = {
+		apiKey: simulator.apiKey,
+		baseUrl: simulator.baseUrl,
+		...more,
+	};
 	if (type === 'gmiCloudApi') data.organizationId = '';
 	return { id, name, type, data, ref: { type, id, name } };
 }

@@ -1,7 +1,9 @@
 import type { ProviderId, ResponseShapes } from '../types';
 import type { ProviderAdapter } from './adapter';
 import { aimlApiAdapter } from './aimlApi';
+import { falAdapter } from './fal';
 import { gmiCloudAdapter } from './gmiCloud';
+import { klingAdapter } from './kling';
 import { novitaAdapter } from './novita';
 
 /** The adapter that speaks `provider`'s API. */
@@ -15,5 +17,9 @@ export function adapterFor(provider: ProviderId, shapes: ResponseShapes): Provid
 			return aimlApiAdapter;
 		case 'gmiCloud':
 			return gmiCloudAdapter(shapes);
+		case 'kling':
+			return klingAdapter(shapes);
+		case 'fal':
+			return falAdapter(shapes);
 	}
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 
 import { expectedVideoBytes, startSimulator, type Simulator } from '../support/simulators';
 import type { WorkflowJson, WorkflowRun } from './support/n8nCli';
-import { N8nServer } from './support/n8nServer';
+import { N8nServer, type SavedExecution } from './support/n8nServer';
 import { KLING_NODE_TYPE, REPO_ROOT } from './support/packageInstall';
 import {
 	assertSucceeded,
@@ -21,6 +21,7 @@ import {
 	startN8nSuite,
 	type FileServer,
 	type N8nSuite,
+	type N8nTarget,
 } from './support/suite';
 import {
 	adaptExample,
@@ -201,130 +202,188 @@ describe.each(N8N_TARGETS)('the example workflows in $name', (target) => {
 	});
 });
 
-describe('durable-loop.json, run by n8n as a server: parked in its database, the loop survives n8n being killed', () => {
+// Just past the park: one task done in the first round, one that needs a second.
+const DURABLE_LATENCIES_MS = [75_000, 140_000];
+const DURABLE_SHOTS = [1, 2].map((n) => ({
+	imageUrl: `https://example.com/durable/shot-${n}.jpg`,
+	prompt: `dummy durable prompt number ${n}`,
+}));
+
+/** What one release did with the durable loop, observed while it ran. */
+interface DurableRun {
+	target: N8nTarget;
+	suite: N8nSuite;
+	sim: Simulator;
+	webhookStatus: number;
+	/** The execution as saved while parked in the Wait node. */
+	parked: SavedExecution;
+	parkedForMs: number;
+	killedBy: NodeJS.Signals | null;
+	statusesAfterKill: string[];
+	finished: SavedExecution;
+	/** n8n's output before the kill and after the restart. */
+	lives: string[];
+	seconds: number;
+}
+
+/**
+ * The example as a user runs it: published (1.x: activated), started by its webhook, n8n killed
+ * with SIGKILL while the execution is parked in the Wait node, then started again.
+ */
+async function runDurableLoop(
+	target: N8nTarget,
+	started: Array<() => Promise<void>>,
+): Promise<DurableRun> {
 	const workflowId = readExample(DURABLE_EXAMPLE).id!;
-	// Just past the park: one task done in the first round, one that needs a second.
-	const LATENCIES_MS = [75_000, 140_000];
-	const SHOTS = [1, 2].map((n) => ({
-		imageUrl: `https://example.com/durable/shot-${n}.jpg`,
-		prompt: `dummy durable prompt number ${n}`,
-	}));
-	let suite: N8nSuite | undefined;
-	let sim: Simulator | undefined;
-	let server: N8nServer | undefined;
+	const sim = await startSimulator({
+		provider: 'novita',
+		apiKey: 'dummy-e2e-durable-key',
+		latency: (taskIndex) => DURABLE_LATENCIES_MS[taskIndex] ?? DURABLE_LATENCIES_MS[0],
+		videoBytes: VIDEO_BYTES[DURABLE_EXAMPLE],
+		seed: 120,
+	});
+	started.push(async () => await sim.close());
+	const suite = await startN8nSuite('durable', { target });
+	started.push(async () => await suite.close());
+	const credential = simulatorCredential(sim, 'e2eDurableSim');
+	await suite.cli.importCredentials([credential]);
+	await suite.cli.importWorkflows([adaptExample(readExample(DURABLE_EXAMPLE), credential.ref)]);
+	// Published (1.x: activated) before n8n starts: it registers the webhook as it comes up.
+	await suite.cli.runOk(
+		target.major === 1
+			? ['update:workflow', `--id=${workflowId}`, '--active=true']
+			: ['publish:workflow', `--id=${workflowId}`],
+	);
+	const server = await N8nServer.start(suite);
 
-	const up = (): N8nServer => {
-		if (!server) throw new Error('n8n did not start (see the error of beforeAll)');
-		return server;
+	const startedAt = Date.now();
+	const response = await server.postWebhook('kling-durable-videos', { shots: DURABLE_SHOTS });
+	const parked = await server.waitForExecution(
+		workflowId,
+		'the execution to park in the Wait node',
+		(executions) => executions.find((execution) => execution.status === 'waiting'),
+		60_000,
+	);
+	const parkedForMs = parked.waitTill! - Date.now();
+	// A crash while parked: nothing is saved on the way out.
+	const killedBy = await server.kill();
+	const statusesAfterKill = (await server.executions(workflowId)).map(
+		(execution) => execution.status,
+	);
+	await server.restart();
+	const finished = await server.waitForExecution(
+		workflowId,
+		'the resumed execution to finish',
+		([execution]) =>
+			execution && !['new', 'running', 'waiting'].includes(execution.status)
+				? execution
+				: undefined,
+		5 * 60_000,
+	);
+	const seconds = (Date.now() - startedAt) / 1000;
+	process.stderr.write(
+		`[e2e] durable loop with a restart in ${target.name}: ${seconds.toFixed(1)} s from the webhook call\n`,
+	);
+	return {
+		target,
+		suite,
+		sim,
+		webhookStatus: response.status,
+		parked,
+		parkedForMs,
+		killedBy,
+		statusesAfterKill,
+		finished,
+		lives: server.lives.map((life) => life.output),
+		seconds,
 	};
+}
 
-	beforeAll(async () => {
-		sim = await startSimulator({
-			provider: 'novita',
-			apiKey: 'dummy-e2e-durable-key',
-			latency: (taskIndex) => LATENCIES_MS[taskIndex] ?? LATENCIES_MS[0],
-			videoBytes: VIDEO_BYTES[DURABLE_EXAMPLE],
-			seed: 120,
-		});
-		suite = await startN8nSuite('durable');
-		const credential = simulatorCredential(sim, 'e2eDurableSim');
-		await suite.cli.importCredentials([credential]);
-		await suite.cli.importWorkflows([adaptExample(readExample(DURABLE_EXAMPLE), credential.ref)]);
-		// Published before n8n starts: it registers the webhook as it comes up.
-		await suite.cli.runOk(['publish:workflow', `--id=${workflowId}`]);
-		server = await N8nServer.start(suite);
-	}, 30 * 60_000);
+describe('durable-loop.json, run by n8n as a server: parked in its database, the loop survives n8n being killed', () => {
+	const cleanUps: Array<() => Promise<void>> = [];
+	// Both releases at once: the runs are mostly waiting.
+	const runs = new Map<N8nTarget, Promise<DurableRun>>();
+
+	beforeAll(() => {
+		for (const target of N8N_TARGETS) {
+			const run = runDurableLoop(target, cleanUps);
+			run.catch(() => undefined); // reported by the test that awaits it
+			runs.set(target, run);
+		}
+	});
 
 	afterAll(async () => {
-		await suite?.close();
-		await sim?.close();
+		await Promise.all([...runs.values()].map(async (run) => await run.catch(() => undefined)));
+		for (const cleanUp of cleanUps.reverse()) await cleanUp();
 	});
 
-	it('a webhook starts it; killed (SIGKILL) while parked in the Wait node, n8n starts again and the execution finishes with every video, one task per item', async () => {
-		const started = Date.now();
-		const response = await up().postWebhook('kling-durable-videos', { shots: SHOTS });
-		expect(response.status).toBe(200);
+	it.each(N8N_TARGETS)(
+		'$name: a webhook starts it; killed (SIGKILL) while parked in the Wait node, n8n starts again and the execution finishes with every video, one task per item',
+		async (target) => {
+			const run = await runs.get(target)!;
+			const { sim, parked, finished } = run;
+			expect(run.webhookStatus).toBe(200);
 
-		// Submit Task said "at least 66 s": the Wait node parked the execution in the database.
-		const parked = await up().waitForExecution(
-			workflowId,
-			'the execution to park in the Wait node',
-			(executions) => executions.find((execution) => execution.status === 'waiting'),
-			60_000,
-		);
-		const submitted = parked.runData['Submit Tasks'][0].data!.main![0]!;
-		expect(submitted).toHaveLength(2);
-		for (const item of submitted)
-			expect(item.json.checkAfterSeconds).toBeGreaterThanOrEqual(PARKS_FROM_SECONDS);
-		expect(parked.waitTill! - Date.now()).toBeGreaterThan(40_000);
-		expect(sim!.submissions()).toBe(2);
+			// Submit Task said "at least 66 s": the Wait node parked the execution in the database.
+			const submitted = parked.runData['Submit Tasks'][0].data!.main![0]!;
+			expect(submitted).toHaveLength(2);
+			for (const item of submitted)
+				expect(item.json.checkAfterSeconds).toBeGreaterThanOrEqual(PARKS_FROM_SECONDS);
+			expect(run.parkedForMs).toBeGreaterThan(40_000);
+			// Killed while parked, the execution stayed in the database as it was.
+			expect(run.killedBy).toBe('SIGKILL');
+			expect(run.statusesAfterKill).toEqual(['waiting']);
 
-		// A crash while parked: nothing is saved on the way out.
-		expect(await up().kill()).toBe('SIGKILL');
-		expect((await up().executions(workflowId)).map((execution) => execution.status)).toEqual([
-			'waiting',
-		]);
-		await up().restart();
+			expect({ status: finished.status, error: finished.error?.message }).toEqual({
+				status: 'success',
+				error: undefined,
+			});
+			const [firstLife, secondLife] = run.lives;
+			expect(firstLife).not.toContain('Start executing node "Check for Videos"');
+			expect(secondLife).toContain('Start executing node "Check for Videos"');
 
-		const finished = await up().waitForExecution(
-			workflowId,
-			'the resumed execution to finish',
-			([execution]) =>
-				execution && !['new', 'running', 'waiting'].includes(execution.status)
-					? execution
-					: undefined,
-			5 * 60_000,
-		);
-		expect({ status: finished.status, error: finished.error?.message }).toEqual({
-			status: 'success',
-			error: undefined,
-		});
-		const [firstLife, secondLife] = up().lives;
-		expect(firstLife.output).not.toContain('Start executing node "Check for Videos"');
-		expect(secondLife.output).toContain('Start executing node "Check for Videos"');
-
-		// Round 1 found the quick task's video and passed the slow one on (its eta near: a short
-		// wait in memory); round 2 found the second video.
-		const items = (node: string) =>
-			(finished.runData[node] ?? []).map((run) => run.data?.main?.[0] ?? []);
-		const [quick, slow] = sim!.tasks;
-		const rounds = items('Check for Videos');
-		expect(rounds.map((round) => round.map((item) => [item.json.taskId, item.json.done]))).toEqual([
-			[
-				[quick.id, true],
-				[slow.id, false],
-			],
-			[[slow.id, true]],
-		]);
-		expect(rounds[0][1].json.checkAfterSeconds).toBeLessThan(PARKS_FROM_SECONDS);
-		expect(items('Wait Until Worth a Look')).toHaveLength(2);
-
-		// Every video as binary data, each still paired to its shot after going round the loop.
-		const ready = items('Video Ready').flat();
-		expect(ready.map((item) => item.json.taskId).sort()).toEqual([quick.id, slow.id].sort());
-		for (const item of ready) {
-			const task = sim!.tasks.find((candidate) => candidate.id === item.json.taskId)!;
-			expect(JSON.stringify(task.body)).toContain(JSON.stringify(item.json.prompt));
-			expect(SHOTS.map((shot) => shot.prompt)).toContain(item.json.prompt);
-			expect(item.json).toMatchObject({ status: 'succeeded', done: true });
+			// Round 1 found the quick task's video and passed the slow one on (its eta near: a short
+			// wait in memory); round 2 found the second video.
+			const items = (node: string) =>
+				(finished.runData[node] ?? []).map((nodeRun) => nodeRun.data?.main?.[0] ?? []);
+			const [quick, slow] = sim.tasks;
+			const rounds = items('Check for Videos');
 			expect(
-				suite!.cli
-					.readBinary(item.binary!.data)
-					.equals(expectedVideoBytes(VIDEO_BYTES[DURABLE_EXAMPLE])),
-			).toBe(true);
-		}
-		// Nobody asked while the execution was parked: each task's first status request came after the resume.
-		for (const task of sim!.tasks) {
-			const firstLook = sim!.requests.find(
-				(request) => request.kind === 'status' && request.taskId === task.id,
-			)!;
-			expect(firstLook.at - task.createdAt).toBeGreaterThanOrEqual(
-				PARKS_FROM_SECONDS * 1000 - 1000,
-			);
-		}
-		expect(sim!.submissions()).toBe(2);
-		process.stderr.write(
-			`[e2e] durable loop with a restart: ${((Date.now() - started) / 1000).toFixed(1)} s from the webhook call\n`,
-		);
-	});
+				rounds.map((round) => round.map((item) => [item.json.taskId, item.json.done])),
+			).toEqual([
+				[
+					[quick.id, true],
+					[slow.id, false],
+				],
+				[[slow.id, true]],
+			]);
+			expect(rounds[0][1].json.checkAfterSeconds).toBeLessThan(PARKS_FROM_SECONDS);
+			expect(items('Wait Until Worth a Look')).toHaveLength(2);
+
+			// Every video as binary data, each still paired to its shot after going round the loop.
+			const ready = items('Video Ready').flat();
+			expect(ready.map((item) => item.json.taskId).sort()).toEqual([quick.id, slow.id].sort());
+			for (const item of ready) {
+				const task = sim.tasks.find((candidate) => candidate.id === item.json.taskId)!;
+				expect(JSON.stringify(task.body)).toContain(JSON.stringify(item.json.prompt));
+				expect(DURABLE_SHOTS.map((shot) => shot.prompt)).toContain(item.json.prompt);
+				expect(item.json).toMatchObject({ status: 'succeeded', done: true });
+				expect(
+					run.suite.cli
+						.readBinary(item.binary!.data)
+						.equals(expectedVideoBytes(VIDEO_BYTES[DURABLE_EXAMPLE])),
+				).toBe(true);
+			}
+			// Nobody asked while the execution was parked: each task's first status request came after the resume.
+			for (const task of sim.tasks) {
+				const firstLook = sim.requests.find(
+					(request) => request.kind === 'status' && request.taskId === task.id,
+				)!;
+				expect(firstLook.at - task.createdAt).toBeGreaterThanOrEqual(
+					PARKS_FROM_SECONDS * 1000 - 1000,
+				);
+			}
+			expect(sim.submissions()).toBe(2);
+		},
+	);
 });

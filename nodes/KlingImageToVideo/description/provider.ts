@@ -15,7 +15,7 @@ export const providerProperty: INodeProperties = {
 		{ name: 'Novita AI', value: 'novita' },
 	],
 	default: 'novita',
-	description: 'The service that runs Kling V2.1 for you; each needs its own credential',
+	description: 'The service that runs Kling for you; each needs its own credential',
 };
 
 /** One credential per provider, each shown only when its provider is selected. */

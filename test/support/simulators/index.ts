@@ -9,6 +9,7 @@ export type {
 	LatencyOption,
 	ProviderId,
 	RecordedRequest,
+	RequestForms,
 	RequestKind,
 	ResponseShapes,
 	ServerName,

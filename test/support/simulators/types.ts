@@ -110,6 +110,14 @@ export interface ResponseShapes {
 	gmiFailure?: 'error.string' | 'error.object' | 'outcome.error';
 }
 
+/** GMI 2.6 `sound`: both readings of its page (default), or only one of them. */
+export type GmiSoundValues = 'both' | 'onOff' | 'yesNo';
+
+/** Request forms the simulated API takes where a provider's docs allow two readings. */
+export interface RequestForms {
+	gmiSoundValues?: GmiSoundValues;
+}
+
 /** Task latency: uniform around a mean, or any function of the task's creation index. */
 export type LatencyOption =
 	{ meanMs: number; spread?: number; seed?: number } | ((taskIndex: number) => number);
@@ -131,6 +139,7 @@ export interface SimulatorOptions {
 	/** Lifetime of each issued video URL (default 3600 s, the documented video_url_ttl). */
 	videoUrlTtlMs?: number;
 	shapes?: ResponseShapes;
+	requestForms?: RequestForms;
 	/** 'insufficient' makes every submission answer the provider's 403. */
 	balance?: 'ok' | 'insufficient';
 	/** Faults active from the first request (same as calling faults.add). */

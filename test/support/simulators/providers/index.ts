@@ -1,19 +1,23 @@
-import type { ProviderId, ResponseShapes } from '../types';
+import type { ProviderId, RequestForms, ResponseShapes } from '../types';
 import type { ProviderAdapter } from './adapter';
 import { aimlApiAdapter } from './aimlApi';
 import { gmiCloudAdapter } from './gmiCloud';
 import { novitaAdapter } from './novita';
 
 /** The adapter that speaks `provider`'s API. */
-export function adapterFor(provider: ProviderId, shapes: ResponseShapes): ProviderAdapter {
+export function adapterFor(
+	provider: ProviderId,
+	shapes: ResponseShapes,
+	forms: RequestForms = {},
+): ProviderAdapter {
 	switch (provider) {
 		case 'novita':
 		case 'myRouter':
 		case 'highwayApi':
-			return novitaAdapter;
+			return novitaAdapter(provider);
 		case 'aimlApi':
 			return aimlApiAdapter;
 		case 'gmiCloud':
-			return gmiCloudAdapter(shapes);
+			return gmiCloudAdapter(shapes, forms);
 	}
 }

@@ -94,3 +94,65 @@ function imageSize(bytes: Buffer): { width: number; height: number } | undefined
 	}
 	return undefined;
 }
+
+/** One documented request field: its type and allowed values, as a provider's reference page gives them. */
+export type FieldRule =
+	| { kind: 'image'; accepted: ImageEncoding[]; required?: boolean; checkAspect?: boolean }
+	| { kind: 'text'; required?: boolean }
+	/** Exactly one of the values, compared with their JSON type: "5" is not 5. */
+	| { kind: 'oneOf'; values: ReadonlyArray<string | number | boolean> }
+	| { kind: 'unitNumber' }
+	| { kind: 'boolean' }
+	/** Documented, but the node never sends it: accepted as it comes. */
+	| { kind: 'unused' };
+
+/** A model's documented request body: every field it takes, nothing else. */
+export type RequestSchema = Record<string, FieldRule>;
+
+function describeValues(values: ReadonlyArray<string | number | boolean>): string {
+	const typeOf = (value: unknown) => (Number.isInteger(value) ? 'integer' : typeof value);
+	const types = [...new Set(values.map(typeOf))];
+	return `${types.length === 1 ? `the ${types[0]} ` : ''}${values.map((value) => JSON.stringify(value)).join(', ')}`;
+}
+
+function fieldProblem(field: string, rule: FieldRule, value: unknown): string | undefined {
+	switch (rule.kind) {
+		case 'image':
+			if (value === undefined && !rule.required) return undefined;
+			return imageProblem(field, value, rule);
+		case 'text':
+			return textProblem(field, value, rule.required ?? false);
+		case 'oneOf':
+			if (value === undefined) return undefined;
+			return rule.values.includes(value as string | number | boolean)
+				? undefined
+				: `${field} must be one of ${describeValues(rule.values)}, not ${JSON.stringify(value)}`;
+		case 'unitNumber':
+			return unitNumberProblem(field, value);
+		case 'boolean':
+			return value === undefined || typeof value === 'boolean'
+				? undefined
+				: `${field} must be a boolean, not ${JSON.stringify(value)}`;
+		case 'unused':
+			return undefined;
+	}
+}
+
+/**
+ * The 400 message for a body that breaks the model's documented schema: a field the model does not
+ * take, a missing required field, or a value of the wrong type or range. Each names the field
+ * (with `prefix`, e.g. "payload."), so a field sent in the wrong form fails the test that sent it.
+ */
+export function schemaProblem(
+	body: Record<string, unknown>,
+	schema: RequestSchema,
+	prefix = '',
+): string | undefined {
+	const unknown = Object.keys(body).find((field) => !(field in schema));
+	if (unknown !== undefined) return `${prefix}${unknown} is not a parameter of this model`;
+	for (const [field, rule] of Object.entries(schema)) {
+		const problem = fieldProblem(`${prefix}${field}`, rule, body[field]);
+		if (problem) return problem;
+	}
+	return undefined;
+}

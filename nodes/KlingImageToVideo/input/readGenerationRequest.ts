@@ -89,19 +89,6 @@ function offerName(provider: ProviderAdapter, offer: ModelOffer): string {
 	return `${MODEL_NAMES[offer.model]} at ${provider.displayName}`;
 }
 
-/** "Kling 3.0 and Kling O1 have it at Novita AI": where else to find what this offer lacks. */
-function offeredWith(
-	provider: ProviderAdapter,
-	has: (offer: ModelOffer) => boolean,
-	what: 'it' | 'one',
-): string {
-	const models = provider.offers.filter(has).map((offer) => MODEL_NAMES[offer.model]);
-	if (models.length === 0) return `no model at ${provider.displayName} has ${what}`;
-	const names =
-		models.length === 1 ? models[0] : `${models.slice(0, -1).join(', ')} and ${models.at(-1)}`;
-	return `${names} ${models.length === 1 ? 'has' : 'have'} ${what} at ${provider.displayName}`;
-}
-
 function listModes(modes: readonly VideoMode[]): string {
 	return modes.map((mode) => `"${mode}" (${MODE_NAMES[mode]})`).join(', ');
 }
@@ -217,18 +204,8 @@ function readSound(
 	offer: ModelOffer,
 	mode: VideoMode,
 ): boolean | undefined {
+	if (offer.soundModes.length === 0) return undefined;
 	const sound = ctx.getNodeParameter('sound', itemIndex, false) as unknown;
-	if (offer.soundModes.length === 0) {
-		// Hidden in the editor for this model; it only arrives where the model comes from an expression.
-		if (sound === true) {
-			throw invalidInput(
-				ctx,
-				itemIndex,
-				`"Sound" is not offered for ${offerName(provider, offer)}; ${offeredWith(provider, (other) => other.soundModes.length > 0, 'it')}`,
-			);
-		}
-		return undefined;
-	}
 	if (typeof sound !== 'boolean') {
 		throw invalidInput(
 			ctx,
@@ -508,17 +485,7 @@ function readEndImageSource(
 	mode: VideoMode,
 	sound: boolean | undefined,
 ): ImageSource {
-	if (offer.endFrameModes.length === 0) {
-		// Hidden in the editor for this model; it only arrives where the model comes from an expression.
-		const asked = ctx.getNodeParameter(END_FRAME.source, itemIndex, 'none') as unknown;
-		if (asked === 'none' || asked === '' || asked === undefined || asked === null) return 'none';
-		throw invalidInput(
-			ctx,
-			itemIndex,
-			`An end frame is not offered for ${offerName(provider, offer)}; ${offeredWith(provider, (other) => other.endFrameModes.length > 0, 'one')}`,
-			'Set "End Image Source" to None, or choose a model that takes an end frame.',
-		);
-	}
+	if (offer.endFrameModes.length === 0) return 'none';
 	const source = readImageSource(ctx, itemIndex, END_FRAME, provider, offer);
 	if (source === 'none') return source;
 	if (!offer.endFrameModes.includes(mode)) {

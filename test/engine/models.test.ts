@@ -665,3 +665,43 @@ describe('GMI Cloud, Kling 2.6 sound: the two readings of its page', () => {
 		}
 	});
 });
+
+describe('fields a model does not take', () => {
+	it('never reach the provider: a Kling 2.5 Turbo node still holding 3.0 settings sends none of them', async () => {
+		// As in a workflow switched from 3.0 by editing its JSON: n8n drops what the editor hides.
+		const sim = await startSimulator({
+			provider: 'novita',
+			videoBytes: VIDEO_BYTES,
+			latency: { meanMs: 120 },
+		});
+		try {
+			const run = await runKling(sim, {
+				nodes: [
+					klingNode(sim, {
+						operation: 'generate',
+						model: 'v2.5-turbo',
+						imageUrl: IMAGE_URL,
+						duration: '5',
+						sound: true,
+						aspectRatio: '9:16',
+						endImageSource: 'url',
+						endImageUrl: END_IMAGE_URL,
+					}),
+				],
+			}).result;
+
+			expect(run.error).toBeUndefined();
+			expect(sim.tasks.map((task) => task.body)).toEqual([
+				{
+					image: IMAGE_URL,
+					prompt: 'The camera slowly pushes in',
+					mode: 'pro',
+					duration: '5',
+					cfg_scale: 0.5,
+				},
+			]);
+		} finally {
+			await sim.close();
+		}
+	});
+});

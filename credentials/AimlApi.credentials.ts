@@ -46,13 +46,12 @@ export class AimlApi implements ICredentialType {
 		},
 	};
 
-	// Reads the balance: free, and creates no task. AI/ML API serves it from its billing host;
-	// a custom base URL (proxy, simulator) is asked directly.
+	// Reads the balance (GET /v2/billing, documented, on the API host: a proxy sees it too): free,
+	// and creates no task.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL:
-				'={{ $credentials.baseUrl.replace(/\\/+$/, "") === "https://api.aimlapi.com" ? "https://billing.aimlapi.com" : $credentials.baseUrl.replace(/\\/+$/, "") }}',
-			url: '/v1/billing/balance',
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/v2/billing',
 		},
 	};
 }

@@ -16,7 +16,8 @@ export class HighwayApi implements ICredentialType {
 		dark: 'file:../nodes/KlingImageToVideo/kling.dark.svg',
 	};
 
-	documentationUrl = 'https://docs.highwayapi.ai';
+	// HighwayAPI's English docs are served by its parent, JieKou.
+	documentationUrl = 'https://docs.jiekou.ai/en/docs/models/reference-kling-v2.1-i2v';
 
 	properties: INodeProperties[] = [
 		{
@@ -46,7 +47,8 @@ export class HighwayApi implements ICredentialType {
 		},
 	};
 
-	// Reads the balance (the Novita API that HighwayAPI serves): free, and creates no task.
+	// Reads the balance: free, and creates no task. HighwayAPI documents no balance endpoint; this is
+	// the one of the Novita API it serves, which it is assumed to serve too (see the README).
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',

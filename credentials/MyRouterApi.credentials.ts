@@ -46,7 +46,8 @@ export class MyRouterApi implements ICredentialType {
 		},
 	};
 
-	// Reads the balance (the Novita API that MyRouter serves): free, and creates no task.
+	// Reads the balance: free, and creates no task. MyRouter documents its own credits endpoint only
+	// on a placeholder host; this is the one of the Novita API it serves (see the README).
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',

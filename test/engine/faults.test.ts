@@ -128,10 +128,10 @@ describe('when submitting', () => {
 		],
 		[
 			403,
-			'NOT_ENOUGH_BALANCE',
-			'balance is not enough',
-			/^Novita AI refused the request \(403 NOT_ENOUGH_BALANCE\): balance is not enough \[item 0\]$/,
-			'balance may be too low',
+			'ACCESS_DENY',
+			'access denied',
+			/^Novita AI refused the request \(403 ACCESS_DENY\): access denied \[item 0\]$/,
+			'The key may not have access to this Kling model',
 		],
 	])(
 		"reports a %s with the provider's own message and what to do",

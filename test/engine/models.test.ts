@@ -406,7 +406,7 @@ const GMI_CASES: ModelCase[] = [
 			modelId: 'Kling-Image2Video-V2.1-Standard',
 			mode: 'standard',
 			duration: 5,
-			fields: { image: dataUri(FIRST_PNG), cfg_scale: 0.5 },
+			fields: { image: raw(FIRST_PNG), cfg_scale: 0.5 },
 		},
 		{
 			modelId: 'Kling-Image2Video-V2.1-Pro',

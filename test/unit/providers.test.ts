@@ -20,6 +20,13 @@ function request(overrides: Partial<GenerationRequest> = {}): GenerationRequest 
 	};
 }
 
+function adapterPlan(adapter: ProviderAdapter, generation: GenerationRequest) {
+	return adapter.buildSubmit(generation, {
+		submissionId: 'n8n-1-0-abcdefgh',
+		alternates: new Set(),
+	});
+}
+
 /** The call a submission sends, with the primary request forms unless alternates are named. */
 function submitCall(
 	adapter: ProviderAdapter,
@@ -62,10 +69,13 @@ describe('Novita family (Novita AI, MyRouter, HighwayAPI)', () => {
 		expect(call.body).not.toHaveProperty('mode');
 	});
 
-	it('sends image bytes as raw base64, without a data: prefix, and leaves out an empty negative prompt', () => {
+	it('sends image bytes as raw base64 ([3P] Kling forbids a data: prefix), a data URI as the other form ([3P] HighwayAPI note), and leaves out an empty negative prompt', () => {
 		const body = submitCall(PROVIDERS.novita, request({ image: pngImage })).body!;
 		expect(body.image).toBe('iVBORw0KGgo=');
 		expect(body).not.toHaveProperty('negative_prompt');
+		expect(
+			submitCall(PROVIDERS.novita, request({ image: pngImage }), ['imageEncoding']).body!.image,
+		).toBe('data:image/png;base64,iVBORw0KGgo=');
 	});
 
 	it('reads the task id and asks for the task result by query parameter', () => {
@@ -152,19 +162,104 @@ describe('Novita family (Novita AI, MyRouter, HighwayAPI)', () => {
 		).toEqual({
 			message: 'balance is not enough',
 			code: 'NOT_ENOUGH_BALANCE',
+			meaning: 'balance',
 		});
+	});
+
+	const finished = (status: string, videos: unknown[] = [{ video_url: 'https://v/t1.mp4' }]) => ({
+		task: { task_id: 't1', status, eta: 0, progress_percent: 100 },
+		videos,
+	});
+
+	it.each(adapters.map((adapter) => [adapter.id, adapter]))(
+		'%s reads success as TASK_STATUS_SUCCEED ([C] Novita enum) and TASK_STATUS_SUCCEEDED ([3P] PPIO clients)',
+		(_, adapter) => {
+			for (const word of ['TASK_STATUS_SUCCEED', 'TASK_STATUS_SUCCEEDED'])
+				expect(adapter.parseStatus('t1', finished(word))).toEqual({
+					taskId: 't1',
+					status: 'succeeded',
+					progress: 100,
+					videoUrl: 'https://v/t1.mp4',
+				});
+		},
+	);
+
+	it('reads a status word no source shows as success when a video came with it, else as still running, keeping the word', () => {
+		expect(PROVIDERS.novita.parseStatus('t1', finished('TASK_STATUS_DONE'))).toMatchObject({
+			status: 'succeeded',
+			videoUrl: 'https://v/t1.mp4',
+			unrecognizedStatus: 'TASK_STATUS_DONE',
+		});
+		const running = PROVIDERS.novita.parseStatus('t1', {
+			task: { status: 'TASK_STATUS_RENDERING', eta: 30 },
+			videos: [],
+		});
+		expect(running).toEqual({
+			taskId: 't1',
+			status: 'processing',
+			etaSeconds: 30,
+			unrecognizedStatus: 'TASK_STATUS_RENDERING',
+		});
+	});
+
+	it.each([
+		[400, 'BILLING_BALANCE_NOT_ENOUGH', '[C] Novita error table'],
+		[403, 'NOT_ENOUGH_BALANCE', '[C] JieKou error table, [3P] Novita quotes'],
+	])('reads %s %s as an empty balance (%s)', (statusCode, reason) => {
+		for (const adapter of adapters)
+			expect(
+				adapter.readError(
+					statusCode,
+					{ code: statusCode, reason, message: 'balance not enough', metadata: {} },
+					'submit',
+				),
+			).toEqual({ message: 'balance not enough', code: reason, meaning: 'balance' });
+	});
+
+	it("reads a status request's 500 TASK_FAILED as the task's failure, other 500s not ([C] Novita error table)", () => {
+		const taskFailed = {
+			code: 500,
+			reason: 'TASK_FAILED',
+			message: 'Task execution failed',
+			metadata: {},
+		};
+		expect(PROVIDERS.novita.readError(500, taskFailed, 'status')).toEqual({
+			message: 'Task execution failed',
+			code: 'TASK_FAILED',
+			meaning: 'taskFailed',
+		});
+		// On a submission it says nothing certain about a task: the transport treats it as uncertain.
+		expect(PROVIDERS.novita.readError(500, taskFailed, 'submit')?.meaning).toBeUndefined();
+		expect(
+			PROVIDERS.novita.readError(
+				500,
+				{ code: 500, reason: 'GET_RESULT_FAILED', message: 'x', metadata: {} },
+				'status',
+			)?.meaning,
+		).toBeUndefined();
+	});
+
+	it('keeps the message of an {error: {message}} body ([3P] a client of api.jiekou.ai)', () => {
+		expect(
+			PROVIDERS.highwayApi.readError(
+				400,
+				{ error: { message: 'image is invalid', type: 'invalid_request_error' } },
+				'submit',
+			),
+		).toEqual({ message: 'image is invalid', code: 'invalid_request_error' });
 	});
 });
 
 describe('AI/ML API', () => {
 	const aiml = PROVIDERS.aimlApi;
 
-	it('chooses the model by mode and sends an integer duration, cfg_scale and a data URI for bytes', () => {
+	it('chooses the model by mode and sends an integer duration, cfg_scale and a data URI for bytes ([C] docs example)', () => {
 		expect(
 			submitCall(aiml, request({ image: pngImage, duration: 10, guidanceScale: 0.7 })),
 		).toEqual({
 			method: 'POST',
 			path: '/v2/video/generations',
+			headers: { 'X-Client-Request-Id': 'n8n-1-0-abcdefgh' },
 			body: {
 				model: 'kling-video/v2.1/standard/image-to-video',
 				image_url: 'data:image/png;base64,iVBORw0KGgo=',
@@ -240,6 +335,7 @@ describe('AI/ML API', () => {
 		).toEqual({
 			message: 'run out of credits',
 			code: '403',
+			meaning: 'balance',
 		});
 		expect(
 			aiml.readError(
@@ -254,6 +350,85 @@ describe('AI/ML API', () => {
 	});
 });
 
+describe('AI/ML API, provider truth', () => {
+	const aiml = PROVIDERS.aimlApi;
+
+	it.each([
+		['completed', 'succeeded', '[C] poll schema'],
+		['complete', 'succeeded', '[C] docs before 2026-01-07'],
+		['waiting', 'queued', '[C] examples before 2026-04-13'],
+		['active', 'processing', '[C] examples before 2026-04-13'],
+		['error', 'failed', '[C] poll schema'],
+	])('reads %s as %s (%s)', (word, status) => {
+		const video = status === 'succeeded' ? { video: { url: 'https://cdn.aimlapi.com/g.mp4' } } : {};
+		expect(aiml.parseStatus('g', { id: 'g', status: word, ...video }).status).toBe(status);
+	});
+
+	it('reads an unknown word with a video as success, without one as still running', () => {
+		expect(
+			aiml.parseStatus('g', { id: 'g', status: 'Done', video: { url: 'https://c/g.mp4' } }),
+		).toEqual({
+			taskId: 'g',
+			status: 'succeeded',
+			videoUrl: 'https://c/g.mp4',
+			unrecognizedStatus: 'Done',
+		});
+		expect(aiml.parseStatus('g', { id: 'g', status: 'rendering', video: null })).toEqual({
+			taskId: 'g',
+			status: 'processing',
+			unrecognizedStatus: 'rendering',
+		});
+	});
+
+	it('reads the 403 "run out of credits" as an empty balance, the 429 free-tier limit not ([C] errors pages)', () => {
+		const body = (statusCode: string, message: string) => ({
+			message,
+			path: '/v2/video/generations',
+			requestId: 'r',
+			statusCode,
+			timestamp: 't',
+		});
+		expect(
+			aiml.readError(
+				403,
+				body(
+					'403',
+					"You've run out of credits. Please top up your balance or update your payment method to continue: https://aimlapi.com/app/billing/",
+				),
+				'submit',
+			)?.meaning,
+		).toBe('balance');
+		expect(
+			aiml.readError(
+				429,
+				body(
+					'429',
+					"Free-tier limit: You've reached your free limit for the hour. Get AI/ML Subscription to use API, visit https://aimlapi.com/app/billing/ !",
+				),
+				'submit',
+			),
+		).toEqual({ message: expect.stringMatching(/^Free-tier limit/), code: '429' });
+	});
+
+	it('keeps the message of an {error: {message}} body', () => {
+		expect(aiml.readError(500, { error: { message: 'upstream failed' } }, 'status')).toEqual({
+			message: 'upstream failed',
+		});
+	});
+
+	it('sends the submission id as X-Client-Request-Id ([C] request tracing: 1–128 of A–Z a–z 0–9 . _ : -)', () => {
+		expect(submitCall(aiml, request()).headers).toEqual({
+			'X-Client-Request-Id': 'n8n-1-0-abcdefgh',
+		});
+		const tooLong = aiml.buildSubmit(request(), {
+			submissionId: 'x'.repeat(129),
+			alternates: new Set(),
+		});
+		expect(tooLong.call.headers).toBeUndefined();
+		expect(aiml.submissionIdHint).toMatch(/client_request_id/);
+	});
+});
+
 describe('GMI Cloud', () => {
 	const gmi = PROVIDERS.gmiCloud;
 
@@ -264,7 +439,7 @@ describe('GMI Cloud', () => {
 			body: {
 				model: 'Kling-Image2Video-V2.1-Standard',
 				payload: {
-					image: 'data:image/png;base64,iVBORw0KGgo=',
+					image: 'iVBORw0KGgo=',
 					duration: '5',
 					cfg_scale: 0.5,
 					prompt: 'a cat turns its head',
@@ -309,7 +484,7 @@ describe('GMI Cloud', () => {
 		]);
 	});
 
-	it('reads the video url from outcome.video_url (documented) and outcome.media_urls[0].url (seen live)', () => {
+	it('reads the video url from outcome.video_url ([C] 2.1 guide) and outcome.media_urls[0].url ([C] newer quickstarts)', () => {
 		expect(
 			gmi.parseStatus('r', {
 				status: 'success',
@@ -322,6 +497,74 @@ describe('GMI Cloud', () => {
 				outcome: { media_urls: [{ url: 'https://b/v.mp4' }] },
 			}).videoUrl,
 		).toBe('https://b/v.mp4');
+	});
+
+	it('sends image bytes as raw base64 first ([C] "Base64 or URL"; Kling refuses a data: prefix), a data URI as the other form', () => {
+		const primary = adapterPlan(gmi, request({ image: pngImage }));
+		expect(primary.call.body!.payload).toMatchObject({ image: 'iVBORw0KGgo=' });
+		expect(primary.alternates).toEqual([{ form: 'imageEncoding', fields: ['image'] }]);
+		expect(
+			submitCall(gmi, request({ image: pngImage }), ['imageEncoding']).body!.payload,
+		).toMatchObject({
+			image: 'data:image/png;base64,iVBORw0KGgo=',
+		});
+	});
+
+	it.each([
+		['success', '[C] quickstart tables'],
+		['finished', '[C] API reference prose'],
+		['completed', '[?] the audit; not on GMI pages'],
+	])('reads %s as done (%s)', (word) => {
+		expect(
+			gmi.parseStatus('r', {
+				request_id: 'r',
+				status: word,
+				outcome: { video_url: 'https://a/v.mp4' },
+			}),
+		).toEqual({ taskId: 'r', status: 'succeeded', videoUrl: 'https://a/v.mp4' });
+	});
+
+	it('reads the video url from outcome.url ([3P] genblaze connector)', () => {
+		expect(
+			gmi.parseStatus('r', { status: 'success', outcome: { url: 'https://c/v.mp4' } }).videoUrl,
+		).toBe('https://c/v.mp4');
+	});
+
+	it('reads an unknown word with a video as success, without one as still running', () => {
+		expect(
+			gmi.parseStatus('r', {
+				status: 'DONE',
+				outcome: { media_urls: [{ url: 'https://c/v.mp4' }] },
+			}),
+		).toMatchObject({ status: 'succeeded', unrecognizedStatus: 'DONE' });
+		expect(gmi.parseStatus('r', { status: 'rendering', outcome: null })).toEqual({
+			taskId: 'r',
+			status: 'processing',
+			unrecognizedStatus: 'rendering',
+		});
+	});
+
+	it('keeps the message of an error string, an {error: {message}} body, and a validation detail list', () => {
+		expect(gmi.readError(400, { error: 'image is not valid base64' }, 'submit')).toEqual({
+			message: 'image is not valid base64',
+		});
+		expect(gmi.readError(400, { error: { message: 'bad payload', code: 'E1' } }, 'submit')).toEqual(
+			{
+				message: 'bad payload',
+				code: 'E1',
+			},
+		);
+		expect(
+			gmi.readError(
+				422,
+				{
+					detail: [
+						{ loc: ['body', 'payload', 'image'], msg: 'invalid image', type: 'value_error' },
+					],
+				},
+				'submit',
+			)?.message,
+		).toBe('body.payload.image: invalid image');
 	});
 
 	it('reads a failure reason from outcome.error or error, as a string or as {code, message}', () => {

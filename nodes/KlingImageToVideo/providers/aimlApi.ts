@@ -1,4 +1,4 @@
-import { isObject, readErrorField, readString } from './fields';
+import { isObject, readErrorField, readStatusWord, readString } from './fields';
 import {
 	FIVE_OR_TEN_SECONDS,
 	offerOf,
@@ -35,6 +35,7 @@ const MODELS: ReadonlyArray<ModelRow<string>> = [
 		model: 'v2.1',
 		form: {
 			image: 'image_url',
+			// [C] The docs build `data:{mime};base64,…` for image_url; no example sends raw base64.
 			imageBytes: 'dataUri',
 			promptRequired: false,
 			duration: 'integer',
@@ -115,6 +116,7 @@ const MODELS: ReadonlyArray<ModelRow<string>> = [
 	},
 ];
 
+/** [C] The poll schema's queued/generating/completed/error, and the words older docs used (complete, waiting, active). */
 const STATUS_BY_PROVIDER_STATUS: Record<string, TaskStatus> = {
 	queued: 'queued',
 	waiting: 'queued',
@@ -122,6 +124,7 @@ const STATUS_BY_PROVIDER_STATUS: Record<string, TaskStatus> = {
 	active: 'processing',
 	processing: 'processing',
 	completed: 'succeeded',
+	complete: 'succeeded',
 	success: 'succeeded',
 	error: 'failed',
 	failed: 'failed',
@@ -129,13 +132,28 @@ const STATUS_BY_PROVIDER_STATUS: Record<string, TaskStatus> = {
 	canceled: 'cancelled',
 };
 
+/** [C] The 403 "You've run out of credits. Please top up your balance …" (not the 429 free-tier limit). */
+const OUT_OF_CREDITS = /run out of credits|top up your balance/i;
+
+/** [C] X-Client-Request-Id: 1–128 characters from A–Z a–z 0–9 . _ : - (others are silently dropped). */
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
 const GENERATIONS_PATH = '/v2/video/generations';
 
 const buildSubmit: ProviderAdapter['buildSubmit'] = (request, options) => {
 	const { row, target } = routeOf(MODELS, request);
 	const { fields, alternates } = requestFields(request, row.form, options.alternates);
+	// Recorded as client_request_id in the usage logs: an unconfirmed submission can be found by it.
+	const headers = CLIENT_REQUEST_ID.test(options.submissionId)
+		? { 'X-Client-Request-Id': options.submissionId }
+		: undefined;
 	return {
-		call: { method: 'POST', path: GENERATIONS_PATH, body: { model: target, ...fields } },
+		call: {
+			method: 'POST',
+			path: GENERATIONS_PATH,
+			...(headers && { headers }),
+			body: { model: target, ...fields },
+		},
 		alternates,
 	};
 };
@@ -157,10 +175,14 @@ function parseStatus(taskId: string, body: unknown): TaskSnapshot {
 	if (!isObject(body) || readString(body.status) === undefined)
 		throw new Error('the answer has no status');
 	const providerStatus = readString(body.status)!.toLowerCase();
-	const status = STATUS_BY_PROVIDER_STATUS[providerStatus] ?? 'processing';
-	const snapshot: TaskSnapshot = { taskId: readString(body.id) ?? taskId, status };
-
 	const videoUrl = readVideoUrl(body.video);
+	const { status, unrecognizedStatus } = readStatusWord(
+		providerStatus,
+		STATUS_BY_PROVIDER_STATUS,
+		videoUrl,
+	);
+	const snapshot: TaskSnapshot = { taskId: readString(body.id) ?? taskId, status };
+	if (unrecognizedStatus !== undefined) snapshot.unrecognizedStatus = readString(body.status);
 	if (videoUrl) snapshot.videoUrl = videoUrl;
 
 	if (status === 'failed' || status === 'cancelled') {
@@ -173,16 +195,18 @@ function parseStatus(taskId: string, body: unknown): TaskSnapshot {
 	return snapshot;
 }
 
+/** [C] `{message, path, requestId, statusCode, timestamp}`, message sometimes a list; `{error: {message}}` also read. */
 function readError(statusCode: number, body: unknown): ProviderError | undefined {
 	if (statusCode >= 200 && statusCode < 300) return undefined;
 	if (!isObject(body)) return {};
-	const message = Array.isArray(body.message)
+	const nested = readErrorField(body.error);
+	const messages = Array.isArray(body.message)
 		? body.message.map(readString).filter(Boolean).join('; ')
 		: undefined;
-	return {
-		message: message || readString(body.message) || readErrorField(body.error)?.message,
-		code: readString(body.statusCode) ?? readErrorField(body.error)?.code,
-	};
+	const message = messages || readString(body.message) || nested?.message;
+	const error: ProviderError = { message, code: readString(body.statusCode) ?? nested?.code };
+	if (message && OUT_OF_CREDITS.test(message)) error.meaning = 'balance';
+	return error;
 }
 
 export const aimlApi: ProviderAdapter = {
@@ -190,7 +214,9 @@ export const aimlApi: ProviderAdapter = {
 	displayName: 'AI/ML API',
 	credentialType: 'aimlApi',
 	keyPageUrl: 'https://aimlapi.com/app/keys',
-	billingPageUrl: 'https://aimlapi.com/app/billing/',
+	billingPageUrl: 'https://aimlapi.com/app/billing/', // [C] named in its own 403 "run out of credits"
+	submissionIdHint:
+		'AI/ML API records it as client_request_id in its usage logs (GET https://api.aimlapi.com/v2/logs?period=24h with your key), next to the generation and its cost',
 	offers: MODELS.map(offerOf),
 	reportsProgress: false,
 	taskIdPattern: /^[A-Za-z0-9][A-Za-z0-9_.:/-]{7,255}$/,

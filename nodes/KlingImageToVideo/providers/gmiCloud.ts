@@ -1,4 +1,4 @@
-import { isObject, readErrorField, readString } from './fields';
+import { isObject, readErrorField, readStatusWord, readString } from './fields';
 import {
 	FIVE_OR_TEN_SECONDS,
 	offerOf,
@@ -26,7 +26,9 @@ const MODELS: ReadonlyArray<ModelRow<GmiTarget>> = [
 		model: 'v2.1',
 		form: {
 			image: 'image',
-			imageBytes: 'dataUri',
+			// [C] The 2.1 guide says "Base64 or URL" without an example; GMI forwards to Kling, whose
+			// page forbids a data: prefix ([3P]), so raw base64 goes first and a data URI second.
+			imageBytes: 'rawBase64',
 			promptRequired: false,
 			duration: 'string',
 			negativePrompt: 'negative_prompt',
@@ -88,12 +90,18 @@ const MODELS: ReadonlyArray<ModelRow<GmiTarget>> = [
 	},
 ];
 
+/**
+ * [C] The quickstart tables: queued, processing, success, failed; the API reference prose also says
+ * dispatched and finished. `completed` is not on GMI's pages but is read as done all the same.
+ */
 const STATUS_BY_PROVIDER_STATUS: Record<string, TaskStatus> = {
 	queued: 'queued',
 	dispatched: 'queued',
 	processing: 'processing',
 	success: 'succeeded',
 	succeeded: 'succeeded',
+	finished: 'succeeded',
+	completed: 'succeeded',
 	failed: 'failed',
 	cancelled: 'cancelled',
 	canceled: 'cancelled',
@@ -117,9 +125,12 @@ function parseSubmit(body: unknown): string {
 	return taskId;
 }
 
-/** The docs show `outcome.video_url`; live answers reportedly carry `outcome.media_urls[0].url`. */
+/**
+ * [C] `outcome.video_url` (2.1 guide) and `outcome.media_urls[].url` (newer quickstarts);
+ * [3P] `outcome.url` (the genblaze connector).
+ */
 function readVideoUrl(outcome: Record<string, unknown>): string | undefined {
-	const direct = readString(outcome.video_url);
+	const direct = readString(outcome.video_url) ?? readString(outcome.url);
 	if (direct) return direct;
 	const mediaUrls = Array.isArray(outcome.media_urls) ? outcome.media_urls : [];
 	return mediaUrls
@@ -131,11 +142,15 @@ function parseStatus(taskId: string, body: unknown): TaskSnapshot {
 	if (!isObject(body) || readString(body.status) === undefined)
 		throw new Error('the answer has no status');
 	const providerStatus = readString(body.status)!.toLowerCase();
-	const status = STATUS_BY_PROVIDER_STATUS[providerStatus] ?? 'processing';
-	const snapshot: TaskSnapshot = { taskId: readString(body.request_id) ?? taskId, status };
 	const outcome = isObject(body.outcome) ? body.outcome : {};
-
 	const videoUrl = readVideoUrl(outcome);
+	const { status, unrecognizedStatus } = readStatusWord(
+		providerStatus,
+		STATUS_BY_PROVIDER_STATUS,
+		videoUrl,
+	);
+	const snapshot: TaskSnapshot = { taskId: readString(body.request_id) ?? taskId, status };
+	if (unrecognizedStatus !== undefined) snapshot.unrecognizedStatus = readString(body.status);
 	if (videoUrl) snapshot.videoUrl = videoUrl;
 
 	if (status === 'failed' || status === 'cancelled') {
@@ -148,12 +163,28 @@ function parseStatus(taskId: string, body: unknown): TaskSnapshot {
 	return snapshot;
 }
 
+/**
+ * A validation `detail` list, as FastAPI-style servers send it ([?]: GMI documents no error body):
+ * each entry's field path and message, so a refused field is named.
+ */
+function readDetail(detail: unknown): string | undefined {
+	if (!Array.isArray(detail)) return readString(detail);
+	const lines = detail.map((entry) => {
+		if (!isObject(entry)) return readString(entry);
+		const path = Array.isArray(entry.loc) ? entry.loc.map(readString).filter(Boolean) : [];
+		const message = readString(entry.msg) ?? readString(entry.message);
+		return path.length && message ? `${path.join('.')}: ${message}` : message;
+	});
+	return lines.filter(Boolean).join('; ') || undefined;
+}
+
+/** No error body is documented: a `message`, an `error` string or `{error: {message}}`, or a `detail`. */
 function readError(statusCode: number, body: unknown): ProviderError | undefined {
 	if (statusCode >= 200 && statusCode < 300) return undefined;
 	if (!isObject(body)) return {};
 	const error = readErrorField(body.error);
 	return {
-		message: readString(body.message) ?? error?.message ?? readString(body.detail),
+		message: readString(body.message) ?? error?.message ?? readDetail(body.detail),
 		code: readString(body.code) ?? error?.code,
 	};
 }
@@ -163,7 +194,7 @@ export const gmiCloud: ProviderAdapter = {
 	displayName: 'GMI Cloud',
 	credentialType: 'gmiCloudApi',
 	keyPageUrl: 'https://console.gmicloud.ai',
-	billingPageUrl: 'https://console.gmicloud.ai',
+	billingPageUrl: 'https://console.gmicloud.ai/user-setting/credits-coupons', // [C] "Credits & Coupons"
 	offers: MODELS.map(offerOf),
 	reportsProgress: false,
 	taskIdPattern: /^[A-Za-z0-9][A-Za-z0-9_-]{7,127}$/,

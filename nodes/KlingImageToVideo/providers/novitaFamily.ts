@@ -1,4 +1,4 @@
-import { isObject, readErrorField, readNumber, readString } from './fields';
+import { isObject, readErrorField, readNumber, readStatusWord, readString } from './fields';
 import {
 	FIVE_OR_TEN_SECONDS,
 	offerOf,
@@ -9,7 +9,14 @@ import {
 	type ModelRow,
 	type Omission,
 } from './modelTable';
-import type { ProviderAdapter, ProviderError, ProviderId, TaskSnapshot, TaskStatus } from './types';
+import type {
+	ApiAction,
+	ProviderAdapter,
+	ProviderError,
+	ProviderId,
+	TaskSnapshot,
+	TaskStatus,
+} from './types';
 
 /**
  * Novita AI's v3 async API, which MyRouter and HighwayAPI serve unchanged under their own hosts:
@@ -33,6 +40,8 @@ const MODELS: ReadonlyArray<ModelRow<NovitaTarget>> = [
 		model: 'v2.1',
 		form: {
 			image: 'image',
+			// Kling's own page forbids a data: prefix, and the clients seen send raw base64 ([3P]); a
+			// HighwayAPI note asks for a data URI instead ([3P]), so that is the form tried second.
 			imageBytes: 'rawBase64',
 			promptRequired: true,
 			duration: 'string',
@@ -124,11 +133,17 @@ const OMISSIONS: Partial<Record<ProviderId, Omission[]>> = {
 const STATUS_BY_PROVIDER_STATUS: Record<string, TaskStatus> = {
 	TASK_STATUS_QUEUED: 'queued',
 	TASK_STATUS_PROCESSING: 'processing',
-	TASK_STATUS_SUCCEED: 'succeeded',
+	TASK_STATUS_SUCCEED: 'succeeded', // [C] Novita's enum
+	TASK_STATUS_SUCCEEDED: 'succeeded', // [3P] PPIO clients accept both spellings
 	TASK_STATUS_FAILED: 'failed',
-	TASK_STATUS_CANCELED: 'cancelled',
+	TASK_STATUS_CANCELED: 'cancelled', // [3P]
 	TASK_STATUS_CANCELLED: 'cancelled',
 };
+
+/** Out of balance: [C] Novita's 400 BILLING_BALANCE_NOT_ENOUGH; [C] JieKou's (and [3P] Novita's) 403 NOT_ENOUGH_BALANCE. */
+const BALANCE_REASONS = new Set(['BILLING_BALANCE_NOT_ENOUGH', 'NOT_ENOUGH_BALANCE']);
+/** [C] Novita's error table: a 500 whose reason is the task's own failure, not the server's. */
+const TASK_FAILED_REASON = 'TASK_FAILED';
 
 function submitBuilder(
 	models: ReadonlyArray<ModelRow<NovitaTarget>>,
@@ -157,19 +172,23 @@ function parseStatus(taskId: string, body: unknown): TaskSnapshot {
 	if (!isObject(body) || !isObject(body.task)) throw new Error('the answer has no task object');
 	const task = body.task;
 	const providerStatus = readString(task.status) ?? '';
-	const status = STATUS_BY_PROVIDER_STATUS[providerStatus.toUpperCase()] ?? 'processing';
+	const videos = Array.isArray(body.videos) ? body.videos : [];
+	const videoUrl = videos
+		.map((video) => (isObject(video) ? readString(video.video_url) : undefined))
+		.find(Boolean);
+	const { status, unrecognizedStatus } = readStatusWord(
+		providerStatus.toUpperCase(),
+		STATUS_BY_PROVIDER_STATUS,
+		videoUrl,
+	);
 	const snapshot: TaskSnapshot = { taskId: readString(task.task_id) ?? taskId, status };
+	if (unrecognizedStatus !== undefined) snapshot.unrecognizedStatus = providerStatus;
+	if (videoUrl) snapshot.videoUrl = videoUrl;
 
 	const progress = readNumber(task.progress_percent);
 	if (progress !== undefined) snapshot.progress = progress;
 	const eta = readNumber(task.eta);
 	if (eta !== undefined && status !== 'succeeded') snapshot.etaSeconds = Math.max(0, eta);
-
-	const videos = Array.isArray(body.videos) ? body.videos : [];
-	const videoUrl = videos
-		.map((video) => (isObject(video) ? readString(video.video_url) : undefined))
-		.find(Boolean);
-	if (videoUrl) snapshot.videoUrl = videoUrl;
 
 	if (status === 'failed' || status === 'cancelled') {
 		const reason = readErrorField(task.reason);
@@ -181,13 +200,25 @@ function parseStatus(taskId: string, body: unknown): TaskSnapshot {
 	return snapshot;
 }
 
-function readError(statusCode: number, body: unknown): ProviderError | undefined {
+/** The documented body is `{code, reason, message, metadata}`; some gateways answer `{error: {message}}` ([3P]). */
+function readError(
+	statusCode: number,
+	body: unknown,
+	action: ApiAction,
+): ProviderError | undefined {
 	if (statusCode >= 200 && statusCode < 300) return undefined;
 	if (!isObject(body)) return {};
-	return {
-		message: readString(body.message) ?? readString(body.reason),
-		code: readString(body.reason) ?? readString(body.code),
+	const nested = readErrorField(body.error);
+	const reason = readString(body.reason) ?? nested?.code;
+	const error: ProviderError = {
+		message: readString(body.message) ?? nested?.message ?? reason,
+		code: reason ?? readString(body.code),
 	};
+	const reasonWord = reason?.toUpperCase();
+	if (reasonWord && BALANCE_REASONS.has(reasonWord)) error.meaning = 'balance';
+	else if (reasonWord === TASK_FAILED_REASON && (action === 'status' || action === 'result'))
+		error.meaning = 'taskFailed';
+	return error;
 }
 
 function novitaStyleProvider(
@@ -220,6 +251,8 @@ function novitaStyleProvider(
 	};
 }
 
+// Billing pages: Novita's docs link its console's /billing pages; MyRouter's billing FAQ names
+// /billing/transactions as the billing overview; HighwayAPI documents none, so its site is named.
 export const novita = novitaStyleProvider(
 	'novita',
 	'Novita AI',
@@ -232,7 +265,7 @@ export const myRouter = novitaStyleProvider(
 	'MyRouter',
 	'myRouterApi',
 	'https://myrouter.ai',
-	'https://myrouter.ai',
+	'https://myrouter.ai/billing/transactions',
 );
 export const highwayApi = novitaStyleProvider(
 	'highwayApi',

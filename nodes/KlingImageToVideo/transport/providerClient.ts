@@ -202,9 +202,12 @@ export class ProviderClient {
 		if (this.options.signal.aborted) throw new CancelledError();
 	}
 
-	/** Unique per submission: lets a provider that records it (tracing, lookup) tell our attempts apart. */
+	/**
+	 * Unique per submission: lets a provider that records it (tracing, lookup) tell our attempts
+	 * apart. At most 128 characters from [A-Za-z0-9._:-], which every client-id field we send fits.
+	 */
 	private newSubmissionId(itemIndex: number): string {
-		const executionId = this.ctx.getExecutionId?.() ?? 'run';
+		const executionId = String(this.ctx.getExecutionId?.() ?? 'run').slice(0, 64);
 		const random = Math.random().toString(36).slice(2, 10).padEnd(8, '0');
 		return `n8n-${executionId}-${itemIndex}-${random}`.replace(/[^A-Za-z0-9._:-]/g, '_');
 	}
@@ -219,6 +222,8 @@ export class ProviderClient {
 	async submit(request: GenerationRequest, itemIndex: number): Promise<string> {
 		const submissionId = this.newSubmissionId(itemIndex);
 		const alternates = new Set<AlternateForm>();
+		/** What the provider said about each form it refused before the one sent now. */
+		const refusedForms: string[] = [];
 		let refusals = 0;
 		let resubmissions = 0;
 		let tokenRenewed = false;
@@ -256,12 +261,13 @@ export class ProviderClient {
 					this.options.onThrottled?.(waitMs);
 					await sleepUnlessAborted(waitMs, this.options.signal);
 					continue;
-				} else if (statusCode === 400 && this.switchForm(plan, answer, alternates)) {
+				} else if (this.switchForm(plan, answer, alternates)) {
+					refusedForms.push(`${statusCode}${this.said(answer)}`);
 					continue;
 				} else if (statusCode >= 500 && !answer.edgeCode && error.meaning !== 'balance') {
 					uncertainty = `it answered ${statusCode}${this.said(answer)}`;
 				} else {
-					throw this.apiError(answer, itemIndex, { action: 'submit' });
+					throw this.apiError(answer, itemIndex, { action: 'submit', refusedForms });
 				}
 			}
 
@@ -273,18 +279,21 @@ export class ProviderClient {
 	}
 
 	/**
-	 * A 400 that names a field sent in one of several documented forms: switch that field to its
-	 * other form and send again. A 400 created no task, so this cannot charge twice.
+	 * A validation refusal (400, or 422) that names a field sent in one of several documented forms:
+	 * switch that field to its other form and send again, once per form. A refused request created
+	 * no task, so this cannot charge twice. Refusals with a meaning (an empty balance) never switch.
 	 */
 	private switchForm(
 		plan: { alternates: ReadonlyArray<{ form: AlternateForm; fields: readonly string[] }> },
 		answer: ReadAnswer,
 		alternates: Set<AlternateForm>,
 	): boolean {
-		const said = `${answer.error?.message ?? ''} ${answer.error?.code ?? ''} ${answer.text ?? ''}`;
+		const { statusCode, error, edgeCode } = answer;
+		if ((statusCode !== 400 && statusCode !== 422) || edgeCode || error?.meaning) return false;
+		const said = `${error?.message ?? ''} ${error?.code ?? ''} ${answer.text ?? ''}`;
 		const named = plan.alternates.find(({ fields }) =>
 			fields.some((field) =>
-				new RegExp(`(^|[^A-Za-z0-9_])${field}([^A-Za-z0-9_]|$)`, 'i').test(said),
+				new RegExp(`(^|[^A-Za-z0-9_])${escapeRegExp(field)}([^A-Za-z0-9_]|$)`, 'i').test(said),
 			),
 		);
 		if (!named) return false;
@@ -432,7 +441,8 @@ export class ProviderClient {
 	private apiError(
 		answer: ReadAnswer,
 		itemIndex: number,
-		context: { action: 'submit' } | { action: 'status'; taskId: string },
+		context:
+			{ action: 'submit'; refusedForms?: readonly string[] } | { action: 'status'; taskId: string },
 	): NodeApiError {
 		const { statusCode } = answer;
 		const name = this.provider.displayName;
@@ -444,9 +454,13 @@ export class ProviderClient {
 		let message: string;
 		let description: string;
 
+		const taskUnaffected =
+			context.action === 'status'
+				? ` Task ${context.taskId} itself is not affected: collect it later with "Wait for Completion".`
+				: '';
 		if (answer.edgeCode) {
 			message = `${name}'s network edge refused the request before it reached the API (${statusCode}, error code ${answer.edgeCode})`;
-			description = `This is not a problem with the API key: a CDN in front of ${name} (Cloudflare) blocked the request, often because of the client's signature or network.${nothingCreated} Try again later; if it keeps happening, contact ${name} with this error code.`;
+			description = `This is not a problem with the API key: a CDN in front of ${name} (Cloudflare) blocked the request, often because of the client's signature or network.${nothingCreated}${taskUnaffected} Try again later. Where n8n supports it, N8N_ENFORCE_GLOBAL_USER_AGENT=true makes it send a browser-style User-Agent, which strict firewalls accept; if it keeps happening, contact ${name} with this error code.`;
 		} else if (answer.error?.meaning === 'balance') {
 			message = `The ${name} balance is too low: top up at ${this.provider.billingPageUrl} (${statusCode}${code})${said}`;
 			description = `${name} refused the request because the account has no credit left for it.${nothingCreated} Top up at ${this.provider.billingPageUrl}, then run the item again.`;
@@ -474,9 +488,11 @@ export class ProviderClient {
 			description =
 				'No task was created for this item. Run it again later, or send fewer items at a time.';
 		} else if (context.action === 'submit') {
+			const earlier = context.refusedForms?.length
+				? ` Another documented form of that field was refused first (${context.refusedForms.join('; ')}).`
+				: '';
 			message = `${name} rejected the task (${statusCode}${code})${said}`;
-			description =
-				"No task was created. The provider's message above names the field it refused; fix it and run the item again.";
+			description = `No task was created. The provider's message above names the field it refused; fix it and run the item again.${earlier}`;
 		} else {
 			message = `${name} refused the status request for task ${context.taskId} (${statusCode}${code})${said}`;
 			description = 'Check the task id and the credential.';
@@ -524,6 +540,10 @@ export class ProviderClient {
 			itemIndex,
 		});
 	}
+}
+
+function escapeRegExp(text: string): string {
+	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** A request to slow down: HTTP 429, or an error the provider marks as throttling (Kling's 1302/1303). */

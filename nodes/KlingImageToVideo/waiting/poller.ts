@@ -33,6 +33,10 @@ export interface WatchedTask {
 	failuresInARow: number;
 	lastProblem?: string;
 	etaRecorded: boolean;
+	/** Status answers that said "succeeded" without a video URL so far. */
+	succeededWithoutUrl: number;
+	/** Whether a status word the adapter did not know was logged for this task (once is enough). */
+	unrecognizedStatusLogged: boolean;
 }
 
 export interface TaskHints {
@@ -55,6 +59,8 @@ export interface PollerOptions {
 const SCOUTS_PER_CLASS = 3;
 const RETRY_BACKOFF_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
 const CHECK_ONCE_ATTEMPTS = 4;
+/** A provider may attach the video URL a moment after it reports success: ask again after these gaps. */
+const LATE_URL_GAPS_MS = [1_000, 3_000, 6_000];
 const DEFAULT_MIN_GAP_MS = 1_000;
 const GOLDEN_RATIO_FRACTION = 0.618_033_988_75;
 
@@ -107,6 +113,8 @@ export class TaskPoller {
 			deadline: now + this.options.timeoutMs,
 			failuresInARow: 0,
 			etaRecorded: false,
+			succeededWithoutUrl: 0,
+			unrecognizedStatusLogged: false,
 		};
 	}
 
@@ -127,6 +135,7 @@ export class TaskPoller {
 			}
 			task.retryAt = undefined;
 			const snapshot = await this.pollOnce(task);
+			if (snapshot && this.expectsLateUrl(task, snapshot)) continue;
 			if (snapshot && TERMINAL_STATUSES.includes(snapshot.status)) {
 				const seconds = Math.round((Date.now() - task.timeline.startedAt) / 1000);
 				this.ctx.logger.debug(
@@ -152,6 +161,22 @@ export class TaskPoller {
 			description: `${CHECK_ONCE_ATTEMPTS} attempts failed. The task itself is not affected and may still be running; try again later.`,
 			itemIndex: task.itemIndex,
 		});
+	}
+
+	/**
+	 * "Succeeded" without a video URL: asks again a few times, shortly, before the task is handed on
+	 * without one (and its item fails naming the task).
+	 */
+	private expectsLateUrl(task: WatchedTask, snapshot: TaskSnapshot): boolean {
+		if (snapshot.status !== 'succeeded' || snapshot.videoUrl) return false;
+		const gapMs = LATE_URL_GAPS_MS[task.succeededWithoutUrl++];
+		if (gapMs === undefined || Date.now() + gapMs > task.deadline) return false;
+		this.ctx.logger.debug(
+			`Kling task ${task.taskId} succeeded without a video URL; asking again in ${gapMs / 1000} s`,
+			{ itemIndex: task.itemIndex, provider: this.client.provider.id },
+		);
+		task.retryAt = Date.now() + gapMs;
+		return true;
 	}
 
 	private scheduledAt(task: WatchedTask, now: number): number {
@@ -187,11 +212,20 @@ export class TaskPoller {
 		task.failuresInARow = 0;
 		task.lastProblem = undefined;
 		const snapshot = answer.snapshot;
+		if (snapshot.unrecognizedStatus !== undefined && !task.unrecognizedStatusLogged) {
+			task.unrecognizedStatusLogged = true;
+			const word = this.client.redact(snapshot.unrecognizedStatus).slice(0, 100);
+			this.ctx.logger.debug(
+				`Kling task ${task.taskId}: ${this.client.provider.displayName} answered the unknown status ${JSON.stringify(word)}, read as ${snapshot.status}`,
+				{ itemIndex: task.itemIndex, provider: this.client.provider.id },
+			);
+		}
 		const etasBefore = timeline.etaPredictions.length;
 		recordObservation(timeline, { at: sentAt, snapshot }, this.model.etaRelativeError());
 		const drift = timeline.etaPredictions.length > etasBefore ? etaDrift(timeline) : undefined;
 		if (drift !== undefined) this.model.recordEtaError(drift);
-		this.learnFrom(task, snapshot, sentAt, previousPollAt);
+		// A task asked again for its late video URL finished already: its span was learned then.
+		if (task.succeededWithoutUrl === 0) this.learnFrom(task, snapshot, sentAt, previousPollAt);
 		return snapshot;
 	}
 

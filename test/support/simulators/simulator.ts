@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { now, TimerSet } from './clock';
 import { FaultPlan } from './faults';
-import type { ApiRoute, ProviderAdapter, StatusView } from './providers/adapter';
+import type { ApiRoute, ProviderAdapter, Refusal, StatusView } from './providers/adapter';
 import { reasonForStatus } from './providers/adapter';
 import { adapterFor } from './providers';
 import { createRandom, randomFor, seededUuid } from './random';
@@ -23,6 +23,7 @@ import type {
 import { makeTestPng, videoStream } from './video';
 
 const DEFAULT_API_KEY = 'sim-key-123';
+const DEFAULT_BALANCE_REFUSAL: Refusal = { status: 403, reason: 'NOT_ENOUGH_BALANCE' };
 const DEFAULT_LATENCY_MS = 200;
 const DEFAULT_QUEUE_MS = 20;
 const DEFAULT_ETA_NOISE = 0.1;
@@ -248,7 +249,7 @@ export class ProviderSimulator implements Simulator {
 		const insufficient = this.options.balance === 'insufficient';
 		switch (route.kind) {
 			case 'balance':
-				return jsonReply(200, this.adapter.balanceResponse(insufficient));
+				return jsonReply(200, this.adapter.balanceResponse(insufficient, route));
 			case 'models':
 				return jsonReply(200, this.adapter.modelsResponse());
 			case 'submit':
@@ -275,10 +276,15 @@ export class ProviderSimulator implements Simulator {
 				entry.path,
 			);
 		}
-		const verdict = this.adapter.validateSubmit(route, body);
+		const verdict = this.adapter.validateSubmit(route, body, {
+			imageBytes: this.options.imageBytes,
+		});
 		if ('error' in verdict)
 			return this.errorReply(400, 'INVALID_REQUEST_BODY', verdict.error, entry.path);
-		if (insufficient) return this.errorReply(403, 'NOT_ENOUGH_BALANCE', undefined, entry.path);
+		if (insufficient) {
+			const refusal = this.adapter.balanceRefusal ?? DEFAULT_BALANCE_REFUSAL;
+			return this.errorReply(refusal.status, refusal.reason, undefined, entry.path);
+		}
 		const task = this.createTask(verdict.model, body);
 		entry.taskId = task.id;
 		return jsonReply(200, this.adapter.submitResponse(task));
@@ -291,7 +297,10 @@ export class ProviderSimulator implements Simulator {
 		if (!task || task.outcome.status === 'unknown')
 			return this.errorReply(404, 'TASK_NOT_FOUND', undefined, entry.path);
 		const view = this.statusView(task, now());
-		const reply = jsonReply(200, this.adapter.statusResponse(task, view));
+		const failure = this.adapter.statusError?.(task, view);
+		const reply = failure
+			? this.errorReply(failure.status, failure.reason, failure.message, entry.path)
+			: jsonReply(200, this.adapter.statusResponse(task, view));
 		if (view.status !== 'queued' && view.status !== 'processing') {
 			reply.onDelivered = () => {
 				task.firstReportedTerminalAt ??= now();
@@ -308,8 +317,14 @@ export class ProviderSimulator implements Simulator {
 			(2 * randomFor(this.seed, task.index, task.statusCalls) - 1);
 		const remainingSeconds = Math.max(0, task.finishesAt - time) / 1000;
 		const fraction = task.processingFraction(time);
-		const videoUrl = status === 'succeeded' ? this.issueVideoUrl(task) : undefined;
+		// A late URL: the first answers after success carry none (each answer counts once).
+		const urlWithheld =
+			status === 'succeeded' && task.answersWithoutUrl < (this.options.videoUrlLate ?? 0);
+		if (urlWithheld) task.answersWithoutUrl += 1;
+		const videoUrl = status === 'succeeded' && !urlWithheld ? this.issueVideoUrl(task) : undefined;
+		const statusWord = this.options.statusWords?.[status];
 		return {
+			...(statusWord !== undefined && { statusWord }),
 			status,
 			etaSeconds: running ? Math.max(0, Math.round(remainingSeconds * (1 + noise))) : 0,
 			progressPercent:
@@ -368,6 +383,8 @@ export class ProviderSimulator implements Simulator {
 				);
 			case 'htmlPage':
 				return this.send(res, entry, htmlErrorPage(fault.status ?? 502));
+			case 'edge':
+				return this.send(res, entry, edgeRefusal(fault.status ?? 403, fault.code ?? 1010));
 			case 'hang':
 				entry.status = 'hang';
 				return;
@@ -489,6 +506,8 @@ export class ProviderSimulator implements Simulator {
 				return this.send(res, entry, this.httpFaultReply(fault, entry));
 			case 'htmlPage':
 				return this.send(res, entry, htmlErrorPage(fault.status ?? 502));
+			case 'edge':
+				return this.send(res, entry, edgeRefusal(fault.status ?? 403, fault.code ?? 1010));
 			case 'malformedJson': {
 				const reply = answer();
 				const body = Buffer.from(reply.body);
@@ -711,6 +730,11 @@ function htmlErrorPage(status: number): Reply {
 		contentType: 'text/html',
 		body: `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`,
 	};
+}
+
+/** Cloudflare's own refusal (e.g. 1010, a banned client signature): plain text, the API never saw the request. */
+function edgeRefusal(status: number, code: number): Reply {
+	return { status, contentType: 'text/plain; charset=UTF-8', body: `error code: ${code}` };
 }
 
 /** Object-store style errors, as CDNs serving signed video URLs answer. */

@@ -7,6 +7,8 @@ export class SimTask {
 	firstReportedTerminalAt?: number;
 	/** Status requests that named this task, faulted ones included. */
 	statusCalls = 0;
+	/** Status answers that reported success without the video URL (the videoUrlLate option). */
+	answersWithoutUrl = 0;
 
 	constructor(
 		readonly id: string,

@@ -65,6 +65,8 @@ export type FaultAction =
 	  }
 	/** A proxy's HTML error page (text/html), default 502. */
 	| { type: 'htmlPage'; status?: number; afterCreate?: boolean }
+	/** The CDN's own refusal before the API (Cloudflare): text/plain `error code: 1010`, default 403. */
+	| { type: 'edge'; status?: number; code?: number }
 	/** Headers and part of the body, then the socket is destroyed (submit without afterCreate: dropped before any byte). */
 	| { type: 'reset'; afterCreate?: boolean }
 	/** Never answers; the socket stays open until the client gives up or close() runs. */
@@ -102,13 +104,27 @@ export interface FaultRule {
 	when?: (context: FaultContext) => boolean;
 }
 
-/** Alternative response shapes seen only in third-party clients ([3P] in providers.md). */
+/** Alternative response shapes that some sources show (providers.md, providers-2026.md §1). */
 export interface ResponseShapes {
-	/** GMI success: outcome.video_url (documented, default) or outcome.media_urls[0].url (reported live). */
-	gmiVideoUrl?: 'outcome.video_url' | 'outcome.media_urls';
+	/**
+	 * GMI success: outcome.video_url (2.1 guide, default), outcome.media_urls[0].url (newer
+	 * quickstarts) or outcome.url ([3P] genblaze connector).
+	 */
+	gmiVideoUrl?: 'outcome.video_url' | 'outcome.media_urls' | 'outcome.url';
 	/** GMI failure reason: top-level error string (default), error {code, message}, or outcome.error. */
 	gmiFailure?: 'error.string' | 'error.object' | 'outcome.error';
+	/**
+	 * Novita family, a failed task: TASK_STATUS_FAILED in a 200 (default), or the status request
+	 * answered HTTP 500 with reason TASK_FAILED (Novita's error table, "Task execution failed").
+	 */
+	novitaFailure?: 'task.status' | 'http500';
 }
+
+/** The task states a provider names in its status answers. */
+export type StatusWordState = 'queued' | 'processing' | 'succeeded' | 'failed' | 'cancelled';
+
+/** How image bytes may arrive (URLs are always accepted). */
+export type ImageBytesForm = 'rawBase64' | 'dataUri';
 
 /** GMI 2.6 `sound`: both readings of its page (default), or only one of them. */
 export type GmiSoundValues = 'both' | 'onOff' | 'yesNo';
@@ -140,7 +156,20 @@ export interface SimulatorOptions {
 	videoUrlTtlMs?: number;
 	shapes?: ResponseShapes;
 	requestForms?: RequestForms;
-	/** 'insufficient' makes every submission answer the provider's 403. */
+	/**
+	 * The provider's word for a state, replacing the documented one: a spelling another source
+	 * shows (TASK_STATUS_SUCCEEDED, complete, finished...) or a word no source shows.
+	 */
+	statusWords?: Partial<Record<StatusWordState, string>>;
+	/** Status answers that report success without the video URL before it appears (default 0). */
+	videoUrlLate?: number;
+	/** Accept image bytes only in this form (the other is refused with a 400 naming the field); default: the provider's documented forms. */
+	imageBytes?: ImageBytesForm;
+	/**
+	 * 'insufficient' makes every submission answer the provider's out-of-balance error: Novita 400
+	 * BILLING_BALANCE_NOT_ENOUGH, MyRouter and HighwayAPI 403 NOT_ENOUGH_BALANCE, AI/ML API 403 "run
+	 * out of credits", GMI Cloud a 403 (undocumented).
+	 */
 	balance?: 'ok' | 'insufficient';
 	/** Faults active from the first request (same as calling faults.add). */
 	faults?: FaultRule[];

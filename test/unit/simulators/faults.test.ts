@@ -64,6 +64,19 @@ describe('injected faults', () => {
 		expect(() => JSON.parse(malformed.text)).toThrow();
 	});
 
+	it("answers as Cloudflare's edge: 403 text/plain `error code: 1010`", async () => {
+		sim.faults.next('submit', { type: 'edge' });
+		const refused = await client.call('POST', client.calls.submitPath, {
+			body: client.calls.submitBody(),
+		});
+		expect([refused.status, refused.headers['content-type'], refused.text]).toEqual([
+			403,
+			'text/plain; charset=UTF-8',
+			'error code: 1010',
+		]);
+		expect(sim.submissions()).toBe(0);
+	});
+
 	it('resets a status response mid-body', async () => {
 		const taskId = await client.submit();
 		sim.faults.next('status', { type: 'reset' });

@@ -226,6 +226,104 @@ describe('GMI Cloud specifics', () => {
 	});
 });
 
+describe('answer variants (providers-2026.md §1)', () => {
+	it.each([
+		['novita', { succeeded: 'TASK_STATUS_SUCCEEDED' }, 'TASK_STATUS_SUCCEEDED'],
+		['aimlApi', { succeeded: 'complete' }, 'complete'],
+		['gmiCloud', { succeeded: 'finished' }, 'finished'],
+	] as const)('%s names a state with the word the test gives', async (provider, words, word) => {
+		await withSimulator(
+			{ provider, latency: { meanMs: 10 }, statusWords: words },
+			async (client) => {
+				const id = await client.submit();
+				await sleep(30);
+				const done = (await client.status(id)).json;
+				expect(client.calls.statusOf(done)).toBe(word);
+				expect(client.calls.videoUrlOf(done)).toContain('/videos/');
+			},
+		);
+	});
+
+	it('withholds the video URL from the first answers after success (videoUrlLate)', async () => {
+		await withSimulator(
+			{ provider: 'gmiCloud', latency: { meanMs: 10 }, videoUrlLate: 2 },
+			async (client) => {
+				const id = await client.submit();
+				await sleep(30);
+				const answers = [];
+				for (let i = 0; i < 3; i++) answers.push((await client.status(id)).json);
+				expect(answers.map((answer) => answer.status)).toEqual(['success', 'success', 'success']);
+				expect(answers.map((answer) => answer.outcome?.video_url !== undefined)).toEqual([
+					false,
+					false,
+					true,
+				]);
+			},
+		);
+	});
+
+	it('puts the GMI video URL in outcome.url when asked ([3P] genblaze)', async () => {
+		await withSimulator(
+			{ provider: 'gmiCloud', latency: { meanMs: 10 }, shapes: { gmiVideoUrl: 'outcome.url' } },
+			async (client) => {
+				const done = await client.waitForTerminal(await client.submit());
+				expect(done.outcome).toEqual({
+					url: expect.any(String),
+					thumbnail_image_url: expect.any(String),
+				});
+				expect((await client.download(done.outcome.url)).status).toBe(200);
+			},
+		);
+	});
+
+	it("answers a failed Novita task's status with HTTP 500 TASK_FAILED ([C] Novita's error table)", async () => {
+		await withSimulator(
+			{ provider: 'novita', latency: { meanMs: 10 }, shapes: { novitaFailure: 'http500' } },
+			async (client) => {
+				client.sim.setTaskOutcome({ index: 1 }, { status: 'failed', reason: 'bad frame' });
+				const ok = await client.submit();
+				const failed = await client.submit();
+				await sleep(30);
+				expect((await client.status(ok)).json.task.status).toBe('TASK_STATUS_SUCCEED');
+				const answer = await client.status(failed);
+				expect(answer.status).toBe(500);
+				expect(answer.json).toEqual({
+					code: 500,
+					reason: 'TASK_FAILED',
+					message: 'bad frame',
+					metadata: {},
+				});
+			},
+		);
+	});
+
+	it.each([
+		['novita', 'dataUri', '/v3/async/kling-v2.1-i2v', 'image'],
+		['aimlApi', 'rawBase64', '/v2/video/generations', 'image_url'],
+		['gmiCloud', 'dataUri', '/api/v1/ie/requestqueue/apikey/requests', 'payload.image'],
+	] as const)(
+		'%s accepts image bytes only as %s when told to, naming the field when it refuses',
+		async (provider, only, path, field) => {
+			await withSimulator({ provider, imageBytes: only }, async (client) => {
+				const raw = png();
+				const dataUri = `data:image/png;base64,${raw}`;
+				const withImage = (image: string) => {
+					const body = client.calls.submitBody();
+					if (provider === 'gmiCloud') (body.payload as Record<string, unknown>).image = image;
+					else body[provider === 'aimlApi' ? 'image_url' : 'image'] = image;
+					return client.call('POST', path, { body });
+				};
+				const accepted = await withImage(only === 'dataUri' ? dataUri : raw);
+				const refused = await withImage(only === 'dataUri' ? raw : dataUri);
+				const url = await withImage('https://example.com/cat.png');
+				expect([accepted.status, refused.status, url.status]).toEqual([200, 400, 200]);
+				expect(JSON.stringify(refused.json)).toContain(field);
+				expect(client.sim.submissions()).toBe(2);
+			});
+		},
+	);
+});
+
 describe('task bookkeeping', () => {
 	it('answers 404 for a task the provider "lost", and counts status calls per task', async () => {
 		await withSimulator({ provider: 'gmiCloud' }, async (client) => {

@@ -85,7 +85,8 @@ describe.each(PROVIDERS)('%s simulator', (provider) => {
 	it('serves the credential-test endpoint', async () => {
 		const result = await client.call('GET', client.calls.credentialPath);
 		expect(result.status).toBe(200);
-		if (provider === 'aimlApi') expect(typeof result.json.balance).toBe('number');
+		if (provider === 'aimlApi')
+			expect(result.json).toEqual({ current_balance: 123.45, currency: 'USD' });
 		else if (provider === 'gmiCloud')
 			expect(result.json.model_ids).toContain('Kling-Image2Video-V2.1-Master');
 		else expect(result.json.availableBalance).toBe('1000000');
@@ -93,7 +94,7 @@ describe.each(PROVIDERS)('%s simulator', (provider) => {
 });
 
 it.each(PROVIDERS)(
-	'%s refuses submissions with 403 when the balance is insufficient',
+	"%s refuses submissions with the provider's own out-of-balance error",
 	async (provider) => {
 		const sim = await startSimulator({ provider, balance: 'insufficient' });
 		const client = new SimulatorClient(sim);
@@ -101,10 +102,12 @@ it.each(PROVIDERS)(
 			const result = await client.call('POST', client.calls.submitPath, {
 				body: client.calls.submitBody(),
 			});
-			expect(result.status).toBe(403);
-			expectErrorShape(provider, result.json, 403);
+			// [C] Novita's table: 400 BILLING_BALANCE_NOT_ENOUGH; JieKou's: 403 NOT_ENOUGH_BALANCE.
+			const status = provider === 'novita' ? 400 : 403;
+			expect(result.status).toBe(status);
+			const reason = provider === 'novita' ? 'BILLING_BALANCE_NOT_ENOUGH' : 'NOT_ENOUGH_BALANCE';
+			expectErrorShape(provider, result.json, status, reason);
 			if (provider === 'aimlApi') expect(result.json.message).toMatch(/run out of credits/);
-			if (provider === 'novita') expect(result.json.reason).toBe('NOT_ENOUGH_BALANCE');
 			expect(sim.submissions()).toBe(0);
 		} finally {
 			await client.close();
@@ -113,7 +116,12 @@ it.each(PROVIDERS)(
 	},
 );
 
-function expectErrorShape(provider: ProviderId, body: any, status: number): void {
+function expectErrorShape(
+	provider: ProviderId,
+	body: any,
+	status: number,
+	novitaReason = { 400: 'INVALID_REQUEST_BODY', 401: 'INVALID_API_KEY' }[status as 400 | 401],
+): void {
 	if (provider === 'aimlApi') {
 		expect(body).toEqual({
 			message: expect.any(String),
@@ -131,7 +139,6 @@ function expectErrorShape(provider: ProviderId, body: any, status: number): void
 			message: expect.any(String),
 			metadata: {},
 		});
-		if (status === 401) expect(body.reason).toBe('INVALID_API_KEY');
-		if (status === 400) expect(body.reason).toBe('INVALID_REQUEST_BODY');
+		if (novitaReason) expect(body.reason).toBe(novitaReason);
 	}
 }

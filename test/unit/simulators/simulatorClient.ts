@@ -52,7 +52,7 @@ export const PROVIDER_CALLS: Record<ProviderId, ProviderCalls> = {
 			cfg_scale: 0.5,
 		}),
 		statusPath: (id) => `/v2/video/generations?generation_id=${encodeURIComponent(id)}`,
-		credentialPath: '/v1/billing/balance',
+		credentialPath: '/v2/billing',
 		taskIdOf: (json) => json.id,
 		statusOf: (json) => json.status,
 		videoUrlOf: (json) => json.video?.url,

@@ -1,12 +1,18 @@
 import type { SimTask } from '../tasks';
-import type { TaskStatus } from '../types';
+import type { ImageBytesForm, TaskStatus } from '../types';
 
 /** What an API request asks for, once the provider's routes are matched. */
 export type ApiRoute =
 	| { kind: 'submit'; endpointModel?: string }
 	| { kind: 'status'; taskId: string }
-	| { kind: 'balance' }
+	| { kind: 'balance'; legacy?: boolean }
 	| { kind: 'models' };
+
+/** An error answer: its HTTP status and the reason the provider's error shape is built from. */
+export interface Refusal {
+	status: number;
+	reason: string;
+}
 
 /** The provider-neutral state of a task at the moment a status response is built. */
 export interface StatusView {
@@ -20,6 +26,14 @@ export interface StatusView {
 	thumbnailUrl?: string;
 	videoUrlTtlSeconds: number;
 	time: number;
+	/** The provider's word for the status when the test replaces the documented one (statusWords). */
+	statusWord?: string;
+}
+
+/** Per-simulator limits on what a submission may carry, beyond the provider's documented ones. */
+export interface SubmitChecks {
+	/** Image bytes accepted only in this form (URLs always). */
+	imageBytes?: ImageBytesForm;
 }
 
 /** Error reasons the simulator raises; each provider renders them in its own error shape. */
@@ -47,12 +61,20 @@ export interface ApiError {
 export interface ProviderAdapter {
 	route(method: string, path: string, query: URLSearchParams): ApiRoute | undefined;
 	/** The accepted model name, or the message of the 400. */
-	validateSubmit(route: ApiRoute, body: unknown): { model: string } | { error: string };
+	validateSubmit(
+		route: ApiRoute,
+		body: unknown,
+		checks: SubmitChecks,
+	): { model: string } | { error: string };
 	submitResponse(task: SimTask): unknown;
 	statusResponse(task: SimTask, view: StatusView): unknown;
+	/** Where the provider answers a task's state with an HTTP error instead (Novita's 500 TASK_FAILED). */
+	statusError?(task: SimTask, view: StatusView): Omit<ApiError, 'path'> | undefined;
 	errorBody(error: ApiError): unknown;
-	balanceResponse(insufficient: boolean): unknown;
+	balanceResponse(insufficient: boolean, route: ApiRoute): unknown;
 	modelsResponse(): unknown;
+	/** How a submission is refused for balance (default 403 NOT_ENOUGH_BALANCE). */
+	balanceRefusal?: Refusal;
 }
 
 /** The reason an injected HTTP fault carries when the test names only a status. */
@@ -78,6 +100,8 @@ export function defaultMessage(reason: string): string {
 		INVALID_REQUEST_BODY: 'invalid request body',
 		INVALID_API_KEY: 'invalid api key',
 		NOT_ENOUGH_BALANCE: 'not enough balance',
+		BILLING_BALANCE_NOT_ENOUGH: 'insufficient balance',
+		TASK_FAILED: 'Task execution failed',
 		TASK_NOT_FOUND: 'task not found',
 		NOT_FOUND: 'not found',
 		RATE_LIMIT_EXCEEDED: 'rate limit exceeded, please retry later',

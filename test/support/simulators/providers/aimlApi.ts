@@ -95,10 +95,14 @@ const STATUS_NAMES = {
 	cancelled: 'error', // [G] AI/ML API documents no cancelled status
 } as const;
 
+// [C] docs/errors-and-messages/errors-with-status-code-4xx.md
 const MESSAGES: Record<string, string> = {
-	INVALID_API_KEY: 'Unauthorized: invalid API key',
-	NOT_ENOUGH_BALANCE: 'You have run out of credits. Please top up your balance to continue.',
+	INVALID_API_KEY:
+		'This request requires a valid API key. You can create a new API key on the Billing page: https://aimlapi.com/app/keys',
+	NOT_ENOUGH_BALANCE:
+		"You've run out of credits. Please top up your balance or update your payment method to continue: https://aimlapi.com/app/billing/",
 	TASK_NOT_FOUND: 'Generation not found',
+	RATE_LIMIT_EXCEEDED: 'Too Many Requests',
 };
 
 /** AI/ML API's v2 video generation API. */
@@ -108,24 +112,30 @@ export const aimlApiAdapter: ProviderAdapter = {
 			if (method === 'POST') return { kind: 'submit' };
 			if (method === 'GET') return { kind: 'status', taskId: query.get('generation_id') ?? '' };
 		}
-		if (method === 'GET' && path === '/v1/billing/balance') return { kind: 'balance' };
+		// [C] GET /v2/billing is current; /v1/billing/balance is legacy, "scheduled for future deprecation".
+		if (method === 'GET' && path === '/v2/billing') return { kind: 'balance' };
+		if (method === 'GET' && path === '/v1/billing/balance')
+			return { kind: 'balance', legacy: true };
 		return undefined;
 	},
 
-	validateSubmit(_route, body) {
+	validateSubmit(_route, body, checks) {
 		if (!isObject(body)) return { error: 'request body must be a JSON object' };
 		const model = typeof body.model === 'string' ? body.model : '';
 		if (!Object.prototype.hasOwnProperty.call(MODELS, model)) {
 			return { error: `model must be one of ${Object.keys(MODELS).join(', ')}` };
 		}
-		const problem = schemaProblem(body, MODELS[model]);
+		const problem = schemaProblem(body, MODELS[model], checks);
 		return problem ? { error: problem } : { model };
 	},
 
 	submitResponse: (task) => ({ id: task.id, status: 'queued' }),
 
 	statusResponse(task: SimTask, view: StatusView) {
-		const response: Record<string, unknown> = { id: task.id, status: STATUS_NAMES[view.status] };
+		const response: Record<string, unknown> = {
+			id: task.id,
+			status: view.statusWord ?? STATUS_NAMES[view.status],
+		};
 		if (view.videoUrl) {
 			response.video = { url: view.videoUrl };
 			const duration =
@@ -151,16 +161,18 @@ export const aimlApiAdapter: ProviderAdapter = {
 		timestamp: new Date().toISOString(),
 	}),
 
-	// Documented at https://billing.aimlapi.com/v1/billing/balance; served on the API origin here.
-	balanceResponse: (insufficient) => ({
-		balance: insufficient ? 0 : 551564495,
-		lowBalance: insufficient,
-		lowBalanceThreshold: 10000,
-		lastUpdated: new Date().toISOString(),
-		autoDebitStatus: 'disabled',
-		status: 'current',
-		statusExplanation: 'Balance is current and up to date',
-	}),
+	balanceResponse: (insufficient, route) =>
+		route.kind === 'balance' && route.legacy
+			? {
+					balance: insufficient ? 0 : 551564495,
+					lowBalance: insufficient,
+					lowBalanceThreshold: 10000,
+					lastUpdated: new Date().toISOString(),
+					autoDebitStatus: 'disabled',
+					status: 'current',
+					statusExplanation: 'Balance is current and up to date',
+				}
+			: { current_balance: insufficient ? 0 : 123.45, currency: 'USD' },
 
 	modelsResponse: () => ({}),
 };

@@ -84,9 +84,11 @@ export function gmiCloudAdapter(shapes: ResponseShapes, forms: RequestForms = {}
 
 	function outcome(task: SimTask, view: StatusView): unknown {
 		if (view.videoUrl) {
-			return videoShape === 'outcome.media_urls'
-				? { media_urls: [{ url: view.videoUrl }], thumbnail_image_url: view.thumbnailUrl }
-				: { video_url: view.videoUrl, thumbnail_image_url: view.thumbnailUrl };
+			const thumbnail_image_url = view.thumbnailUrl;
+			if (videoShape === 'outcome.media_urls')
+				return { media_urls: [{ url: view.videoUrl }], thumbnail_image_url };
+			if (videoShape === 'outcome.url') return { url: view.videoUrl, thumbnail_image_url };
+			return { video_url: view.videoUrl, thumbnail_image_url };
 		}
 		if (view.status === 'failed' && failureShape === 'outcome.error')
 			return { error: failureReason(task) };
@@ -104,7 +106,7 @@ export function gmiCloudAdapter(shapes: ResponseShapes, forms: RequestForms = {}
 			return undefined;
 		},
 
-		validateSubmit(_route, body) {
+		validateSubmit(_route, body, checks) {
 			if (!isObject(body)) return { error: 'request body must be a JSON object' };
 			const model = typeof body.model === 'string' ? body.model : '';
 			if (!Object.prototype.hasOwnProperty.call(schemas, model)) {
@@ -113,8 +115,8 @@ export function gmiCloudAdapter(shapes: ResponseShapes, forms: RequestForms = {}
 			const payload = body.payload;
 			if (!isObject(payload)) return { error: 'payload must be an object' };
 			const problem =
-				schemaProblem(body, { model: { kind: 'unused' }, payload: { kind: 'unused' } }) ??
-				schemaProblem(payload, schemas[model], 'payload.');
+				schemaProblem(body, { model: { kind: 'unused' }, payload: { kind: 'unused' } }, checks) ??
+				schemaProblem(payload, schemas[model], checks, 'payload.');
 			return problem ? { error: problem } : { model };
 		},
 
@@ -128,7 +130,7 @@ export function gmiCloudAdapter(shapes: ResponseShapes, forms: RequestForms = {}
 		}),
 
 		statusResponse(task: SimTask, view: StatusView) {
-			const status = gmiStatus(view);
+			const status = view.statusWord ?? gmiStatus(view);
 			const response: Record<string, unknown> = {
 				request_id: task.id,
 				model: task.model,

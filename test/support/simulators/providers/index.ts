@@ -14,7 +14,7 @@ export function adapterFor(
 		case 'novita':
 		case 'myRouter':
 		case 'highwayApi':
-			return novitaAdapter(provider);
+			return novitaAdapter(provider, shapes);
 		case 'aimlApi':
 			return aimlApiAdapter;
 		case 'gmiCloud':

@@ -1,7 +1,7 @@
 import type { SimTask } from '../tasks';
+import type { ProviderId, ResponseShapes } from '../types';
 import { defaultMessage, isObject } from './adapter';
 import type { ApiError, ApiRoute, ProviderAdapter, StatusView } from './adapter';
-import type { ProviderId } from '../types';
 import { schemaProblem, type FieldRule, type RequestSchema } from './validation';
 
 const IMAGE = { kind: 'image', accepted: ['url', 'rawBase64'], required: true } satisfies FieldRule;
@@ -121,9 +121,29 @@ const STATUS_NAMES = {
 
 /**
  * Novita's v3 async API, which MyRouter and HighwayAPI serve unchanged (white labels), each with
- * the endpoints its docs list.
+ * the endpoints its docs list; `shapes` picks how a failed task is reported.
  */
-export function novitaAdapter(provider: ProviderId): ProviderAdapter {
+export function novitaAdapter(provider: ProviderId, shapes: ResponseShapes): ProviderAdapter {
+	return {
+		...novitaApi(provider),
+		// [C] Novita answers 400 BILLING_BALANCE_NOT_ENOUGH; JieKou/HighwayAPI (and Novita, in [3P]
+		// quotes) 403 NOT_ENOUGH_BALANCE; MyRouter is taken to answer like the gateway.
+		balanceRefusal:
+			provider === 'novita'
+				? { status: 400, reason: 'BILLING_BALANCE_NOT_ENOUGH' }
+				: { status: 403, reason: 'NOT_ENOUGH_BALANCE' },
+		...(shapes.novitaFailure === 'http500' && { statusError: taskFailed }),
+	};
+}
+
+/** [C] Novita's error table: TASK_FAILED, HTTP 500, "Task execution failed". */
+function taskFailed(task: SimTask, view: StatusView) {
+	if (view.status !== 'failed') return undefined;
+	return { status: 500, reason: 'TASK_FAILED', message: task.outcome.reason };
+}
+
+/** The endpoints and answers the three share; `provider` decides which model endpoints exist. */
+function novitaApi(provider: ProviderId): ProviderAdapter {
 	const endpoint = (path: string) => {
 		const found = Object.prototype.hasOwnProperty.call(SUBMIT_ENDPOINTS, path)
 			? SUBMIT_ENDPOINTS[path]
@@ -140,11 +160,11 @@ export function novitaAdapter(provider: ProviderId): ProviderAdapter {
 			return undefined;
 		},
 
-		validateSubmit(route, body) {
+		validateSubmit(route, body, checks) {
 			const found = route.kind === 'submit' ? endpoint(route.endpointModel ?? '') : undefined;
 			if (!found) return { error: 'no such model endpoint' };
 			if (!isObject(body)) return { error: 'request body must be a JSON object' };
-			const problem = schemaProblem(body, found.schema);
+			const problem = schemaProblem(body, found.schema, checks);
 			return problem ? { error: problem } : { model: found.model };
 		},
 
@@ -165,7 +185,7 @@ export function novitaAdapter(provider: ProviderId): ProviderAdapter {
 				task: {
 					task_id: task.id,
 					task_type: taskTypeOf(task.model),
-					status: STATUS_NAMES[view.status],
+					status: view.statusWord ?? STATUS_NAMES[view.status],
 					reason:
 						view.status === 'failed' || view.status === 'cancelled'
 							? (task.outcome.reason ?? '')

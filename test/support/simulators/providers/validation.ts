@@ -1,3 +1,5 @@
+import type { SubmitChecks } from './adapter';
+
 /** How a provider accepts the first-frame image. */
 export type ImageEncoding = 'url' | 'rawBase64' | 'dataUri';
 
@@ -8,12 +10,19 @@ const MAX_TEXT_CHARS = 2500;
 
 interface ImageRules {
 	accepted: ImageEncoding[];
+	/** Image bytes only in this form, whatever the documented ones (a simulator option, to test form switching). */
+	only?: 'rawBase64' | 'dataUri';
 	/** GMI documents an aspect ratio between 1:2.5 and 2.5:1. */
 	checkAspect?: boolean;
 }
 
 /** The 400 message for a bad image, or undefined; mirrors the documented limits (JPG/PNG, <= 10 MB, >= 300x300). */
 export function imageProblem(field: string, value: unknown, rules: ImageRules): string | undefined {
+	const takesBytes = rules.accepted.some((encoding) => encoding !== 'url');
+	if (rules.only && takesBytes) {
+		const urls = rules.accepted.filter((encoding) => encoding === 'url');
+		rules = { ...rules, accepted: [...urls, rules.only], only: undefined };
+	}
 	if (typeof value !== 'string' || value.trim() === '') return `${field} is required`;
 	if (/^https?:\/\//i.test(value)) {
 		if (!rules.accepted.includes('url')) return `${field} must not be a URL`;
@@ -115,11 +124,16 @@ function describeValues(values: ReadonlyArray<string | number | boolean>): strin
 	return `${types.length === 1 ? `the ${types[0]} ` : ''}${values.map((value) => JSON.stringify(value)).join(', ')}`;
 }
 
-function fieldProblem(field: string, rule: FieldRule, value: unknown): string | undefined {
+function fieldProblem(
+	field: string,
+	rule: FieldRule,
+	value: unknown,
+	checks: SubmitChecks,
+): string | undefined {
 	switch (rule.kind) {
 		case 'image':
 			if (value === undefined && !rule.required) return undefined;
-			return imageProblem(field, value, rule);
+			return imageProblem(field, value, { ...rule, only: checks.imageBytes });
 		case 'text':
 			return textProblem(field, value, rule.required ?? false);
 		case 'oneOf':
@@ -142,16 +156,18 @@ function fieldProblem(field: string, rule: FieldRule, value: unknown): string | 
  * The 400 message for a body that breaks the model's documented schema: a field the model does not
  * take, a missing required field, or a value of the wrong type or range. Each names the field
  * (with `prefix`, e.g. "payload."), so a field sent in the wrong form fails the test that sent it.
+ * `checks.imageBytes` narrows every image field that takes bytes to that one form.
  */
 export function schemaProblem(
 	body: Record<string, unknown>,
 	schema: RequestSchema,
+	checks: SubmitChecks,
 	prefix = '',
 ): string | undefined {
 	const unknown = Object.keys(body).find((field) => !(field in schema));
 	if (unknown !== undefined) return `${prefix}${unknown} is not a parameter of this model`;
 	for (const [field, rule] of Object.entries(schema)) {
-		const problem = fieldProblem(`${prefix}${field}`, rule, body[field]);
+		const problem = fieldProblem(`${prefix}${field}`, rule, body[field], checks);
 		if (problem) return problem;
 	}
 	return undefined;

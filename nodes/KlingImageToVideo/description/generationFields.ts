@@ -230,8 +230,11 @@ function endFrameFields(): INodeProperties[] {
 	];
 }
 
-function listNames(names: string[]): string {
-	return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+/** "a, b or c" (or "a, b and c"). */
+function listNames(names: string[], conjunction: 'or' | 'and' = 'or'): string {
+	return names.length < 2
+		? names.join('')
+		: `${names.slice(0, -1).join(', ')} ${conjunction} ${names.at(-1)}`;
 }
 
 function modeFields(): INodeProperties[] {
@@ -306,7 +309,10 @@ function soundFields(): INodeProperties[] {
 function promptOptionalAt(): string {
 	const optional = offerVariants((offer) => (offer.promptRequired ? undefined : true)).map(
 		(variant) =>
-			`${MODEL_NAMES[variant.model]} at ${listNames(variant.providers.map((id) => PROVIDERS[id].displayName)).replace(/ or /, ' and ')}`,
+			`${MODEL_NAMES[variant.model]} at ${listNames(
+				variant.providers.map((id) => PROVIDERS[id].displayName),
+				'and',
+			)}`,
 	);
 	return optional.length === 0
 		? 'Every model requires one'

@@ -14,8 +14,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { AimlApi } from '../credentials/AimlApi.credentials';
+import { FalQueueApi } from '../credentials/FalQueueApi.credentials';
 import { GmiCloudApi } from '../credentials/GmiCloudApi.credentials';
 import { HighwayApi } from '../credentials/HighwayApi.credentials';
+import { KlingApi } from '../credentials/KlingApi.credentials';
 import { MyRouterApi } from '../credentials/MyRouterApi.credentials';
 import { NovitaApi } from '../credentials/NovitaApi.credentials';
 import { startSimulator, type Simulator } from '../test/support/simulators';
@@ -43,6 +45,8 @@ const DEFAULT_BASE_URLS: Record<ProviderId, string> = {
 	highwayApi: baseUrlOf(new HighwayApi().properties),
 	aimlApi: baseUrlOf(new AimlApi().properties),
 	gmiCloud: baseUrlOf(new GmiCloudApi().properties),
+	kling: baseUrlOf(new KlingApi().properties),
+	fal: baseUrlOf(new FalQueueApi().properties),
 };
 
 function baseUrlOf(properties: Array<{ name: string; default?: unknown }>): string {

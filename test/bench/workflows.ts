@@ -37,7 +37,8 @@ const NOVITA_FAMILY: RawApi = {
 	videoUrlExpression: '$json.videos[0].video_url',
 };
 
-const RAW_APIS: Record<ProviderId, RawApi> = {
+/** The loop is built for the resellers' Bearer-key APIs; the official Kling API and fal are not benchmarked. */
+const RAW_APIS: Partial<Record<ProviderId, RawApi>> = {
 	novita: NOVITA_FAMILY,
 	myRouter: NOVITA_FAMILY,
 	highwayApi: NOVITA_FAMILY,
@@ -126,6 +127,7 @@ export function loopWorkflow(
 	waitSeconds: number,
 ): WorkflowJson {
 	const api = RAW_APIS[sim.provider];
+	if (!api) throw new Error(`no no-code loop baseline for ${sim.provider}`);
 	const nodes: WorkflowNode[] = [
 		manualTrigger(),
 		...itemNodes(count),

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { DEFAULT_KEY_PAIR } from '../support/simulators';
 import { freePort, parseExecution, stopProcess } from './support/n8nCli';
 import { REPO_ROOT } from './support/packageInstall';
 import { NPM, runCommand, startProcess } from './support/processes';
@@ -138,8 +139,10 @@ describe('npm run dev', () => {
 			);
 			expect(simulatorCredentials.map((credential) => credential.type).sort()).toEqual([
 				'aimlApi',
+				'falQueueApi',
 				'gmiCloudApi',
 				'highwayApi',
+				'klingApi',
 				'myRouterApi',
 				'novitaApi',
 			]);
@@ -158,6 +161,19 @@ describe('npm run dev', () => {
 				expect({ name, ...(await test({ ...stored, apiKey: 'dummy-wrong-key' })) }).toMatchObject({
 					name,
 					status: 'Error',
+				});
+				if (type !== 'klingApi') continue;
+				// The same credential with Kling's key pair: the installed credential signs the test's token.
+				const keyPair = { ...stored, authType: 'accessKey', ...DEFAULT_KEY_PAIR };
+				expect({ name, ...(await test(keyPair)) }).toEqual({
+					name,
+					status: 'OK',
+					message: 'Connection successful!',
+				});
+				expect({ name, ...(await test({ ...keyPair, secretKey: 'dummy-wrong' })) }).toMatchObject({
+					name,
+					status: 'Error',
+					message: expect.stringMatching(/^Kling AI refused the key\./),
 				});
 			}
 		});

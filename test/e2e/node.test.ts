@@ -52,12 +52,15 @@ const GENERATE_CASES: Record<
 	highwayApi: { mode: 'master', duration: '5', videoBytes: 42_000 },
 	aimlApi: { mode: 'professional', duration: '5', videoBytes: 43_000 },
 	gmiCloud: { mode: 'master', duration: '10', videoBytes: 44_000 },
+	kling: { mode: 'professional', duration: '10', videoBytes: 45_000 },
+	fal: { mode: 'master', duration: '5', videoBytes: 46_000 },
 };
 
 const klingNodeName = (provider: ProviderId) => `Kling ${provider}`;
 const PROVIDER_GROUPS: ProviderId[][] = [
 	['novita', 'myRouter', 'highwayApi'],
 	['aimlApi', 'gmiCloud'],
+	['kling', 'fal'],
 ];
 const providersRunOf = (provider: ProviderId) =>
 	`providers${PROVIDER_GROUPS.findIndex((group) => group.includes(provider))}`;
@@ -374,7 +377,9 @@ describe('the packed node in a real n8n', () => {
 			expect(downloads.length).toBeGreaterThanOrEqual(1);
 			for (const request of downloads) expect(request.headers.authorization).toBeUndefined();
 			for (const request of sim.requests.filter((r) => r.server === 'api')) {
-				expect(request.headers.authorization).toBe(`Bearer ${sim.apiKey}`);
+				expect(request.headers.authorization).toBe(
+					`${provider === 'fal' ? 'Key' : 'Bearer'} ${sim.apiKey}`,
+				);
 			}
 		});
 	});

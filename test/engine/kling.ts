@@ -7,8 +7,10 @@ import {
 import type { IConnections, INodeParameters } from 'n8n-workflow';
 
 import { AimlApi } from '../../credentials/AimlApi.credentials';
+import { FalQueueApi } from '../../credentials/FalQueueApi.credentials';
 import { GmiCloudApi } from '../../credentials/GmiCloudApi.credentials';
 import { HighwayApi } from '../../credentials/HighwayApi.credentials';
+import { KlingApi } from '../../credentials/KlingApi.credentials';
 import { MyRouterApi } from '../../credentials/MyRouterApi.credentials';
 import { NovitaApi } from '../../credentials/NovitaApi.credentials';
 import { KlingImageToVideo } from '../../nodes/KlingImageToVideo/KlingImageToVideo.node';
@@ -22,6 +24,8 @@ export const ALL_PROVIDERS: ProviderId[] = [
 	'highwayApi',
 	'aimlApi',
 	'gmiCloud',
+	'kling',
+	'fal',
 ];
 
 export const CREDENTIAL_TYPE: Record<ProviderId, string> = {
@@ -30,6 +34,8 @@ export const CREDENTIAL_TYPE: Record<ProviderId, string> = {
 	highwayApi: 'highwayApi',
 	aimlApi: 'aimlApi',
 	gmiCloud: 'gmiCloudApi',
+	kling: 'klingApi',
+	fal: 'falQueueApi',
 };
 
 const credentialTypes = [
@@ -38,7 +44,14 @@ const credentialTypes = [
 	new HighwayApi(),
 	new AimlApi(),
 	new GmiCloudApi(),
+	new KlingApi(),
+	new FalQueueApi(),
 ];
+
+/** The Authorization header an API request carries with the simulator's API key. */
+export function apiKeyAuthorization(sim: Simulator): string {
+	return sim.provider === 'fal' ? `Key ${sim.apiKey}` : `Bearer ${sim.apiKey}`;
+}
 
 export const IMAGE_URL = 'https://images.example.com/product.jpg';
 

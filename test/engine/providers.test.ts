@@ -7,6 +7,7 @@ import {
 } from '../support/simulators';
 import {
 	ALL_PROVIDERS,
+	apiKeyAuthorization,
 	IMAGE_URL,
 	klingNode,
 	runKling,
@@ -33,7 +34,7 @@ describe.each(ALL_PROVIDERS)('%s', (provider) => {
 		expect(
 			sim.requests
 				.filter((request) => request.server === 'api')
-				.every((request) => request.headers.authorization === `Bearer ${sim.apiKey}`),
+				.every((request) => request.headers.authorization === apiKeyAuthorization(sim)),
 		).toBe(true);
 	}
 

@@ -22,6 +22,7 @@ export function snapshotJson(ctx: OperationContext, snapshot: TaskSnapshot): IDa
 		status: snapshot.status,
 		...(snapshot.videoUrl && snapshot.status === 'succeeded' && { videoUrl: snapshot.videoUrl }),
 		...(snapshot.progress !== undefined && { progress: snapshot.progress }),
+		...(snapshot.queuePosition !== undefined && { queuePosition: snapshot.queuePosition }),
 		...(snapshot.error && {
 			error: { ...snapshot.error, message: ctx.client.redact(snapshot.error.message) },
 		}),

@@ -9,13 +9,20 @@ export const providerProperty: INodeProperties = {
 	noDataExpression: true,
 	options: [
 		{ name: 'AI/ML API', value: 'aimlApi' },
+		{ name: 'fal.ai', value: 'fal' },
 		{ name: 'GMI Cloud', value: 'gmiCloud' },
 		{ name: 'HighwayAPI', value: 'highwayApi' },
+		{
+			name: 'Kling AI (Official API)',
+			value: 'kling',
+			description: "Kling's own API: every model first, a submission safe to retry",
+		},
 		{ name: 'MyRouter', value: 'myRouter' },
 		{ name: 'Novita AI', value: 'novita' },
 	],
 	default: 'novita',
-	description: 'The service that runs Kling for you; each needs its own credential',
+	description:
+		"The service that runs Kling for you: Kling's own API or a host that resells it; each needs its own credential",
 };
 
 /** One credential per provider, each shown only when its provider is selected. */

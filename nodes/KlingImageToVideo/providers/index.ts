@@ -1,5 +1,7 @@
 import { aimlApi } from './aimlApi';
+import { fal } from './fal';
 import { gmiCloud } from './gmiCloud';
+import { kling } from './kling';
 import { highwayApi, myRouter, novita } from './novitaFamily';
 import type { ProviderAdapter, ProviderId } from './types';
 
@@ -9,6 +11,8 @@ export const PROVIDERS: Record<ProviderId, ProviderAdapter> = {
 	highwayApi,
 	aimlApi,
 	gmiCloud,
+	kling,
+	fal,
 };
 
 export function isProviderId(value: unknown): value is ProviderId {

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-export type ProviderId = 'novita' | 'myRouter' | 'highwayApi' | 'aimlApi' | 'gmiCloud';
+export type ProviderId =
+	'novita' | 'myRouter' | 'highwayApi' | 'aimlApi' | 'gmiCloud' | 'kling' | 'fal';
 
 /** The one status vocabulary every provider's answer is translated into. */
 export type TaskStatus = 'queued' | 'processing' | 'succeeded' | 'failed' | 'cancelled';
@@ -106,6 +107,8 @@ export interface TaskSnapshot {
 	progress?: number;
 	/** Seconds the provider expects the task still needs, only where it reports it. */
 	etaSeconds?: number;
+	/** Requests ahead of this one in the provider's queue, only where it reports it (fal). */
+	queuePosition?: number;
 	error?: { message: string; code?: string };
 	/** The provider's status word, when the adapter did not know it (read as processing, or as success with a video). */
 	unrecognizedStatus?: string;
@@ -120,6 +123,11 @@ export type ErrorMeaning =
 	| 'balance'
 	/** Slow down: retried after a pause, like a 429. */
 	| 'throttled'
+	/**
+	 * The account already runs as many tasks as its plan allows (Kling's 1303): a new one is accepted
+	 * once a running task ends, so a submission is retried with a patience measured in minutes.
+	 */
+	| 'concurrencyLimit'
 	/** The task itself failed (a status or result call answered with the task's failure). */
 	| 'taskFailed'
 	/** The signed token was refused as expired or not yet valid: a new one is minted once. */
@@ -149,6 +157,8 @@ export interface ProviderAdapter {
 	keyPageUrl: string;
 	/** Where users top up; named in balance errors. */
 	billingPageUrl: string;
+	/** How credit works here, where it is more than a balance to top up (Kling's resource packs). */
+	balanceAdvice?: string;
 	/** The models this provider documents, oldest first. */
 	offers: readonly ModelOffer[];
 	/** Whether status answers carry eta/progress, so the poller can aim instead of probing. */
@@ -162,6 +172,12 @@ export interface ProviderAdapter {
 	/** Returns the new task's id; throws a plain Error when the answer has none. */
 	parseSubmit(body: unknown): string;
 	buildStatus(taskId: string): ApiCall;
+	/**
+	 * Where a provider keeps some models' tasks under a route of their own (Kling's O1), every status
+	 * call that may know a task, the one for `model` (when known) first. The transport tries the next
+	 * one while an answer says notFound, and keeps asking the one that knew the task. Unset: buildStatus.
+	 */
+	statusCalls?(taskId: string, model?: KlingModel): readonly ApiCall[];
 	/** Throws a plain Error when the answer is not a status answer. */
 	parseStatus(taskId: string, body: unknown): TaskSnapshot;
 	/**
@@ -177,9 +193,13 @@ export interface ProviderAdapter {
 	readError(statusCode: number, body: unknown, action: ApiAction): ProviderError | undefined;
 	/** Where the provider can look a submission up by its submissionId: uncertain submissions become safe to retry. */
 	findSubmission?: {
-		build(submissionId: string): ApiCall;
-		/** The task id, or undefined when the answer says no such submission exists. */
-		parse(body: unknown): string | undefined;
+		build(submissionId: string, request: GenerationRequest): ApiCall;
+		/**
+		 * The task id, or undefined when the answer says no such submission exists. The answer may
+		 * list other tasks too (a lookup the provider reads as a plain listing): only a task carrying
+		 * this submissionId counts.
+		 */
+		parse(body: unknown, submissionId: string): string | undefined;
 	};
 }
 

@@ -12,6 +12,7 @@ import type {
 	ApiAction,
 	ApiCall,
 	GenerationRequest,
+	KlingModel,
 	ProviderAdapter,
 	ProviderError,
 	TaskSnapshot,
@@ -38,6 +39,8 @@ export type StatusAnswer =
 	| { kind: 'retryable'; reason: string; retryAfterMs?: number; throttled: boolean };
 
 type HttpAnswer = { kind: 'answer'; statusCode: number; headers: IDataObject; body: unknown };
+/** What a lookup by submission id found out. */
+type Lookup = { kind: 'found'; taskId: string } | { kind: 'notFound' } | { kind: 'unknown' };
 type SendResult = HttpAnswer | { kind: 'network'; failure: NetworkFailure };
 
 /** An answer read once: its body, and what it says when it is an error. */
@@ -60,9 +63,19 @@ const SUBMIT_BACKOFF_MS = [1_000, 3_000, 8_000];
 /** Where a provider can look a submission up: how often to ask, and to send it again when it never arrived. */
 const FIND_ATTEMPTS = 5;
 const FIND_BACKOFF_MS = [1_000, 2_000, 4_000, 8_000];
+/** A task being created may not be listed at once: "not found" counts once it holds this much later. */
+const FIND_CONFIRM_MS = 3_000;
 const RESUBMISSIONS = 2;
+/**
+ * When the account already runs as many tasks as its plan allows (Kling's 1303), a slot frees only
+ * when a running task ends, minutes away: the submission waits for one, this long at most.
+ */
+const CAPACITY_PATIENCE_MS = 15 * 60_000;
+const CAPACITY_BACKOFF_MS = [5_000, 10_000, 20_000, 30_000];
 
 const EDGE_ERROR = /^\s*error code:\s*(1\d{3})\b/i;
+/** A signed token (Kling's JWT) echoed anywhere: never shown, whoever put it there. */
+const SIGNED_TOKEN = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}/g;
 
 export class CancelledError extends Error {
 	constructor() {
@@ -94,6 +107,9 @@ function isHtml(text: string | undefined): boolean {
 }
 
 export class ProviderClient {
+	/** The status path that knew each task, where a provider keeps tasks under several routes. */
+	private readonly statusPaths = new Map<string, string>();
+
 	private constructor(
 		private readonly ctx: IExecuteFunctions,
 		readonly provider: ProviderAdapter,
@@ -139,7 +155,9 @@ export class ProviderClient {
 
 	/** Removes the credential's secrets from any text that could reach the user, in case a provider echoes them. */
 	redact(text: string): string {
-		return this.secrets.reduce((safe, secret) => safe.split(secret).join('***'), text);
+		return this.secrets
+			.reduce((safe, secret) => safe.split(secret).join('***'), text)
+			.replace(SIGNED_TOKEN, '***');
 	}
 
 	private async send(call: ApiCall): Promise<SendResult> {
@@ -227,6 +245,8 @@ export class ProviderClient {
 		let refusals = 0;
 		let resubmissions = 0;
 		let tokenRenewed = false;
+		let capacityWaits = 0;
+		const startedAt = Date.now();
 		for (;;) {
 			const plan = this.provider.buildSubmit(request, { submissionId, alternates });
 			const result = await this.send(plan.call);
@@ -252,6 +272,17 @@ export class ProviderClient {
 				} else if (error.meaning === 'tokenRejected' && !tokenRenewed) {
 					tokenRenewed = true; // each request signs a new token
 					continue;
+				} else if (error.meaning === 'concurrencyLimit') {
+					// Not a request rate: the status requests that see running tasks end go on unslowed.
+					const waitMs = Math.max(
+						parseRetryAfterMs(answer.headers['retry-after']) ?? 0,
+						CAPACITY_BACKOFF_MS[Math.min(capacityWaits, CAPACITY_BACKOFF_MS.length - 1)],
+					);
+					if (Date.now() + waitMs - startedAt > CAPACITY_PATIENCE_MS)
+						throw this.apiError(answer, itemIndex, { action: 'submit' });
+					capacityWaits++;
+					await sleepUnlessAborted(waitMs, this.options.signal);
+					continue;
 				} else if (isThrottle(answer) && canRetry) {
 					const waitMs =
 						parseRetryAfterMs(answer.headers['retry-after']) ?? SUBMIT_BACKOFF_MS[refusals];
@@ -266,12 +297,14 @@ export class ProviderClient {
 					continue;
 				} else if (statusCode >= 500 && !answer.edgeCode && error.meaning !== 'balance') {
 					uncertainty = `it answered ${statusCode}${this.said(answer)}`;
+				} else if (resubmissions > 0) {
+					return await this.findRefusedResubmission(answer, request, itemIndex, submissionId);
 				} else {
 					throw this.apiError(answer, itemIndex, { action: 'submit', refusedForms });
 				}
 			}
 
-			const found = await this.findSubmission(submissionId, itemIndex, uncertainty);
+			const found = await this.findSubmission(submissionId, request, itemIndex, uncertainty);
 			if (found !== undefined) return found;
 			if (resubmissions++ >= RESUBMISSIONS)
 				throw this.uncertainSubmission(itemIndex, uncertainty, submissionId);
@@ -308,32 +341,48 @@ export class ProviderClient {
 	 */
 	private async findSubmission(
 		submissionId: string,
+		request: GenerationRequest,
 		itemIndex: number,
 		uncertainty: string,
 	): Promise<string | undefined> {
+		if (!this.provider.findSubmission)
+			throw this.uncertainSubmission(itemIndex, uncertainty, submissionId);
+		let lookup = await this.lookUp(submissionId, request);
+		if (lookup.kind === 'notFound') {
+			// The request may still be on its way in: only a "not found" that holds counts.
+			await sleepUnlessAborted(FIND_CONFIRM_MS, this.options.signal);
+			lookup = await this.lookUp(submissionId, request);
+		}
+		if (lookup.kind === 'unknown')
+			throw this.uncertainSubmission(itemIndex, uncertainty, submissionId);
+		this.ctx.logger.debug(
+			lookup.kind === 'notFound'
+				? `Kling submission ${submissionId} never arrived; sending it again`
+				: `Kling submission ${submissionId} found as task ${lookup.taskId} after: ${this.redact(uncertainty)}`,
+			{ itemIndex, provider: this.provider.id },
+		);
+		return lookup.kind === 'found' ? lookup.taskId : undefined;
+	}
+
+	/** One lookup by submission id, asked again while the provider or the network stumbles. */
+	private async lookUp(submissionId: string, request: GenerationRequest): Promise<Lookup> {
 		const finder = this.provider.findSubmission;
-		if (!finder) throw this.uncertainSubmission(itemIndex, uncertainty, submissionId);
+		if (!finder) return { kind: 'unknown' };
 		for (let attempt = 0; attempt < FIND_ATTEMPTS; attempt++) {
 			if (attempt > 0) await sleepUnlessAborted(FIND_BACKOFF_MS[attempt - 1], this.options.signal);
-			const result = await this.send(finder.build(submissionId));
+			const result = await this.send(finder.build(submissionId, request));
 			if (result.kind === 'network') continue;
 			const answer = this.read(result, 'findSubmission');
 			if (!answer.error) {
 				let taskId: string | undefined;
 				try {
-					taskId = finder.parse(answer.json);
+					taskId = finder.parse(answer.json, submissionId);
 				} catch {
 					continue;
 				}
-				this.ctx.logger.debug(
-					taskId === undefined
-						? `Kling submission ${submissionId} never arrived; sending it again`
-						: `Kling submission ${submissionId} found as task ${taskId} after: ${this.redact(uncertainty)}`,
-					{ itemIndex, provider: this.provider.id },
-				);
-				return taskId;
+				return taskId === undefined ? { kind: 'notFound' } : { kind: 'found', taskId };
 			}
-			if (answer.error.meaning === 'notFound') return undefined;
+			if (answer.error.meaning === 'notFound') return { kind: 'notFound' };
 			const transient =
 				answer.statusCode >= 500 ||
 				answer.statusCode === 408 ||
@@ -341,12 +390,41 @@ export class ProviderClient {
 				answer.error.meaning === 'tokenRejected';
 			if (!transient) break;
 		}
-		throw this.uncertainSubmission(itemIndex, uncertainty, submissionId);
+		return { kind: 'unknown' };
 	}
 
-	/** Asks once. Failures that a later attempt may fix come back as `retryable`; the rest throw. */
-	async fetchStatus(taskId: string, itemIndex: number): Promise<StatusAnswer> {
-		const answer = await this.ask(this.provider.buildStatus(taskId), 'status', taskId, itemIndex);
+	/**
+	 * A submission sent again with the same id after lookups found nothing, and now refused: the
+	 * refusal may be of a duplicate id, the first attempt's task showing up late in lookups. It is
+	 * looked for a while longer; found, it is carried on with, else the refusal is reported.
+	 */
+	private async findRefusedResubmission(
+		answer: ReadAnswer,
+		request: GenerationRequest,
+		itemIndex: number,
+		submissionId: string,
+	): Promise<string> {
+		for (const waitMs of [0, ...FIND_BACKOFF_MS]) {
+			await sleepUnlessAborted(waitMs, this.options.signal);
+			const lookup = await this.lookUp(submissionId, request);
+			if (lookup.kind === 'found') return lookup.taskId;
+			if (lookup.kind === 'unknown')
+				throw this.uncertainSubmission(
+					itemIndex,
+					`it did not confirm the first attempt, and refused a second one with the same id (${answer.statusCode}${this.said(answer)})`,
+					submissionId,
+				);
+		}
+		throw this.apiError(answer, itemIndex, { action: 'submit' });
+	}
+
+	/**
+	 * Asks once (on each route that may know the task, until one does). Failures that a later
+	 * attempt may fix come back as `retryable`; the rest throw. `model`, where known, picks the
+	 * route first asked.
+	 */
+	async fetchStatus(taskId: string, itemIndex: number, model?: KlingModel): Promise<StatusAnswer> {
+		const answer = await this.askStatus(taskId, itemIndex, model);
 		const { buildResult } = this.provider;
 		if (
 			answer.kind !== 'snapshot' ||
@@ -356,15 +434,41 @@ export class ProviderClient {
 		)
 			return answer;
 		// The status only says "completed": the outcome, video or error, is in the result.
-		return await this.ask(buildResult(taskId), 'result', taskId, itemIndex);
+		const result = await this.ask(buildResult(taskId), 'result', taskId);
+		if (result.kind === 'refused')
+			throw this.apiError(result.answer, itemIndex, { action: 'status', taskId });
+		return result;
 	}
 
+	private async askStatus(
+		taskId: string,
+		itemIndex: number,
+		model?: KlingModel,
+	): Promise<StatusAnswer> {
+		const calls = this.provider.statusCalls?.(taskId, model) ?? [this.provider.buildStatus(taskId)];
+		const knownPath = this.statusPaths.get(taskId);
+		const ordered = [...calls].sort(
+			(a, b) => Number(b.path === knownPath) - Number(a.path === knownPath),
+		);
+		let firstRefusal: ReadAnswer | undefined;
+		for (const call of ordered) {
+			const answer = await this.ask(call, 'status', taskId);
+			if (answer.kind !== 'refused') {
+				if (answer.kind === 'snapshot') this.statusPaths.set(taskId, call.path);
+				return answer;
+			}
+			firstRefusal ??= answer.answer;
+			if (answer.answer.error?.meaning !== 'notFound') break;
+		}
+		throw this.apiError(firstRefusal!, itemIndex, { action: 'status', taskId });
+	}
+
+	/** One status or result request, read; a definite refusal is returned for the caller to report. */
 	private async ask(
 		call: ApiCall,
 		action: 'status' | 'result',
 		taskId: string,
-		itemIndex: number,
-	): Promise<StatusAnswer> {
+	): Promise<StatusAnswer | { kind: 'refused'; answer: ReadAnswer }> {
 		const result = await this.send(call);
 		if (result.kind === 'network') {
 			return { kind: 'retryable', reason: result.failure.summary, throttled: false };
@@ -417,7 +521,7 @@ export class ProviderClient {
 				throttled: false,
 			};
 		}
-		throw this.apiError(answer, itemIndex, { action: 'status', taskId });
+		return { kind: 'refused', answer };
 	}
 
 	/** The provider's own words about an error, redacted; nothing from an HTML page. */
@@ -463,7 +567,10 @@ export class ProviderClient {
 			description = `This is not a problem with the API key: a CDN in front of ${name} (Cloudflare) blocked the request, often because of the client's signature or network.${nothingCreated}${taskUnaffected} Try again later. Where n8n supports it, N8N_ENFORCE_GLOBAL_USER_AGENT=true makes it send a browser-style User-Agent, which strict firewalls accept; if it keeps happening, contact ${name} with this error code.`;
 		} else if (answer.error?.meaning === 'balance') {
 			message = `The ${name} balance is too low: top up at ${this.provider.billingPageUrl} (${statusCode}${code})${said}`;
-			description = `${name} refused the request because the account has no credit left for it.${nothingCreated} Top up at ${this.provider.billingPageUrl}, then run the item again.`;
+			const advice = this.provider.balanceAdvice
+				? `${this.provider.balanceAdvice} (${this.provider.billingPageUrl})`
+				: `Top up at ${this.provider.billingPageUrl}`;
+			description = `${name} refused the request because the account has no credit left for it.${nothingCreated} ${advice}, then run the item again.`;
 		} else if (statusCode >= 300 && statusCode < 400) {
 			const location = String(answer.headers.location ?? '');
 			let target = 'another address';
@@ -474,6 +581,9 @@ export class ProviderClient {
 			}
 			message = `${name} answered with a redirect (${statusCode}) to ${target}`;
 			description = `The node does not follow redirects, so the API key never leaves the configured host. If ${target} is the right address, set it as the Base URL of the ${credentialName}.`;
+		} else if (answer.error?.meaning === 'tokenRejected') {
+			message = `${name} refused the token as not yet valid or expired (${statusCode}${code})${said}`;
+			description = `It was refused twice. A token signed from an access key and secret key is made fresh for every request, valid from 5 seconds ago for 30 minutes, and ${name} judges it by its own clock: check that the clock of the machine running n8n is right (synchronised by NTP). Check the keys in the ${credentialName}; new ones can be created at ${this.provider.keyPageUrl}.${nothingCreated}`;
 		} else if (statusCode === 401) {
 			message = `${name} rejected the API key (401${code})${said}`;
 			description = `Check the API key in the ${credentialName}; a new key can be created at ${this.provider.keyPageUrl}.`;
@@ -483,6 +593,10 @@ export class ProviderClient {
 		} else if (statusCode === 404 && context.action === 'status') {
 			message = `${name} does not know task ${context.taskId} (404${code})${said}`;
 			description = `The task id may be mistyped, belong to another provider or account, or be too old to be kept. Check the task id and that the ${credentialName} is the one that created it.`;
+		} else if (answer.error?.meaning === 'concurrencyLimit') {
+			const minutes = Math.round(CAPACITY_PATIENCE_MS / 60_000);
+			message = `${name} kept refusing new tasks: the account already runs as many as its plan allows (${statusCode}${code})${said}`;
+			description = `No task was created for this item. The node waited ${minutes} minutes for running tasks to end. Run it again later, send fewer items at a time, or raise the account's concurrency with ${name}.`;
 		} else if (isThrottle(answer)) {
 			message = `${name} kept refusing new tasks because of its rate limit (${statusCode}${code})${said}`;
 			description =
@@ -548,6 +662,7 @@ function escapeRegExp(text: string): string {
 
 /** A request to slow down: HTTP 429, or an error the provider marks as throttling (Kling's 1302/1303). */
 function isThrottle(answer: ReadAnswer): boolean {
-	if (answer.error?.meaning === 'balance') return false;
-	return answer.statusCode === 429 || answer.error?.meaning === 'throttled';
+	const meaning = answer.error?.meaning;
+	if (meaning === 'balance') return false;
+	return answer.statusCode === 429 || meaning === 'throttled' || meaning === 'concurrencyLimit';
 }

@@ -27,6 +27,8 @@ import { etaDrift, etaErrors, nextPollAt, recordObservation, type TaskTimeline }
 export interface WatchedTask {
 	taskId: string;
 	itemIndex: number;
+	/** Where known: picks the status route at providers that keep some models apart (Kling's O1). */
+	model?: KlingModel;
 	timeline: TaskTimeline;
 	deadline: number;
 	retryAt?: number;
@@ -100,6 +102,7 @@ export class TaskPoller {
 		return {
 			taskId,
 			itemIndex,
+			...(hints.model && { model: hints.model }),
 			timeline: {
 				startedAt: startKnown ? hints.submittedAt! : now,
 				startKnown,
@@ -198,7 +201,7 @@ export class TaskPoller {
 		timeline.lastPollAt = sentAt;
 		this.statusRequests++;
 
-		const answer = await this.client.fetchStatus(task.taskId, task.itemIndex);
+		const answer = await this.client.fetchStatus(task.taskId, task.itemIndex, task.model);
 		if (answer.kind === 'retryable') {
 			if (answer.throttled) this.budget.throttled(answer.retryAfterMs);
 			const backoff = RETRY_BACKOFF_MS[Math.min(task.failuresInARow, RETRY_BACKOFF_MS.length - 1)];

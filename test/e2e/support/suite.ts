@@ -65,14 +65,22 @@ export async function startN8nSuite(
 	};
 }
 
-/** A credential of the simulator's provider, pointing at the simulator, for import:credentials. */
+/**
+ * A credential of the simulator's provider, pointing at the simulator, for import:credentials;
+ * `more` sets further fields (a Kling key pair instead of the API key, say).
+ */
 export function simulatorCredential(
 	simulator: Simulator,
 	id: string,
 	name = `Simulator ${id}`,
+	more: Record<string, string> = {},
 ): CredentialImport & { ref: CredentialRef } {
 	const type = CREDENTIAL_TYPES[simulator.provider as ProviderId];
-	const data: Record<string, string> = { apiKey: simulator.apiKey, baseUrl: simulator.baseUrl };
+	const data: Record<string, string> = {
+		apiKey: simulator.apiKey,
+		baseUrl: simulator.baseUrl,
+		...more,
+	};
 	if (type === 'gmiCloudApi') data.organizationId = '';
 	return { id, name, type, data, ref: { type, id, name } };
 }

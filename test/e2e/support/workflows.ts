@@ -25,6 +25,8 @@ export const CREDENTIAL_TYPES = {
 	highwayApi: 'highwayApi',
 	aimlApi: 'aimlApi',
 	gmiCloud: 'gmiCloudApi',
+	kling: 'klingApi',
+	fal: 'falQueueApi',
 } as const;
 
 /** The providers, as the node's "Provider" parameter names them. */
@@ -37,6 +39,8 @@ export const PROVIDER_NAMES: Record<ProviderId, string> = {
 	highwayApi: 'HighwayAPI',
 	aimlApi: 'AI/ML API',
 	gmiCloud: 'GMI Cloud',
+	kling: 'Kling AI (Official API)',
+	fal: 'fal.ai',
 };
 
 /** Every provider the node supports. */

@@ -90,8 +90,18 @@ export const DEFAULT_RANDOM_FAULTS: Record<FaultKind, FaultAction[]> = {
 		{ type: 'redirect' },
 		{ type: 'expired' },
 	],
+	result: [
+		{ type: 'http', status: 429, retryAfterSeconds: 1 },
+		{ type: 'http', status: 502 },
+		{ type: 'htmlPage', status: 502 },
+		{ type: 'reset' },
+		{ type: 'malformedJson' },
+	],
+	lookup: [{ type: 'http', status: 500 }, { type: 'http', status: 503 }, { type: 'reset' }],
 	balance: [{ type: 'http', status: 500 }, { type: 'http', status: 503 }, { type: 'reset' }],
 	models: [{ type: 'http', status: 500 }, { type: 'http', status: 503 }, { type: 'reset' }],
+	list: [{ type: 'http', status: 500 }, { type: 'http', status: 503 }, { type: 'reset' }],
+	pricing: [{ type: 'http', status: 500 }, { type: 'http', status: 503 }, { type: 'reset' }],
 };
 
 export interface RandomFaultsOptions {

@@ -1,4 +1,7 @@
 import { ProviderSimulator } from './simulator';
+
+/** The key pair a Kling simulator accepts by default (tokens signed with the secret key for the access key). */
+export { DEFAULT_KEY_PAIR } from './simulator';
 import type { Simulator, SimulatorOptions } from './types';
 
 export type {

@@ -23,6 +23,8 @@ import type {
 import { makeTestPng, videoStream } from './video';
 
 const DEFAULT_API_KEY = 'sim-key-123';
+/** The Kling key pair a simulator accepts unless told otherwise. */
+export const DEFAULT_KEY_PAIR = { accessKey: 'sim-access-key', secretKey: 'dummy-sim-secret-key' };
 const DEFAULT_BALANCE_REFUSAL: Refusal = { status: 403, reason: 'NOT_ENOUGH_BALANCE' };
 const DEFAULT_LATENCY_MS = 200;
 const DEFAULT_QUEUE_MS = 20;
@@ -32,7 +34,15 @@ const DEFAULT_VIDEO_URL_TTL_MS = 3600 * 1000;
 const MAX_REQUEST_BODY_BYTES = 64 * 1024 * 1024;
 const RELISTEN_ATTEMPTS = 100;
 const SERVER_NAMES: ServerName[] = ['api', 'video', 'other'];
-const PROVIDERS: ProviderId[] = ['novita', 'myRouter', 'highwayApi', 'aimlApi', 'gmiCloud'];
+const PROVIDERS: ProviderId[] = [
+	'novita',
+	'myRouter',
+	'highwayApi',
+	'aimlApi',
+	'gmiCloud',
+	'kling',
+	'fal',
+];
 
 /** A response before it is written, so faults can delay, cut or replace it. */
 interface Reply {
@@ -48,6 +58,8 @@ interface Reply {
 export class ProviderSimulator implements Simulator {
 	readonly provider: ProviderId;
 	readonly apiKey: string;
+	readonly accessKey: string;
+	readonly secretKey: string;
 	baseUrl = '';
 	videoHostUrl = '';
 	otherHostUrl = '';
@@ -63,6 +75,7 @@ export class ProviderSimulator implements Simulator {
 	private readonly timers = new TimerSet();
 	private readonly outcomes = new OutcomeRules();
 	private readonly taskById = new Map<string, SimTask>();
+	private readonly taskByExternalId = new Map<string, SimTask>();
 	/** Issued video URLs made to fail, by their token. */
 	private readonly expiredUrls = new Map<string, 403 | 404>();
 	private readonly urlSecret = randomBytes(16);
@@ -77,6 +90,8 @@ export class ProviderSimulator implements Simulator {
 			throw new Error(`Unknown provider '${String(options.provider)}'`);
 		this.provider = options.provider;
 		this.apiKey = options.apiKey ?? DEFAULT_API_KEY;
+		this.accessKey = options.accessKey ?? DEFAULT_KEY_PAIR.accessKey;
+		this.secretKey = options.secretKey ?? DEFAULT_KEY_PAIR.secretKey;
 		this.seed = options.seed ?? 1;
 		// Mixing in the provider keeps ids distinct between simulators of different providers in one test.
 		this.idRandom = createRandom(this.seed ^ hashString(options.provider));
@@ -146,6 +161,7 @@ export class ProviderSimulator implements Simulator {
 	reset(): void {
 		this.tasks.length = 0;
 		this.taskById.clear();
+		this.taskByExternalId.clear();
 		this.requests.length = 0;
 		this.faults.clear();
 		this.outcomes.clear();
@@ -223,9 +239,10 @@ export class ProviderSimulator implements Simulator {
 		}
 		entry.kind = route.kind;
 		if (route.kind === 'status') {
-			entry.taskId = route.taskId;
-			this.countStatusCall(route.taskId, res);
+			entry.taskId = this.findTask(route.taskId)?.id ?? route.taskId;
+			this.countStatusCall(entry.taskId, res);
 		}
+		if (route.kind === 'result') entry.taskId = route.taskId;
 		const fault = this.pickFault(entry, route.kind);
 		if (!body.data)
 			return this.send(
@@ -244,19 +261,84 @@ export class ProviderSimulator implements Simulator {
 		entry: RecordedRequest,
 		authorization?: string,
 	): Reply {
-		const key = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1];
-		if (key !== this.apiKey) return this.errorReply(401, 'INVALID_API_KEY', undefined, entry.path);
+		const refusedKey = this.adapter.authorize
+			? this.adapter.authorize(authorization, {
+					apiKey: this.apiKey,
+					accessKey: this.accessKey,
+					secretKey: this.secretKey,
+					now: now() + (this.options.clockOffsetMs ?? 0),
+				})
+			: /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1] === this.apiKey
+				? undefined
+				: 'INVALID_API_KEY';
+		if (refusedKey) return this.errorReply(401, refusedKey, undefined, entry.path);
 		const insufficient = this.options.balance === 'insufficient';
 		switch (route.kind) {
 			case 'balance':
 				return jsonReply(200, this.adapter.balanceResponse(insufficient, route));
 			case 'models':
 				return jsonReply(200, this.adapter.modelsResponse());
+			case 'pricing':
+				return jsonReply(200, this.adapter.pricingResponse?.(route.endpointId) ?? {});
 			case 'submit':
 				return this.submit(route, rawBody, entry, insufficient);
 			case 'status':
-				return this.statusReply(route.taskId, entry);
+				return this.statusReply(route, entry);
+			case 'result':
+				return this.resultReply(route.taskId, entry);
+			case 'list':
+			case 'lookup':
+				return this.listReply(route);
 		}
+	}
+
+	/** A task by id, or (where the API reads external ids in the status path) by the client's id. */
+	private findTask(id: string): SimTask | undefined {
+		const byId = this.taskById.get(id);
+		if (byId || this.options.externalIdLookup !== 'path') return byId;
+		const byExternalId = this.taskByExternalId.get(id);
+		return byExternalId && this.visibleToLookups(byExternalId) ? byExternalId : undefined;
+	}
+
+	private visibleToLookups(task: SimTask): boolean {
+		return now() >= task.createdAt + (this.options.lookupDelayMs ?? 0);
+	}
+
+	/** Kling's task list, newest first; asked by external_task_id, filtered or not by the reading simulated. */
+	private listReply(route: Extract<ApiRoute, { kind: 'list' | 'lookup' }>): Reply {
+		const time = now();
+		let tasks = this.tasks
+			.filter((task) => task.collection === route.collection && task.outcome.status !== 'unknown')
+			.filter((task) => this.visibleToLookups(task))
+			.reverse();
+		if (route.kind === 'lookup' && this.options.externalIdLookup !== 'path')
+			tasks = tasks.filter((task) => task.externalId === route.externalId);
+		const pageSize = Number.isInteger(route.pageSize) && route.pageSize > 0 ? route.pageSize : 30;
+		const entries = tasks
+			.slice(0, Math.min(pageSize, 500))
+			.map((task) => ({ task, view: this.statusView(task, time) }));
+		return jsonReply(200, this.adapter.listResponse?.(entries) ?? entries);
+	}
+
+	/** fal's result request: the video, the request's error, or "still in progress". */
+	private resultReply(taskId: string, entry: RecordedRequest): Reply {
+		const task = this.taskById.get(taskId);
+		if (!task || task.outcome.status === 'unknown')
+			return this.errorReply(404, 'TASK_NOT_FOUND', undefined, entry.path);
+		const view = this.statusView(task, now());
+		if (view.status === 'queued' || view.status === 'processing') {
+			const pending = this.adapter.pendingResult?.(task) ?? { status: 400, body: {} };
+			return jsonReply(pending.status, pending.body);
+		}
+		if (view.status !== 'succeeded') {
+			const failed = this.adapter.resultError?.(task) ?? { status: 500, body: {} };
+			return jsonReply(failed.status, failed.body);
+		}
+		const reply = jsonReply(200, this.adapter.resultResponse?.(task, view) ?? {});
+		reply.onDelivered = () => {
+			task.firstReportedTerminalAt ??= now();
+		};
+		return reply;
 	}
 
 	private submit(
@@ -281,20 +363,40 @@ export class ProviderSimulator implements Simulator {
 		});
 		if ('error' in verdict)
 			return this.errorReply(400, 'INVALID_REQUEST_BODY', verdict.error, entry.path);
-		if (insufficient) {
-			const refusal = this.adapter.balanceRefusal ?? DEFAULT_BALANCE_REFUSAL;
-			return this.errorReply(refusal.status, refusal.reason, undefined, entry.path);
-		}
-		const task = this.createTask(verdict.model, body);
+		const refusal = this.submissionRefusal(verdict.externalId, insufficient);
+		if (refusal) return this.errorReply(refusal.status, refusal.reason, undefined, entry.path);
+		const collection = route.kind === 'submit' ? route.collection : undefined;
+		const task = this.createTask(verdict.model, body, collection, verdict.externalId);
 		entry.taskId = task.id;
-		return jsonReply(200, this.adapter.submitResponse(task));
+		return jsonReply(200, this.adapter.submitResponse(task, this.baseUrl));
 	}
 
-	private statusReply(taskId: string, entry: RecordedRequest): Reply {
-		if (!taskId)
+	/** Why a valid submission is refused: the balance, a client id already used, or the account's concurrency. */
+	private submissionRefusal(
+		externalId: string | undefined,
+		insufficient: boolean,
+	): Refusal | undefined {
+		if (insufficient) return this.adapter.balanceRefusal ?? DEFAULT_BALANCE_REFUSAL;
+		const { duplicateRefusal, concurrencyRefusal } = this.adapter;
+		if (externalId !== undefined && duplicateRefusal && this.taskByExternalId.has(externalId))
+			return duplicateRefusal;
+		const limit = this.options.concurrency;
+		if (limit !== undefined && this.adapter.concurrency === 'refuse' && concurrencyRefusal) {
+			const time = now();
+			const running = this.tasks.filter((task) => {
+				const status = task.statusAt(time);
+				return status === 'queued' || status === 'processing';
+			}).length;
+			if (running >= limit) return concurrencyRefusal;
+		}
+		return undefined;
+	}
+
+	private statusReply(route: Extract<ApiRoute, { kind: 'status' }>, entry: RecordedRequest): Reply {
+		if (!route.taskId)
 			return this.errorReply(400, 'INVALID_REQUEST_BODY', 'task id is required', entry.path);
-		const task = this.taskById.get(taskId);
-		if (!task || task.outcome.status === 'unknown')
+		const task = this.findTask(route.taskId);
+		if (!task || task.outcome.status === 'unknown' || task.collection !== route.collection)
 			return this.errorReply(404, 'TASK_NOT_FOUND', undefined, entry.path);
 		const view = this.statusView(task, now());
 		const failure = this.adapter.statusError?.(task, view);
@@ -326,6 +428,12 @@ export class ProviderSimulator implements Simulator {
 		return {
 			...(statusWord !== undefined && { statusWord }),
 			status,
+			...(status === 'queued' && {
+				queuePosition: this.tasks.filter(
+					(other) => other.index < task.index && other.statusAt(time) === 'queued',
+				).length,
+			}),
+			origin: this.baseUrl,
 			etaSeconds: running ? Math.max(0, Math.round(remainingSeconds * (1 + noise))) : 0,
 			progressPercent:
 				status === 'succeeded'
@@ -621,11 +729,17 @@ export class ProviderSimulator implements Simulator {
 
 	// ---- tasks and replies --------------------------------------------------------------------
 
-	private createTask(model: string, body: unknown): SimTask {
+	private createTask(
+		model: string,
+		body: unknown,
+		collection?: string,
+		externalId?: string,
+	): SimTask {
 		const index = this.tasks.length;
 		const createdAt = now();
 		const latencyMs = this.latencyFor(index);
 		const queueMs = Math.min(this.options.queueMs ?? DEFAULT_QUEUE_MS, latencyMs);
+		const startsAt = this.startOfProcessing(createdAt + queueMs);
 		const seed = Math.floor(randomFor(this.seed, index, 0x5eed) * 2 ** 31);
 		const task = new SimTask(
 			seededUuid(this.idRandom),
@@ -633,15 +747,40 @@ export class ProviderSimulator implements Simulator {
 			model,
 			body,
 			createdAt,
-			createdAt + queueMs,
-			createdAt + latencyMs,
+			startsAt,
+			startsAt + latencyMs - queueMs,
 			{ status: 'succeeded' },
 			seed,
 		);
 		task.outcome = this.outcomes.claim(task);
+		if (collection !== undefined) task.collection = collection;
+		if (externalId !== undefined) {
+			task.externalId = externalId;
+			if (!this.taskByExternalId.has(externalId)) this.taskByExternalId.set(externalId, task);
+		}
 		this.tasks.push(task);
 		this.taskById.set(task.id, task);
 		return task;
+	}
+
+	/**
+	 * When a task ready at `readyAt` starts processing: at once, or where the account queues tasks
+	 * past its concurrency (fal), once fewer than that many run, after the tasks queued before it.
+	 */
+	private startOfProcessing(readyAt: number): number {
+		const limit = this.options.concurrency;
+		if (limit === undefined || this.adapter.concurrency !== 'queue') return readyAt;
+		const earliest = Math.max(readyAt, ...this.tasks.map((task) => task.processingStartsAt));
+		const candidates = [earliest, ...this.tasks.map((task) => task.finishesAt)]
+			.filter((time) => time >= earliest)
+			.sort((a, b) => a - b);
+		return (
+			candidates.find(
+				(time) =>
+					this.tasks.filter((task) => task.processingStartsAt <= time && time < task.finishesAt)
+						.length < limit,
+			) ?? earliest
+		);
 	}
 
 	private latencyFor(index: number): number {
@@ -687,7 +826,8 @@ export class ProviderSimulator implements Simulator {
 		message: string | undefined,
 		path: string,
 	): Reply {
-		return jsonReply(status, this.adapter.errorBody({ status, reason, message, path }));
+		const body = this.adapter.errorBody({ status, reason, message, path });
+		return jsonReply(this.adapter.httpStatusOf?.(status, reason) ?? status, body);
 	}
 
 	private send(res: http.ServerResponse, entry: RecordedRequest, reply: Reply): void {

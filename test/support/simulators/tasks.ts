@@ -7,6 +7,10 @@ export class SimTask {
 	firstReportedTerminalAt?: number;
 	/** Status requests that named this task, faulted ones included. */
 	statusCalls = 0;
+	/** The client's own id for the task, where it sent one (Kling's external_task_id). */
+	externalId?: string;
+	/** The route family the task was created on, where status routes are separate (Kling's omni-video). */
+	collection?: string;
 	/** Status answers that reported success without the video URL (the videoUrlLate option). */
 	answersWithoutUrl = 0;
 

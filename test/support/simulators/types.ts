@@ -1,16 +1,31 @@
 import type { FaultPlan } from './faults';
 import type { SimTask } from './tasks';
 
-/** The five hosted providers the node supports; one simulator serves exactly one of them. */
-export type ProviderId = 'novita' | 'myRouter' | 'highwayApi' | 'aimlApi' | 'gmiCloud';
+/** The providers the node supports; one simulator serves exactly one of them. */
+export type ProviderId =
+	'novita' | 'myRouter' | 'highwayApi' | 'aimlApi' | 'gmiCloud' | 'kling' | 'fal';
 
 /** Which local server answered: the provider API, its video CDN, or a foreign origin that redirects land on. */
 export type ServerName = 'api' | 'video' | 'other';
 
-/** What a request was for, so tests can count submissions, polls and downloads separately. */
-export type RequestKind = 'submit' | 'status' | 'balance' | 'models' | 'download' | 'unknown';
+/**
+ * What a request was for, so tests can count submissions, polls and downloads separately: 'result'
+ * is fal's result request, 'lookup' Kling's query by external_task_id, and 'balance', 'models',
+ * 'list' (Kling's task list) and 'pricing' (fal) are the credential tests.
+ */
+export type RequestKind =
+	| 'submit'
+	| 'status'
+	| 'result'
+	| 'lookup'
+	| 'balance'
+	| 'models'
+	| 'list'
+	| 'pricing'
+	| 'download'
+	| 'unknown';
 
-/** The request kinds a fault can target ('balance' and 'models' are the credential tests). */
+/** The request kinds a fault can target. */
 export type FaultKind = Exclude<RequestKind, 'unknown'>;
 
 /** One request as the simulator saw it, kept in arrival order for assertions on retries and header routing. */
@@ -118,6 +133,14 @@ export interface ResponseShapes {
 	 * answered HTTP 500 with reason TASK_FAILED (Novita's error table, "Task execution failed").
 	 */
 	novitaFailure?: 'task.status' | 'http500';
+	/** Kling refusals: with their HTTP status (default), or as HTTP 200 with the code, as one client reports live [3P]. */
+	klingRefusals?: 'http' | 'http200';
+	/**
+	 * fal failed request: COMPLETED, then the result answers 422 (default, as a client verified live
+	 * [3P]); 'requestError': the result answers 504 with an error_type; 'statusError': COMPLETED
+	 * carries `error` and `error_type` too (fal's Python client reads them [C]).
+	 */
+	falFailure?: 'result' | 'requestError' | 'statusError';
 }
 
 /** The task states a provider names in its status answers. */
@@ -140,8 +163,23 @@ export type LatencyOption =
 
 export interface SimulatorOptions {
 	provider: ProviderId;
-	/** The only accepted Bearer key (default 'sim-key-123'). */
+	/** The only accepted key (default 'sim-key-123'); sent as `Bearer` (fal: `Key`). */
 	apiKey?: string;
+	/** Kling: the key pair whose signed tokens are accepted too (default sim-access-key / dummy-sim-secret-key). */
+	accessKey?: string;
+	secretKey?: string;
+	/** Kling: how far the provider's clock, which judges token exp/nbf, is ahead of this machine's (ms). */
+	clockOffsetMs?: number;
+	/** Tasks the account may run at once: Kling refuses more (429, code 1303), fal queues them (IN_QUEUE). */
+	concurrency?: number;
+	/**
+	 * Kling, which reading of the docs the API follows for external_task_id: 'query' (default)
+	 * filters the list by `?external_task_id=`; 'path' ignores that parameter (the plain list comes
+	 * back) and takes the external id in place of the task id in the status path.
+	 */
+	externalIdLookup?: 'query' | 'path';
+	/** Kling: a new task shows up in lookups by external id only this long after it was created (ms). */
+	lookupDelayMs?: number;
 	/** Total time from submission to the terminal status (default 200 ms). */
 	latency?: LatencyOption;
 	/** The first part of the latency a task reports as queued (default 20 ms, capped at the latency). */
@@ -168,7 +206,7 @@ export interface SimulatorOptions {
 	/**
 	 * 'insufficient' makes every submission answer the provider's out-of-balance error: Novita 400
 	 * BILLING_BALANCE_NOT_ENOUGH, MyRouter and HighwayAPI 403 NOT_ENOUGH_BALANCE, AI/ML API 403 "run
-	 * out of credits", GMI Cloud a 403 (undocumented).
+	 * out of credits", GMI Cloud a 403 (undocumented), Kling 429 with code 1102, fal 403 "User is locked. Reason: Exhausted balance".
 	 */
 	balance?: 'ok' | 'insufficient';
 	/** Faults active from the first request (same as calling faults.add). */
@@ -181,6 +219,9 @@ export interface SimulatorOptions {
 export interface Simulator {
 	readonly provider: ProviderId;
 	readonly apiKey: string;
+	/** Kling's key pair: tokens signed with the secret key for this access key are accepted. */
+	readonly accessKey: string;
+	readonly secretKey: string;
 	/** API origin, e.g. http://127.0.0.1:41234: the credential's baseUrl. */
 	readonly baseUrl: string;
 	/** Origin of the mp4 files (another port, so another origin: no API key should reach it). */

@@ -17,6 +17,8 @@ export interface ProviderCalls {
 	videoUrlOf(json: any): string | undefined;
 	terminal: string[];
 	succeeded: string;
+	/** How the key is sent (default Bearer). */
+	authScheme?: 'Bearer' | 'Key';
 }
 
 const novitaCalls: ProviderCalls = {
@@ -73,6 +75,42 @@ export const PROVIDER_CALLS: Record<ProviderId, ProviderCalls> = {
 		terminal: ['success', 'failed', 'cancelled'],
 		succeeded: 'success',
 	},
+	kling: {
+		submitPath: '/v1/videos/image2video',
+		submitBody: () => ({
+			model_name: 'kling-v2-1',
+			mode: 'std',
+			image: PNG_BASE64,
+			prompt: 'a cat turns its head',
+			duration: '5',
+		}),
+		statusPath: (id) => `/v1/videos/image2video/${encodeURIComponent(id)}`,
+		credentialPath: '/v1/videos/image2video?pageNum=1&pageSize=1',
+		taskIdOf: (json) => json.data.task_id,
+		statusOf: (json) => json.data.task_status,
+		videoUrlOf: (json) => json.data.task_result?.videos?.[0]?.url,
+		terminal: ['succeed', 'failed'],
+		succeeded: 'succeed',
+	},
+	fal: {
+		submitPath: '/fal-ai/kling-video/v2.1/standard/image-to-video',
+		submitBody: () => ({
+			image_url: `data:image/png;base64,${PNG_BASE64}`,
+			prompt: 'a cat turns its head',
+			duration: '5',
+			cfg_scale: 0.5,
+		}),
+		statusPath: (id) => `/fal-ai/kling-video/requests/${encodeURIComponent(id)}/status`,
+		credentialPath:
+			'/v1/models/pricing?endpoint_id=fal-ai/kling-video/v2.1/standard/image-to-video',
+		taskIdOf: (json) => json.request_id,
+		statusOf: (json) => json.status,
+		// The status says only COMPLETED; the video is in the result.
+		videoUrlOf: (json) => json.video?.url,
+		terminal: ['COMPLETED'],
+		succeeded: 'COMPLETED',
+		authScheme: 'Key',
+	},
 };
 
 export interface HttpResult {
@@ -104,7 +142,7 @@ export class SimulatorClient {
 		const url = urlOrPath.startsWith('http') ? urlOrPath : `${this.sim.baseUrl}${urlOrPath}`;
 		const headers: Record<string, string> = { ...options.headers };
 		const key = options.key === undefined ? this.sim.apiKey : options.key;
-		if (key !== null) headers.authorization = `Bearer ${key}`;
+		if (key !== null) headers.authorization = `${this.calls.authScheme ?? 'Bearer'} ${key}`;
 		if (options.body !== undefined) headers['content-type'] = 'application/json';
 		const response = await request(url, {
 			method,

@@ -1,12 +1,31 @@
 import type { SimTask } from '../tasks';
 import type { ImageBytesForm, TaskStatus } from '../types';
 
-/** What an API request asks for, once the provider's routes are matched. */
+/**
+ * What an API request asks for, once the provider's routes are matched. `collection` separates
+ * routes whose tasks do not know each other (Kling's image2video and omni-video).
+ */
 export type ApiRoute =
-	| { kind: 'submit'; endpointModel?: string }
-	| { kind: 'status'; taskId: string }
+	| { kind: 'submit'; endpointModel?: string; collection?: string }
+	| { kind: 'status'; taskId: string; collection?: string }
+	/** fal: the outcome of a COMPLETED request. */
+	| { kind: 'result'; taskId: string }
+	/** Kling: the task list (its credential test), and the same route asked by external_task_id. */
+	| { kind: 'list'; collection?: string; pageSize: number }
+	| { kind: 'lookup'; collection?: string; pageSize: number; externalId: string }
 	| { kind: 'balance'; legacy?: boolean }
-	| { kind: 'models' };
+	| { kind: 'models' }
+	/** fal: the price of an endpoint (its credential test). */
+	| { kind: 'pricing'; endpointId?: string };
+
+/** The keys a simulator accepts, and its clock for signed tokens. */
+export interface AuthKeys {
+	apiKey: string;
+	accessKey: string;
+	secretKey: string;
+	/** ms since the epoch, as the provider's clock reads it. */
+	now: number;
+}
 
 /** An error answer: its HTTP status and the reason the provider's error shape is built from. */
 export interface Refusal {
@@ -21,6 +40,10 @@ export interface StatusView {
 	progressPercent: number;
 	/** 0..1 through the processing phase (GMI reports 'dispatched' at its start). */
 	processingFraction: number;
+	/** Queued tasks created before this one and not started yet (while queued). */
+	queuePosition?: number;
+	/** The API's origin, for providers that answer with absolute URLs (fal). */
+	origin: string;
 	/** A freshly signed URL, issued only once the task succeeded. */
 	videoUrl?: string;
 	thumbnailUrl?: string;
@@ -60,21 +83,38 @@ export interface ApiError {
 /** One provider's routes, validation and response shapes; the simulator core owns timing, faults and recording. */
 export interface ProviderAdapter {
 	route(method: string, path: string, query: URLSearchParams): ApiRoute | undefined;
-	/** The accepted model name, or the message of the 400. */
+	/** The accepted model name (and the client's own id for the task, where it sends one), or the message of the 400. */
 	validateSubmit(
 		route: ApiRoute,
 		body: unknown,
 		checks: SubmitChecks,
-	): { model: string } | { error: string };
-	submitResponse(task: SimTask): unknown;
+	): { model: string; externalId?: string } | { error: string };
+	submitResponse(task: SimTask, origin: string): unknown;
 	statusResponse(task: SimTask, view: StatusView): unknown;
 	/** Where the provider answers a task's state with an HTTP error instead (Novita's 500 TASK_FAILED). */
 	statusError?(task: SimTask, view: StatusView): Omit<ApiError, 'path'> | undefined;
 	errorBody(error: ApiError): unknown;
 	balanceResponse(insufficient: boolean, route: ApiRoute): unknown;
 	modelsResponse(): unknown;
+
+	/** The error reason for a refused key, or undefined when accepted (default: `Bearer <apiKey>`). */
+	authorize?(authorization: string | undefined, keys: AuthKeys): string | undefined;
+	/** The HTTP status an error is sent with, where the provider differs (fal's 422, Kling's 200 refusals). */
+	httpStatusOf?(status: number, reason: string): number;
 	/** How a submission is refused for balance (default 403 NOT_ENOUGH_BALANCE). */
 	balanceRefusal?: Refusal;
+	/** Past the `concurrency` option: refuse new tasks (Kling) or queue them (fal). */
+	concurrency?: 'refuse' | 'queue';
+	concurrencyRefusal?: Refusal;
+	/** A second task with the same client id (default: accepted). */
+	duplicateRefusal?: Refusal;
+	/** The list and lookup routes' answer, newest first. */
+	listResponse?(entries: Array<{ task: SimTask; view: StatusView }>): unknown;
+	/** fal's result route: the outcome of a succeeded task, a failed one, or one still running. */
+	resultResponse?(task: SimTask, view: StatusView): unknown;
+	resultError?(task: SimTask): { status: number; body: unknown };
+	pendingResult?(task: SimTask): { status: number; body: unknown };
+	pricingResponse?(endpointId?: string): unknown;
 }
 
 /** The reason an injected HTTP fault carries when the test names only a status. */

@@ -1,7 +1,9 @@
 import type { ProviderId, RequestForms, ResponseShapes } from '../types';
 import type { ProviderAdapter } from './adapter';
 import { aimlApiAdapter } from './aimlApi';
+import { falAdapter } from './fal';
 import { gmiCloudAdapter } from './gmiCloud';
+import { klingAdapter } from './kling';
 import { novitaAdapter } from './novita';
 
 /** The adapter that speaks `provider`'s API. */
@@ -19,5 +21,9 @@ export function adapterFor(
 			return aimlApiAdapter;
 		case 'gmiCloud':
 			return gmiCloudAdapter(shapes, forms);
+		case 'kling':
+			return klingAdapter(shapes);
+		case 'fal':
+			return falAdapter(shapes);
 	}
 }

@@ -24,6 +24,8 @@ export function imageProblem(field: string, value: unknown, rules: ImageRules): 
 		rules = { ...rules, accepted: [...urls, rules.only], only: undefined };
 	}
 	if (typeof value !== 'string' || value.trim() === '') return `${field} is required`;
+	if (!takesBytes && !/^https?:\/\//i.test(value))
+		return `${field} must be an http(s) URL: this model takes image links only`;
 	if (/^https?:\/\//i.test(value)) {
 		if (!rules.accepted.includes('url')) return `${field} must not be a URL`;
 		return isParsableUrl(value) ? undefined : `${field} is not a valid URL`;

@@ -105,8 +105,9 @@ export function withoutOmissions<Target>(
 	return table.flatMap((row) => {
 		const omitted = omissions.find((omission) => omission.model === row.model);
 		if (!omitted) return [row];
-		if (!omitted.modes) return [];
-		const kept = (mode: VideoMode) => !omitted.modes!.includes(mode);
+		const omittedModes = omitted.modes;
+		if (!omittedModes) return [];
+		const kept = (mode: VideoMode) => !omittedModes.includes(mode);
 		const tiers = Object.fromEntries(
 			Object.entries(row.tiers).filter(([mode]) => kept(mode as VideoMode)),
 		) as ModelRow<Target>['tiers'];

@@ -23,6 +23,15 @@ export function hintsFromInput(json: IDataObject | undefined): TaskHints {
 	return hints;
 }
 
+/** The model, mode and duration the input item named, carried to the video as Generate Video does. */
+function describedBy({ model, mode, duration }: TaskHints): IDataObject {
+	return {
+		...(model && { model }),
+		...(mode && { mode }),
+		...(duration !== undefined && { duration }),
+	};
+}
+
 /** Waits for existing tasks, all items together, and returns each video. */
 export async function waitForCompletion(
 	ctx: OperationContext,
@@ -39,8 +48,9 @@ export async function waitForCompletion(
 	await run.forEachItem([...taskIds.keys()], async (itemIndex) => {
 		const taskId = taskIds.get(itemIndex)!;
 		run.noteTaskStarted(itemIndex, taskId);
-		const task = poller.track(taskId, itemIndex, hintsFromInput(items[itemIndex]?.json));
-		const { json, binary } = await finishTask(ctx, poller, task);
+		const hints = hintsFromInput(items[itemIndex]?.json);
+		const task = poller.track(taskId, itemIndex, hints);
+		const { json, binary } = await finishTask(ctx, poller, task, describedBy(hints));
 		run.succeed(itemIndex, json, binary);
 	});
 }

@@ -59,7 +59,7 @@ describe.each(OFFERS)('the editor for %s, Kling %s', (provider, model, offer) =>
 		if (offer.aspectRatios.length > 0) expect(view.parameters.aspectRatio).toBe('16:9');
 		expect(view.field('endImageSource') !== undefined).toBe(offer.endFrameModes.length > 0);
 		if (offer.endFrameModes.length > 0) expect(view.parameters.endImageSource).toBe('none');
-		const options = (view.field('options')?.options as INodeProperties[]).filter((option) =>
+		const options = ((view.field('options')?.options ?? []) as INodeProperties[]).filter((option) =>
 			NodeHelpers.displayParameterPath(view.parameters, option, 'options', node, description),
 		);
 		expect(options.map((option) => option.name).sort()).toEqual(

@@ -238,26 +238,28 @@ function listNames(names: string[], conjunction: 'or' | 'and' = 'or'): string {
 }
 
 function modeFields(): INodeProperties[] {
-	return offerVariants((offer) => offer.modes).map((variant): INodeProperties => {
-		const modes = variant.form;
-		const values = modes.map((mode) => `"${mode}" for ${MODE_OPTIONS[mode].name}`);
-		return {
-			displayName: 'Mode',
-			name: 'mode',
-			type: 'options',
-			options: modes.map((mode) => MODE_OPTIONS[mode]),
-			default: defaultOf(modes, 'standard'),
-			description:
-				modes.length === 1
-					? `Resolution and quality tier: ${values[0]}, the one tier of ${MODEL_NAMES[variant.model]} at this provider`
-					: `Resolution and quality tier: ${listNames(values)}. Higher tiers cost more.`,
-			hint:
-				modes.length === 1
-					? `The one tier of ${MODEL_NAMES[variant.model]} at this provider`
-					: `Higher tiers cost more${modes.includes('4k') ? '; 4K the most' : ''}`,
-			displayOptions: showFor(variant),
-		};
-	});
+	return offerVariants((offer) => ({ modes: offer.modes, defaultMode: offer.defaultMode })).map(
+		(variant): INodeProperties => {
+			const { modes, defaultMode } = variant.form;
+			const values = modes.map((mode) => `"${mode}" for ${MODE_OPTIONS[mode].name}`);
+			return {
+				displayName: 'Mode',
+				name: 'mode',
+				type: 'options',
+				options: modes.map((mode) => MODE_OPTIONS[mode]),
+				default: defaultMode,
+				description:
+					modes.length === 1
+						? `Resolution and quality tier: ${values[0]}, the one tier of ${MODEL_NAMES[variant.model]} at this provider`
+						: `Resolution and quality tier: ${listNames(values)}. Higher tiers cost more.`,
+				hint:
+					modes.length === 1
+						? `The one tier of ${MODEL_NAMES[variant.model]} at this provider`
+						: `Higher tiers cost more${modes.includes('4k') ? '; 4K the most' : ''}`,
+				displayOptions: showFor(variant),
+			};
+		},
+	);
 }
 
 function durationFields(): INodeProperties[] {
@@ -333,38 +335,53 @@ function aspectRatioFields(): INodeProperties[] {
 	}));
 }
 
-function optionFields(): INodeProperties[] {
-	return [
-		...offerVariants((offer) => (offer.guidanceScale ? true : undefined)).map(
-			(variant): INodeProperties => ({
-				displayName: 'Guidance Scale',
-				name: 'guidanceScale',
-				type: 'number',
-				typeOptions: {
-					minValue: LIMITS.minGuidanceScale,
-					maxValue: LIMITS.maxGuidanceScale,
-					numberPrecision: 2,
-					numberStepSize: 0.01,
-				},
-				default: 0.5,
-				description: 'How closely the video follows the prompt, from 0 (freely) to 1 (strictly)',
-				displayOptions: showFor(variant, {}, '/'),
-			}),
-		),
-		...offerVariants((offer) => (offer.negativePrompt ? true : undefined)).map(
-			(variant): INodeProperties => ({
-				displayName: 'Negative Prompt',
-				name: 'negativePrompt',
-				type: 'string',
-				typeOptions: { rows: 2 },
-				default: '',
-				placeholder: 'blur, distortion, text',
-				description: `What the video should avoid, up to ${formatCount(LIMITS.maxPromptChars)} characters`,
-				displayOptions: showFor(variant, {}, '/'),
-			}),
-		),
-	];
+/**
+ * "Options", once per form: n8n before 1.83 drops the values of collection options that carry
+ * display options of their own, so each variant is a whole collection, shown for its offers (the
+ * same name keeps saved values).
+ */
+function optionsCollections(): INodeProperties[] {
+	return offerVariants((offer) =>
+		offer.guidanceScale || offer.negativePrompt
+			? { guidance: offer.guidanceScale, negative: offer.negativePrompt }
+			: undefined,
+	).map((variant): INodeProperties => ({
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			...(variant.form.guidance ? [GUIDANCE_SCALE] : []),
+			...(variant.form.negative ? [NEGATIVE_PROMPT] : []),
+		],
+		displayOptions: showFor(variant),
+	}));
 }
+
+const GUIDANCE_SCALE: INodeProperties = {
+	displayName: 'Guidance Scale',
+	name: 'guidanceScale',
+	type: 'number',
+	typeOptions: {
+		minValue: LIMITS.minGuidanceScale,
+		maxValue: LIMITS.maxGuidanceScale,
+		numberPrecision: 2,
+		numberStepSize: 0.01,
+	},
+	default: 0.5,
+	description: 'How closely the video follows the prompt, from 0 (freely) to 1 (strictly)',
+};
+
+const NEGATIVE_PROMPT: INodeProperties = {
+	displayName: 'Negative Prompt',
+	name: 'negativePrompt',
+	type: 'string',
+	typeOptions: { rows: 2 },
+	default: '',
+	placeholder: 'blur, distortion, text',
+	description: `What the video should avoid, up to ${formatCount(LIMITS.maxPromptChars)} characters`,
+};
 
 const fields: INodeProperties[] = [
 	...modelFields(),
@@ -383,14 +400,7 @@ const fields: INodeProperties[] = [
 	...soundFields(),
 	...aspectRatioFields(),
 	...endFrameFields(),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: optionFields(),
-	},
+	...optionsCollections(),
 ];
 
 export const generationFields = updateDisplayOptions(

@@ -122,7 +122,11 @@ describe.each(N8N_TARGETS)('the example workflows in $name', (target) => {
 		const sim = simulators['generate-from-url.json'];
 		expect(sim.submissions()).toBe(1);
 		const task = sim.tasks[0];
-		expect((task.body as { image: string }).image).toBe(EXAMPLE_IMAGE_URL);
+		// The example's Options reach the provider in every n8n release (collections resolve alike).
+		expect(task.body).toMatchObject({
+			image: EXAMPLE_IMAGE_URL,
+			negative_prompt: 'blur, distortion, text',
+		});
 
 		const [item] = execution.items('Animate Image');
 		expect(item.json).toMatchObject({

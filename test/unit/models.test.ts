@@ -18,7 +18,7 @@ import {
  * out here so a change to an adapter's model table that is not a change of the docs shows up.
  */
 
-type Row = Omit<ModelOffer, 'model' | 'publishedSeconds'>;
+type Row = Omit<ModelOffer, 'model' | 'publishedSeconds' | 'defaultMode'>;
 
 const FIVE_TEN = [5, 10];
 const THREE_TO_15 = [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
@@ -142,9 +142,43 @@ describe('what each provider offers', () => {
 		expect(offers.map((offer) => offer.model)).toEqual(Object.keys(expected));
 		for (const offer of offers) {
 			const { publishedSeconds, ...terms } = offer;
-			expect(terms).toEqual({ model: offer.model, ...expected[offer.model] });
+			expect(terms).toEqual({
+				model: offer.model,
+				defaultMode: offer.defaultMode, // pinned in the next test
+				...expected[offer.model],
+			});
 			expect(publishedSeconds === undefined || providerId === 'aimlApi').toBe(true);
 		}
+	});
+
+	it('every provider and model keeps its default mode: saved workflows showing the default hold no mode', () => {
+		const defaults = Object.fromEntries(
+			Object.values(PROVIDERS).map((provider) => [
+				provider.id,
+				Object.fromEntries(provider.offers.map((offer) => [offer.model, offer.defaultMode])),
+			]),
+		);
+		const novitaFamily = {
+			'v2.1': 'standard',
+			'v2.5-turbo': 'professional',
+			'v2.6': 'professional',
+			'v3.0': 'standard',
+			o1: 'professional',
+		};
+		expect(defaults).toEqual({
+			novita: novitaFamily,
+			myRouter: novitaFamily,
+			highwayApi: { ...novitaFamily, o1: undefined },
+			aimlApi: novitaFamily,
+			gmiCloud: {
+				'v2.1': 'standard',
+				'v2.5-turbo': 'professional',
+				'v2.6': 'professional',
+				'v3.0': 'standard',
+			},
+			kling: novitaFamily,
+			fal: novitaFamily,
+		});
 	});
 
 	it('AI/ML API publishes processing times, per 5 s of video', () => {

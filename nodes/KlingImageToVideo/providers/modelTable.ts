@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { toDataUri } from './fields';
 import {
 	ASPECT_RATIOS,
+	DEFAULT_MODES,
 	type AlternateForm,
 	type AspectRatio,
 	type GenerationRequest,
@@ -74,6 +75,7 @@ export function offerOf<Target>(row: ModelRow<Target>): ModelOffer {
 	return {
 		model: row.model,
 		modes,
+		defaultMode: modes.includes(DEFAULT_MODES[row.model]) ? DEFAULT_MODES[row.model] : modes[0],
 		durations: row.durations,
 		promptRequired: form.promptRequired,
 		acceptsImageBytes: form.imageBytes !== undefined,

@@ -14,6 +14,7 @@ import {
 	assertSucceeded,
 	limitConcurrency,
 	logDurations,
+	N8N_TARGETS,
 	simulatorCredential,
 	startFileServer,
 	startN8nSuite,
@@ -107,14 +108,14 @@ const IMAGE_FIELD: Record<FoundingProvider, string> = {
 	gmiCloud: 'image',
 };
 
-describe('Kling 3.0 at every founding provider, in a real n8n', () => {
+describe.each(N8N_TARGETS)('Kling 3.0 at every founding provider, in $name', (target) => {
 	let suite: N8nSuite;
 	let imageServer: FileServer;
 	const simulators = {} as Record<FoundingProvider, Simulator>;
 	const runs = new Map<string, Promise<WorkflowRun>>();
 
 	beforeAll(async () => {
-		suite = await startN8nSuite('models');
+		suite = await startN8nSuite('models', { target });
 		imageServer = await startFileServer({
 			'/product.png': { body: SAMPLE_PNG, contentType: 'image/png' },
 		});
@@ -126,7 +127,7 @@ describe('Kling 3.0 at every founding provider, in a real n8n', () => {
 				apiKey: `dummy-e2e-models-${provider}-key`,
 				latency: { meanMs: 400 },
 				videoBytes: CASES[provider].videoBytes,
-				seed: 200 + index,
+				seed: 200 + index + 10 * target.major,
 			});
 			simulators[provider] = sim;
 			const credential = simulatorCredential(sim, `e2eModelsSim${provider}`);

@@ -41,6 +41,7 @@ import {
 	EXAMPLE_FILES,
 	EXAMPLE_IMAGE_URL,
 	EXAMPLE_OUTPUT_FOLDER,
+	EXAMPLE_PRODUCT_IMAGE_URL,
 	PROVIDER_IDS,
 	PROVIDER_NAMES,
 	readExample,
@@ -206,9 +207,13 @@ export class DevEnvironment {
 			);
 			info(`${PROVIDER_NAMES[provider].padEnd(10)} ${sim.baseUrl}`);
 		}
-		const sample = readFileSync(path.join(REPO_ROOT, 'examples', 'assets', 'sample.png'));
+		const asset = (file: string) => ({
+			body: readFileSync(path.join(REPO_ROOT, 'examples', 'assets', file)),
+			contentType: 'image/png',
+		});
 		this.imageServer = await startFileServer({
-			'/sample.png': { body: sample, contentType: 'image/png' },
+			'/sample.png': asset('sample.png'),
+			'/product.png': asset('product.png'),
 		});
 		const imageServer = this.imageServer;
 		stopped();
@@ -226,6 +231,7 @@ export class DevEnvironment {
 				{ type: novita.type, id: novita.id, name: novita.name },
 				{
 					[EXAMPLE_IMAGE_URL]: imageServer.url('/sample.png'),
+					[EXAMPLE_PRODUCT_IMAGE_URL]: imageServer.url('/product.png'),
 					[EXAMPLE_OUTPUT_FOLDER]: realpathSync(filesDir),
 				},
 			),

@@ -5,10 +5,10 @@
  * It starts what `npm run dev` starts (scripts/dev.ts: the built package in n8n 2.40.7, the provider
  * simulators, the "Simulator (...)" credentials and the example workflows) in a throwaway user
  * folder, creates the owner account through the REST API, signs in with headless Chromium, runs
- * the example "Kling: animate a downloaded image every morning and save the video" once and writes
+ * the example "Kling: a 9:16 clip with sound from a product photo" once and writes
  *   docs/images/workflow.png         the workflow on the canvas after the run (green success marks);
- *   docs/images/node-parameters.png  "Animate Image" opened: its parameters, the input image and the
- *                                    output item's JSON (provider, taskId, status, videoUrl...).
+ *   docs/images/node-parameters.png  "Make Vertical Clip" opened: its parameters (model, sound, aspect
+ *                                    ratio...), the input image and the output item's JSON.
  * Everything it started (n8n, the simulators, Chromium) stops at the end, also on failure or Ctrl-C,
  * and the user folder is removed.
  *
@@ -42,9 +42,9 @@ import { DevEnvironment } from './dev';
 const PLAYWRIGHT_VERSION = '1.64.1';
 const VIEWPORT = { width: 1440, height: 900 };
 /** The example the pictures show, and its nodes. */
-const WORKFLOW_ID = 'klingExampleScheduled';
+const WORKFLOW_ID = 'klingExampleVertical';
 const MANUAL_TRIGGER = 'When clicking ‘Execute workflow’';
-const KLING_NODE = 'Animate Image';
+const KLING_NODE = 'Make Vertical Clip';
 const LAST_NODE = 'Save Video';
 /** A throwaway login, only ever in the temporary user folder. */
 const OWNER = {

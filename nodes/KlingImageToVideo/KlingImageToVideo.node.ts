@@ -24,7 +24,7 @@ export class KlingImageToVideo implements INodeType {
 		subtitle:
 			'={{ {generate: "Generate Video", submit: "Submit Task", waitForCompletion: "Wait for Completion", getStatus: "Get Status"}[$parameter["operation"]] }}',
 		description:
-			"Turn a still image into a short video with Kling, through Kling's own API, fal.ai, Novita AI, MyRouter, HighwayAPI, AI/ML API or GMI Cloud",
+			"Turn a still image into a short video with Kling 2.1, 2.5 Turbo, 2.6, 3.0 or O1, through Kling's own API, fal.ai, Novita AI, MyRouter, HighwayAPI, AI/ML API or GMI Cloud",
 		defaults: { name: 'Kling Image-to-Video' },
 		usableAsTool: true,
 		inputs: [MAIN_CONNECTION],

@@ -28,15 +28,18 @@ import {
 	EXAMPLE_FILES,
 	EXAMPLE_IMAGE_URL,
 	EXAMPLE_OUTPUT_FOLDER,
+	EXAMPLE_PRODUCT_IMAGE_URL,
 	readExample,
 } from './support/workflows';
 
 const SAMPLE_PNG = readFileSync(path.join(REPO_ROOT, 'examples', 'assets', 'sample.png'));
+const PRODUCT_PNG = readFileSync(path.join(REPO_ROOT, 'examples', 'assets', 'product.png'));
 const VIDEO_BYTES: Record<(typeof EXAMPLE_FILES)[number], number> = {
 	'generate-from-url.json': 51_111,
 	'scheduled-animate-and-hand-on.json': 52_222,
 	'submit-then-wait.json': 53_333,
-	'durable-loop.json': 54_444,
+	'vertical-clip-with-sound.json': 54_444,
+	'durable-loop.json': 55_555,
 };
 /** Waits in n8n's database and resumes: run by a server (below), not by `n8n execute`. */
 const DURABLE_EXAMPLE = 'durable-loop.json';
@@ -56,6 +59,7 @@ describe.each(N8N_TARGETS)('the example workflows in $name', (target) => {
 		suite = await startN8nSuite('examples', { target });
 		imageServer = await startFileServer({
 			'/sample.png': { body: SAMPLE_PNG, contentType: 'image/png' },
+			'/product.png': { body: PRODUCT_PNG, contentType: 'image/png' },
 		});
 
 		const credentials = [];
@@ -75,6 +79,8 @@ describe.each(N8N_TARGETS)('the example workflows in $name', (target) => {
 			const replacements: Record<string, string> = { [EXAMPLE_OUTPUT_FOLDER]: suite.filesDir };
 			if (file === 'scheduled-animate-and-hand-on.json')
 				replacements[EXAMPLE_IMAGE_URL] = imageServer.url('/sample.png');
+			if (file === 'vertical-clip-with-sound.json')
+				replacements[EXAMPLE_PRODUCT_IMAGE_URL] = imageServer.url('/product.png');
 			workflows.push(adaptExample(readExample(file), credential.ref, replacements));
 		}
 		await suite.cli.importCredentials(credentials);
@@ -124,7 +130,11 @@ describe.each(N8N_TARGETS)('the example workflows in $name', (target) => {
 		const sim = simulators['generate-from-url.json'];
 		expect(sim.submissions()).toBe(1);
 		const task = sim.tasks[0];
-		expect((task.body as { image: string }).image).toBe(EXAMPLE_IMAGE_URL);
+		// The example's Options reach the provider in every n8n release (collections resolve alike).
+		expect(task.body).toMatchObject({
+			image: EXAMPLE_IMAGE_URL,
+			negative_prompt: 'blur, distortion, text',
+		});
 
 		const [item] = execution.items('Animate Image');
 		expect(item.json).toMatchObject({
@@ -199,6 +209,41 @@ describe.each(N8N_TARGETS)('the example workflows in $name', (target) => {
 					.equals(expectedVideoBytes(VIDEO_BYTES['submit-then-wait.json'])),
 			).toBe(true);
 		});
+	});
+
+	it('vertical-clip-with-sound.json turns the product photo into a 9:16 Kling 2.6 clip with sound and saves it', async () => {
+		const execution = await run('vertical-clip-with-sound.json');
+		assertSucceeded(execution);
+		expect(imageServer.requests).toContainEqual({ method: 'GET', path: '/product.png' });
+
+		const sim = simulators['vertical-clip-with-sound.json'];
+		expect(sim.submissions()).toBe(1);
+		const task = sim.tasks[0];
+		expect(task.model).toBe('kling-v2.6-pro-i2v');
+		expect(task.body).toEqual({
+			image: PRODUCT_PNG.toString('base64'),
+			prompt: expect.stringContaining('amber bottle'),
+			duration: 5,
+			cfg_scale: 0.5,
+			sound: true,
+			aspect_ratio: '9:16',
+		});
+
+		const [clip] = execution.items('Make Vertical Clip');
+		expect(clip.json).toMatchObject({
+			provider: 'novita',
+			taskId: task.id,
+			status: 'succeeded',
+			model: 'v2.6',
+			mode: 'professional',
+			duration: 5,
+		});
+		const [saved] = execution.items('Save Video');
+		const file = path.join(suite.filesDir, `product-clip-${task.id}.mp4`);
+		expect(saved.json).toMatchObject({ taskId: task.id, fileName: file });
+		expect(
+			readFileSync(file).equals(expectedVideoBytes(VIDEO_BYTES['vertical-clip-with-sound.json'])),
+		).toBe(true);
 	});
 });
 

@@ -92,13 +92,22 @@ describe(`the packed node in the oldest supported n8n, ${N8N_OLDEST.name}`, () =
 							provider: 'novita',
 							imageSource: 'url',
 							imageUrl: 'https://example.com/frame.jpg',
+							options: { negativePrompt: 'blur, text', guidanceScale: 0.7 },
 						}),
 						creds.novita.ref,
 					),
 					downloadNode('Download Image', imageServer.url('/sample.png')),
 					klingNode(
 						'From Binary',
-						generate({ provider: 'aimlApi', imageSource: 'binary', binaryPropertyName: 'data' }),
+						generate({
+							provider: 'aimlApi',
+							imageSource: 'binary',
+							binaryPropertyName: 'data',
+							model: 'v3.0',
+							mode: 'professional',
+							duration: '12',
+							sound: true,
+						}),
 						creds.aimlApi.ref,
 					),
 					klingNode(
@@ -164,16 +173,30 @@ describe(`the packed node in the oldest supported n8n, ${N8N_OLDEST.name}`, () =
 		).toBe(true);
 	};
 
-	it('generates from an image URL', async () => {
+	it('generates from an image URL, with the Options the node was given', async () => {
 		const execution = await run;
 		assertSucceeded(execution);
 		expectVideo(execution, 'From URL', 'novita');
-		expect(JSON.stringify(sims.novita.tasks[0].body)).toContain('https://example.com/frame.jpg');
+		expect(sims.novita.tasks[0].body).toMatchObject({
+			image: 'https://example.com/frame.jpg',
+			negative_prompt: 'blur, text',
+			guidance_scale: 0.7,
+		});
 	});
 
-	it('generates from a binary image of an earlier node', async () => {
+	it('generates Kling 3.0 with sound from a binary image of an earlier node', async () => {
 		const execution = await run;
 		expectVideo(execution, 'From Binary', 'aimlApi');
+		expect(execution.items('From Binary')[0].json).toMatchObject({
+			model: 'v3.0',
+			mode: 'professional',
+			duration: 12,
+		});
+		expect(sims.aimlApi.tasks[0].body).toMatchObject({
+			model: 'klingai/video-v3-pro-image-to-video',
+			duration: 12,
+			generate_audio: true,
+		});
 		expect(JSON.stringify(sims.aimlApi.tasks[0].body)).toContain(SAMPLE_PNG.toString('base64'));
 	});
 

@@ -260,6 +260,194 @@ const cases: Case[] = [
 			/^"Mode" "ultra" is not offered for Kling 2.1 at HighwayAPI; use "standard" \(Standard\), "professional" \(Professional\), "master" \(Master\) \[item 1\]$/,
 	},
 	{
+		name: 'a 7-second Kling 2.1 video',
+		provider: 'aimlApi',
+		parameters: {
+			operation: 'generate',
+			model: 'v2.1',
+			imageUrl: 'https://images.example.com/a.png',
+			duration: '={{ $json.duration }}',
+		},
+		item: { json: { duration: 7 } },
+		message:
+			'"Duration" 7 is not offered for Kling 2.1 at AI/ML API; use 5 or 10 (seconds) [item 1]',
+	},
+	{
+		name: 'a 16-second Kling 3.0 video',
+		parameters: {
+			operation: 'submit',
+			model: 'v3.0',
+			imageUrl: 'https://images.example.com/a.png',
+			duration: '={{ $json.duration }}',
+		},
+		item: { json: { duration: '16' } },
+		message:
+			'"Duration" "16" is not offered for Kling 3.0 at Novita AI; use 3 to 15 (seconds) [item 1]',
+	},
+	{
+		name: 'a 3-second Kling O1 video',
+		provider: 'myRouter',
+		parameters: {
+			operation: 'generate',
+			model: 'o1',
+			imageUrl: 'https://images.example.com/a.png',
+			duration: '={{ $json.duration }}',
+		},
+		item: { json: { duration: 3 } },
+		message: '"Duration" 3 is not offered for Kling O1 at MyRouter; use 5 or 10 (seconds) [item 1]',
+	},
+	{
+		name: 'the 4K tier at AI/ML API',
+		provider: 'aimlApi',
+		parameters: {
+			operation: 'generate',
+			model: 'v3.0',
+			imageUrl: 'https://images.example.com/a.png',
+			mode: '={{ $json.mode }}',
+		},
+		item: { json: { mode: '4k' } },
+		message:
+			'"Mode" "4k" is not offered for Kling 3.0 at AI/ML API; use "standard" (Standard), "professional" (Professional) [item 1]',
+	},
+	{
+		name: 'the 4K tier at MyRouter, whose docs lack it',
+		provider: 'myRouter',
+		parameters: {
+			operation: 'submit',
+			model: 'v3.0',
+			imageUrl: 'https://images.example.com/a.png',
+			mode: '={{ $json.mode }}',
+		},
+		item: { json: { mode: '4k' } },
+		message:
+			'"Mode" "4k" is not offered for Kling 3.0 at MyRouter; use "standard" (Standard), "professional" (Professional) [item 1]',
+	},
+	{
+		name: 'Kling O1 at HighwayAPI, whose docs lack it',
+		provider: 'highwayApi',
+		parameters: {
+			operation: 'generate',
+			model: 'o1',
+			imageUrl: 'https://images.example.com/a.png',
+		},
+		message:
+			'"Model" "o1" is not offered by HighwayAPI; use "v2.1" (Kling 2.1), "v2.5-turbo" (Kling 2.5 Turbo), "v2.6" (Kling 2.6), "v3.0" (Kling 3.0) [item 0]',
+	},
+	{
+		name: 'Kling O1 at GMI Cloud, which documents none',
+		provider: 'gmiCloud',
+		parameters: { operation: 'submit', model: 'o1', imageUrl: 'https://images.example.com/a.png' },
+		message:
+			'"Model" "o1" is not offered by GMI Cloud; use "v2.1" (Kling 2.1), "v2.5-turbo" (Kling 2.5 Turbo), "v2.6" (Kling 2.6), "v3.0" (Kling 3.0) [item 0]',
+	},
+	{
+		name: 'sound given as text',
+		parameters: {
+			operation: 'generate',
+			model: 'v2.6',
+			imageUrl: 'https://images.example.com/a.png',
+			sound: '={{ $json.sound }}',
+		},
+		item: { json: { sound: 'yes' } },
+		message: '"Sound" must be true or false, but its value is a string [item 1]',
+	},
+	{
+		name: 'an aspect ratio Kling 2.6 does not take',
+		parameters: {
+			operation: 'generate',
+			model: 'v2.6',
+			imageUrl: 'https://images.example.com/a.png',
+			aspectRatio: '={{ $json.aspectRatio }}',
+		},
+		item: { json: { aspectRatio: '4:3' } },
+		message:
+			'"Aspect Ratio" "4:3" is not offered for Kling 2.6 at Novita AI; use 16:9, 9:16, 1:1 [item 1]',
+	},
+	{
+		name: 'a binary image where GMI Cloud takes URLs only (Kling 2.6)',
+		provider: 'gmiCloud',
+		parameters: {
+			operation: 'generate',
+			model: 'v2.6',
+			imageSource: '={{ $json.source }}',
+			imageUrl: 'https://images.example.com/a.png',
+			imageBase64: '={{ $json.image }}',
+		},
+		item: { json: { source: 'binary' }, binary: { data: png(validPng) } },
+		message:
+			'Kling 2.6 at GMI Cloud takes images as URLs only; set "Image Source" to Image URL [item 1]',
+	},
+	{
+		name: 'base64 where GMI Cloud takes URLs only (Kling 2.5 Turbo)',
+		provider: 'gmiCloud',
+		parameters: {
+			operation: 'submit',
+			model: 'v2.5-turbo',
+			imageSource: '={{ $json.source }}',
+			imageUrl: 'https://images.example.com/a.png',
+			imageBase64: '={{ $json.image }}',
+		},
+		item: { json: { source: 'base64', image: dataUri('image/png', validPng) } },
+		message:
+			'Kling 2.5 Turbo at GMI Cloud takes images as URLs only; set "Image Source" to Image URL [item 1]',
+	},
+	{
+		name: 'an empty prompt where Kling 2.6 requires one (AI/ML API)',
+		provider: 'aimlApi',
+		parameters: {
+			operation: 'generate',
+			model: 'v2.6',
+			imageUrl: 'https://images.example.com/a.png',
+			prompt: '={{ $json.prompt }}',
+		},
+		item: { json: { prompt: '' } },
+		message:
+			'"Prompt" is empty; Kling 2.6 at AI/ML API requires a prompt of 1 to 2,500 characters [item 1]',
+	},
+	{
+		name: 'an empty prompt where Kling 3.0 requires one (GMI Cloud)',
+		provider: 'gmiCloud',
+		parameters: {
+			operation: 'submit',
+			model: 'v3.0',
+			imageUrl: 'https://images.example.com/a.png',
+			prompt: '={{ $json.prompt }}',
+		},
+		item: { json: { prompt: '   ' } },
+		message:
+			'"Prompt" is empty; Kling 3.0 at GMI Cloud requires a prompt of 1 to 2,500 characters [item 1]',
+	},
+	{
+		name: 'an end frame under 300×300 px, checked from its bytes',
+		provider: 'gmiCloud',
+		parameters: {
+			operation: 'generate',
+			model: 'v3.0',
+			imageUrl: 'https://images.example.com/a.png',
+			endImageSource: '={{ $json.endImageSource }}',
+			endImageUrl: 'https://images.example.com/end.png',
+			endBinaryPropertyName: 'end',
+			endImageBase64: '={{ $json.image }}',
+		},
+		item: { json: { endImageSource: 'binary' }, binary: { end: png(makePng(200, 200)) } },
+		message:
+			'the image in "End Image Binary Field" (end) is 200×200 px; both sides must be at least 300 px [item 1]',
+	},
+	{
+		name: 'an end frame URL that is not http(s)',
+		provider: 'aimlApi',
+		parameters: {
+			operation: 'generate',
+			model: 'o1',
+			imageUrl: 'https://images.example.com/a.png',
+			endImageSource: 'url',
+			endImageUrl: '={{ $json.url }}',
+		},
+		item: { json: { url: 'file:///tmp/end.png' } },
+		message:
+			'"End Image URL" must start with http:// or https:// (the provider downloads it), not file: [item 1]',
+	},
+	{
 		name: 'empty task id',
 		parameters: { operation: 'waitForCompletion' },
 		item: { json: { taskId: '' } },
@@ -310,6 +498,10 @@ const firstItem = (parameters: INodeParameters): InputItem => ({
 		mode: 'standard',
 		negative: '',
 		field: 'data',
+		sound: false,
+		source: 'url',
+		endImageSource: 'none',
+		aspectRatio: '9:16',
 	},
 	...(parameters.imageSource === 'base64' && { json: { image: dataUri('image/png', validPng) } }),
 });

@@ -1,4 +1,10 @@
+import { offerFor, PROVIDERS } from '../../nodes/KlingImageToVideo/providers';
 import { SleepGroup } from '../../nodes/KlingImageToVideo/waiting/abortableSleep';
+import {
+	durationClassOf,
+	DurationModel,
+	type TaskClass,
+} from '../../nodes/KlingImageToVideo/waiting/durationModel';
 import { RequestBudget } from '../../nodes/KlingImageToVideo/waiting/requestBudget';
 import { VirtualProvider, virtualPoller } from '../support/virtualProvider';
 
@@ -178,6 +184,87 @@ describe('waiting for many tasks at once (virtual time)', () => {
 		while (!done) await jest.advanceTimersByTimeAsync(500);
 		const gaps = times.slice(1).map((time, index) => time - times[index]);
 		expect(Math.min(...gaps)).toBeGreaterThanOrEqual(20_000);
+	});
+});
+
+describe('waiting per model, tier and length (virtual time)', () => {
+	beforeEach(() => jest.useFakeTimers({ now: Date.parse('2026-11-21T08:00:00Z') }));
+	afterEach(() => jest.useRealTimers());
+
+	/** AI/ML API's published times: Kling 3.0 Standard ~118 s per 5 s, Kling 2.1 Master ~330 s per 5 s. */
+	const published = ({ model, mode }: TaskClass) =>
+		model && mode ? offerFor(PROVIDERS.aimlApi, model)?.publishedSeconds?.[mode] : undefined;
+
+	it("starts each class from the provider's published time, scaled to the video's length", () => {
+		const model = new DurationModel(published);
+		const short30 = model.estimate(
+			durationClassOf({ model: 'v3.0', mode: 'standard', duration: 3 }),
+		);
+		const long21 = model.estimate(durationClassOf({ model: 'v2.1', mode: 'master', duration: 10 }));
+		expect(short30).toMatchObject({ source: 'prior', expectedMs: (118_000 * 3) / 5 });
+		expect(long21).toMatchObject({ source: 'prior', expectedMs: 330_000 * 2 });
+		// Where a provider publishes nothing for a model (2.5 Turbo), the fallback for its tier.
+		expect(
+			model.estimate(durationClassOf({ model: 'v2.5-turbo', mode: 'professional', duration: 5 })),
+		).toMatchObject({ source: 'prior', expectedMs: 270_000 });
+	});
+
+	it('learns a 3 s Kling 3.0 class and a 10 s Kling 2.1 Master class separately', () => {
+		const model = new DurationModel(published);
+		const short30 = durationClassOf({ model: 'v3.0', mode: 'standard', duration: 3 });
+		const long21 = durationClassOf({ model: 'v2.1', mode: 'master', duration: 10 });
+		expect(short30).not.toBe(long21);
+		model.recordFinished(short30, 45_000);
+		expect(model.estimate(short30)).toMatchObject({ source: 'finished', expectedMs: 45_000 });
+		expect(model.estimate(long21)).toMatchObject({ source: 'prior', expectedMs: 660_000 });
+		// Nor does the same tier and length of another model share what was learned.
+		expect(
+			model.estimate(durationClassOf({ model: 'v2.6', mode: 'standard', duration: 3 })).source,
+		).toBe('prior');
+	});
+
+	it('polls a batch of both classes on their own schedules: the 2.1 Master tasks are not pulled forward by the fast 3.0 clips', async () => {
+		const provider = new VirtualProvider({ reportsEta: false, etaNoise: 0, seed: 4 });
+		const poller = virtualPoller(provider);
+		const classes = [
+			{ model: 'v3.0', mode: 'standard', duration: 3, latencyMs: 45_000 },
+			{ model: 'v2.1', mode: 'master', duration: 10, latencyMs: 640_000 },
+		] as const;
+		// Four tasks per class: three scouts and one sibling that waits for what the scouts teach.
+		const tasks = classes.flatMap(({ latencyMs, ...hints }, classIndex) =>
+			Array.from({ length: 4 }, (_, index) => {
+				const task = provider.addTask(`${hints.model}-${index}`, latencyMs);
+				const watched = poller.track(task.id, classIndex * 4 + index, {
+					submittedAt: Date.now(),
+					...hints,
+				});
+				return { task, watched, isScout: watched.timeline.isScout };
+			}),
+		);
+		let settled = false;
+		const all = Promise.all(
+			tasks.map(async ({ watched }) => await poller.waitUntilDone(watched)),
+		).finally(() => (settled = true));
+		while (!settled) await jest.advanceTimersByTimeAsync(250);
+		await all;
+
+		const [short30, long21] = [tasks.slice(0, 4), tasks.slice(4)];
+		const start = short30[0].task.submittedAt;
+		const firstPoll = ({ task }: (typeof tasks)[number]) => task.pollTimes[0] - start;
+		const sibling30 = short30.find((entry) => !entry.isScout)!;
+		const sibling21 = long21.find((entry) => !entry.isScout)!;
+		// The siblings' first looks fall in the first probing step of the published times (20% to 32%
+		// of 70.8 s and of 660 s), not of the fallback (126 s for a 3 s Standard clip).
+		expect(firstPoll(sibling30)).toBeGreaterThanOrEqual(0.2 * 70_800);
+		expect(firstPoll(sibling30)).toBeLessThanOrEqual(0.32 * 70_800);
+		expect(firstPoll(sibling21)).toBeGreaterThanOrEqual(0.2 * 660_000);
+		expect(firstPoll(sibling21)).toBeLessThanOrEqual(0.32 * 660_000);
+		// Every 3.0 clip was done and seen long before the first 2.1 Master sibling look.
+		const short30SeenAt = Math.max(...short30.map(({ task }) => task.firstSeenDoneAt! - start));
+		expect(short30SeenAt).toBeLessThan(60_000);
+		// And each class is noticed soon after it finishes.
+		for (const { task } of tasks)
+			expect(task.firstSeenDoneAt! - task.finishesAt).toBeLessThanOrEqual(12_000);
 	});
 });
 

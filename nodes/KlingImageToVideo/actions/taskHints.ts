@@ -21,12 +21,19 @@ export function hintsFromInput(json: IDataObject | undefined): TaskHints {
 	return hints;
 }
 
+/** The model, mode and duration the input item named, carried to the video as Generate Video does. */
+export function describedBy({ model, mode, duration }: TaskHints): IDataObject {
+	return {
+		...(model && { model }),
+		...(mode && { mode }),
+		...(duration !== undefined && { duration }),
+	};
+}
+
 /** The hints again, for the output: the next round of a loop reads them from there. */
 export function hintsJson(hints: TaskHints): IDataObject {
 	return {
-		...(hints.model && { model: hints.model }),
-		...(hints.mode && { mode: hints.mode }),
-		...(hints.duration && { duration: hints.duration }),
+		...describedBy(hints),
 		...(hints.submittedAt !== undefined && {
 			submittedAt: new Date(hints.submittedAt).toISOString(),
 		}),

@@ -4,7 +4,7 @@ import { invalidInput, readTaskId } from '../input/readGenerationRequest';
 import { TERMINAL_STATUSES, type TaskSnapshot, type TaskStatus } from '../providers';
 import type { TaskHints, WatchedTask } from '../waiting/poller';
 import type { OperationContext } from './operationContext';
-import { hintsFromInput, hintsJson, readTime } from './taskHints';
+import { describedBy, hintsFromInput, hintsJson, readTime } from './taskHints';
 import { deliverTask, snapshotJson } from './taskResults';
 
 /** How long one run waits at most, and what becomes of tasks still running then. */
@@ -66,7 +66,10 @@ export async function waitForCompletion(
 		const task = poller.track(taskId, itemIndex, hints, hold?.passOn ? waitingSince : undefined);
 		const snapshot = await poller.waitAtMostUntil(task, holdUntil);
 		if (snapshot && TERMINAL_STATUSES.includes(snapshot.status)) {
-			const { json, binary } = await deliverTask(ctx, poller, task, snapshot, { done: true });
+			const { json, binary } = await deliverTask(ctx, poller, task, snapshot, {
+				...describedBy(hints),
+				done: true,
+			});
 			run.succeed(itemIndex, json, binary);
 			return;
 		}

@@ -230,32 +230,57 @@ function endFrameFields(): INodeProperties[] {
 	];
 }
 
+/** "a, b or c" (or "a, b and c"). */
+function listNames(names: string[], conjunction: 'or' | 'and' = 'or'): string {
+	return names.length < 2
+		? names.join('')
+		: `${names.slice(0, -1).join(', ')} ${conjunction} ${names.at(-1)}`;
+}
+
 function modeFields(): INodeProperties[] {
-	return offerVariants((offer) => offer.modes).map((variant): INodeProperties => ({
-		displayName: 'Mode',
-		name: 'mode',
-		type: 'options',
-		options: variant.form.map((mode) => MODE_OPTIONS[mode]),
-		default: defaultOf(variant.form, 'standard'),
-		description: 'Resolution and quality tier; higher tiers cost more',
-		displayOptions: showFor(variant),
-	}));
+	return offerVariants((offer) => ({ modes: offer.modes, defaultMode: offer.defaultMode })).map(
+		(variant): INodeProperties => {
+			const { modes, defaultMode } = variant.form;
+			const values = modes.map((mode) => `"${mode}" for ${MODE_OPTIONS[mode].name}`);
+			return {
+				displayName: 'Mode',
+				name: 'mode',
+				type: 'options',
+				options: modes.map((mode) => MODE_OPTIONS[mode]),
+				default: defaultMode,
+				description:
+					modes.length === 1
+						? `Resolution and quality tier: ${values[0]}, the one tier of ${MODEL_NAMES[variant.model]} at this provider`
+						: `Resolution and quality tier: ${listNames(values)}. Higher tiers cost more.`,
+				hint:
+					modes.length === 1
+						? `The one tier of ${MODEL_NAMES[variant.model]} at this provider`
+						: `Higher tiers cost more${modes.includes('4k') ? '; 4K the most' : ''}`,
+				displayOptions: showFor(variant),
+			};
+		},
+	);
 }
 
 function durationFields(): INodeProperties[] {
-	return offerVariants((offer) => offer.durations).map((variant): INodeProperties => ({
-		displayName: 'Duration',
-		name: 'duration',
-		type: 'options',
-		options: variant.form.map((seconds) => ({
-			name: `${seconds} Seconds`,
-			value: String(seconds),
-		})),
-		default: '5',
-		description:
-			'Length of the video. The price grows with the length: 10 seconds cost about twice as much as 5, and take longer to make.',
-		displayOptions: showFor(variant),
-	}));
+	return offerVariants((offer) => offer.durations).map((variant): INodeProperties => {
+		const seconds = variant.form;
+		const [shortest, longest] = [seconds[0], seconds[seconds.length - 1]];
+		const range = seconds.length > 2 ? `${shortest} to ${longest}` : listNames(seconds.map(String));
+		return {
+			displayName: 'Duration',
+			name: 'duration',
+			type: 'options',
+			options: seconds.map((value) => ({ name: `${value} Seconds`, value: String(value) })),
+			default: '5',
+			description: `Length of the video in seconds: ${range}. The price grows with the length, and longer videos take longer to make.`,
+			hint:
+				longest >= 15
+					? 'Priced by length: 15 seconds cost about three times as much as 5'
+					: '10 seconds cost about twice as much as 5',
+			displayOptions: showFor(variant),
+		};
+	});
 }
 
 function soundFields(): INodeProperties[] {
@@ -265,18 +290,35 @@ function soundFields(): INodeProperties[] {
 				? []
 				: offer.soundModes
 			: undefined,
-	).map((variant): INodeProperties => ({
-		displayName: 'Sound',
-		name: 'sound',
-		type: 'boolean',
-		default: false,
-		description:
-			'Whether to generate sound with the video (ambience, effects, speech). It costs more, at most providers about twice as much. Off is sent explicitly: some providers add sound unless told not to.',
-		...(variant.form.length > 0 && {
-			hint: `Sound only in ${variant.form.map((mode) => MODE_OPTIONS[mode].name).join(', ')}`,
-		}),
-		displayOptions: showFor(variant),
-	}));
+	).map((variant): INodeProperties => {
+		const onlyIn = variant.form.map((mode) => MODE_OPTIONS[mode].name);
+		return {
+			displayName: 'Sound',
+			name: 'sound',
+			type: 'boolean',
+			default: false,
+			description: `Whether to generate sound with the video (ambience, effects, speech)${onlyIn.length > 0 ? `, only in mode ${listNames(onlyIn)}` : ''}. It costs more. Off is sent explicitly: some providers add sound unless told not to.`,
+			hint:
+				onlyIn.length > 0
+					? `Sound costs more, and only in ${listNames(onlyIn)}`
+					: 'Sound costs more than a silent video',
+			displayOptions: showFor(variant),
+		};
+	});
+}
+
+/** Which offers take no prompt, named in the Prompt field's description. */
+function promptOptionalAt(): string {
+	const optional = offerVariants((offer) => (offer.promptRequired ? undefined : true)).map(
+		(variant) =>
+			`${MODEL_NAMES[variant.model]} at ${listNames(
+				variant.providers.map((id) => PROVIDERS[id].displayName),
+				'and',
+			)}`,
+	);
+	return optional.length === 0
+		? 'Every model requires one'
+		: `Required, except for ${optional.join('; ')}`;
 }
 
 function aspectRatioFields(): INodeProperties[] {
@@ -288,44 +330,58 @@ function aspectRatioFields(): INodeProperties[] {
 		type: 'options',
 		options: variant.form.map((ratio) => ASPECT_RATIO_OPTIONS[ratio]),
 		default: defaultOf(variant.form, '16:9'),
-		description:
-			'The shape of the video. Choose the one closest to your image: the provider fits the image into it (16:9 is its default).',
+		description: `The shape of the video: ${listNames(variant.form.map((ratio) => `"${ratio}"`))}. 9:16 suits Reels, Shorts and TikTok. Choose the one closest to your image: the provider fits the image into it (16:9 is its default).`,
 		displayOptions: showFor(variant),
 	}));
 }
 
-function optionFields(): INodeProperties[] {
-	return [
-		...offerVariants((offer) => (offer.guidanceScale ? true : undefined)).map(
-			(variant): INodeProperties => ({
-				displayName: 'Guidance Scale',
-				name: 'guidanceScale',
-				type: 'number',
-				typeOptions: {
-					minValue: LIMITS.minGuidanceScale,
-					maxValue: LIMITS.maxGuidanceScale,
-					numberPrecision: 2,
-					numberStepSize: 0.01,
-				},
-				default: 0.5,
-				description: 'How closely the video follows the prompt, from 0 (freely) to 1 (strictly)',
-				displayOptions: showFor(variant, {}, '/'),
-			}),
-		),
-		...offerVariants((offer) => (offer.negativePrompt ? true : undefined)).map(
-			(variant): INodeProperties => ({
-				displayName: 'Negative Prompt',
-				name: 'negativePrompt',
-				type: 'string',
-				typeOptions: { rows: 2 },
-				default: '',
-				placeholder: 'blur, distortion, text',
-				description: `What the video should avoid, up to ${formatCount(LIMITS.maxPromptChars)} characters`,
-				displayOptions: showFor(variant, {}, '/'),
-			}),
-		),
-	];
+/**
+ * "Options", once per form: n8n before 1.83 drops the values of collection options that carry
+ * display options of their own, so each variant is a whole collection, shown for its offers (the
+ * same name keeps saved values).
+ */
+function optionsCollections(): INodeProperties[] {
+	return offerVariants((offer) =>
+		offer.guidanceScale || offer.negativePrompt
+			? { guidance: offer.guidanceScale, negative: offer.negativePrompt }
+			: undefined,
+	).map((variant): INodeProperties => ({
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			...(variant.form.guidance ? [GUIDANCE_SCALE] : []),
+			...(variant.form.negative ? [NEGATIVE_PROMPT] : []),
+		],
+		displayOptions: showFor(variant),
+	}));
 }
+
+const GUIDANCE_SCALE: INodeProperties = {
+	displayName: 'Guidance Scale',
+	name: 'guidanceScale',
+	type: 'number',
+	typeOptions: {
+		minValue: LIMITS.minGuidanceScale,
+		maxValue: LIMITS.maxGuidanceScale,
+		numberPrecision: 2,
+		numberStepSize: 0.01,
+	},
+	default: 0.5,
+	description: 'How closely the video follows the prompt, from 0 (freely) to 1 (strictly)',
+};
+
+const NEGATIVE_PROMPT: INodeProperties = {
+	displayName: 'Negative Prompt',
+	name: 'negativePrompt',
+	type: 'string',
+	typeOptions: { rows: 2 },
+	default: '',
+	placeholder: 'blur, distortion, text',
+	description: `What the video should avoid, up to ${formatCount(LIMITS.maxPromptChars)} characters`,
+};
 
 const fields: INodeProperties[] = [
 	...modelFields(),
@@ -337,21 +393,14 @@ const fields: INodeProperties[] = [
 		typeOptions: { rows: 3 },
 		default: '',
 		placeholder: 'The camera slowly pushes in while steam rises from the cup',
-		description: `What should happen in the video, up to ${formatCount(LIMITS.maxPromptChars)} characters. Most models require one; Kling 2.1 at AI/ML API and GMI Cloud, and Kling 2.1 to 2.6 at the official Kling API, do not.`,
+		description: `What should happen in the video (motion, camera, mood), up to ${formatCount(LIMITS.maxPromptChars)} characters. ${promptOptionalAt()}.`,
 	},
 	...modeFields(),
 	...durationFields(),
 	...soundFields(),
 	...aspectRatioFields(),
 	...endFrameFields(),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: optionFields(),
-	},
+	...optionsCollections(),
 ];
 
 export const generationFields = updateDisplayOptions(

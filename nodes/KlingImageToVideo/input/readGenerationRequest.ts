@@ -149,7 +149,7 @@ function readMode(
 	provider: ProviderAdapter,
 	offer: ModelOffer,
 ): VideoMode {
-	const mode = ctx.getNodeParameter('mode', itemIndex, offer.modes[0]) as unknown;
+	const mode = ctx.getNodeParameter('mode', itemIndex, offer.defaultMode) as unknown;
 	if (!offer.modes.includes(mode as VideoMode)) {
 		throw invalidInput(
 			ctx,

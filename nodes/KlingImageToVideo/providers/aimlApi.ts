@@ -1,14 +1,37 @@
 import { isObject, readErrorField, readStatusWord, readString } from './fields';
-import { FIVE_OR_TEN_SECONDS, offerOf, requestFields, routeOf, type ModelRow } from './modelTable';
+import {
+	FIVE_OR_TEN_SECONDS,
+	offerOf,
+	requestFields,
+	routeOf,
+	THREE_TO_FIFTEEN_SECONDS,
+	type ModelRow,
+} from './modelTable';
 import type { ProviderAdapter, ProviderError, TaskSnapshot, TaskStatus } from './types';
 
 /** AI/ML API: one generations endpoint, the model and tier chosen by model id. No eta. */
 
-/** AI/ML documents 3–4 minutes for a 5 s video and 6–8 for 10 s. */
-const PUBLISHED_SECONDS_V21 = { standard: 210, professional: 270, master: 330 };
+/**
+ * Seconds for a 5 s video, from the one example run each model page quotes [C]: 2.1 "3–4 minutes
+ * for a 5-second video" (pro; standard a little faster, master "5–6"), 2.6 "~1 min 50 sec", 3.0
+ * standard "~3 min 55 sec" and pro "~6 min 41 sec" for 10 s (halved here), O1 "~1 min 19 sec".
+ * 2.5 Turbo publishes none.
+ */
+const PUBLISHED_SECONDS = {
+	'v2.1': { standard: 210, professional: 270, master: 330 },
+	'v2.6': { professional: 110 },
+	'v3.0': { standard: 118, professional: 200 },
+	o1: { professional: 79 },
+} as const;
 
+/**
+ * Every Kling image-to-video schema in aimlapi/api-docs, docs/api-references/video-models/Kling-AI
+ * [C]. `image_url` takes a link or base64; the docs' own example sends a data: URI. `provider` is
+ * left at its default. 3.0 takes `prompt` or `multi_prompt`; the node sends a prompt, so it is required.
+ */
 const MODELS: ReadonlyArray<ModelRow<string>> = [
 	{
+		// No tail_image_url in the 2.1 schemas.
 		model: 'v2.1',
 		form: {
 			image: 'image_url',
@@ -25,7 +48,71 @@ const MODELS: ReadonlyArray<ModelRow<string>> = [
 			master: 'klingai/v2.1-master-image-to-video',
 		},
 		durations: FIVE_OR_TEN_SECONDS,
-		publishedSeconds: PUBLISHED_SECONDS_V21,
+		publishedSeconds: PUBLISHED_SECONDS['v2.1'],
+	},
+	{
+		// v2.5-turbo-pro-image-to-video.json: only a pro id; prompt required.
+		model: 'v2.5-turbo',
+		form: {
+			image: 'image_url',
+			imageBytes: 'dataUri',
+			promptRequired: true,
+			duration: 'integer',
+			negativePrompt: 'negative_prompt',
+			guidance: 'cfg_scale',
+		},
+		tiers: { professional: 'klingai/v2.5-turbo/pro/image-to-video' },
+		durations: FIVE_OR_TEN_SECONDS,
+	},
+	{
+		// video-v2-6-pro-image-to-video.json: `generate_audio` defaults to true; no cfg_scale.
+		model: 'v2.6',
+		form: {
+			image: 'image_url',
+			imageBytes: 'dataUri',
+			promptRequired: true,
+			duration: 'integer',
+			negativePrompt: 'negative_prompt',
+			sound: { field: 'generate_audio', on: true, off: false },
+		},
+		tiers: { professional: 'klingai/video-v2-6-pro-image-to-video' },
+		durations: FIVE_OR_TEN_SECONDS,
+		publishedSeconds: PUBLISHED_SECONDS['v2.6'],
+	},
+	{
+		// video-v3-{standard,pro}-image-to-video.json: 3 to 15 s, `tail_image_url`, audio on by default.
+		model: 'v3.0',
+		form: {
+			image: 'image_url',
+			imageBytes: 'dataUri',
+			promptRequired: true,
+			duration: 'integer',
+			negativePrompt: 'negative_prompt',
+			guidance: 'cfg_scale',
+			sound: { field: 'generate_audio', on: true, off: false },
+			endImage: 'tail_image_url',
+		},
+		tiers: {
+			standard: 'klingai/video-v3-standard-image-to-video',
+			professional: 'klingai/video-v3-pro-image-to-video',
+		},
+		durations: THREE_TO_FIFTEEN_SECONDS,
+		publishedSeconds: PUBLISHED_SECONDS['v3.0'],
+	},
+	{
+		// video-o1-image-to-video.json: `last_image_url`; no negative prompt, no cfg_scale. One tier,
+		// named as Kling's default for O1 (pro).
+		model: 'o1',
+		form: {
+			image: 'image_url',
+			imageBytes: 'dataUri',
+			promptRequired: true,
+			duration: 'integer',
+			endImage: 'last_image_url',
+		},
+		tiers: { professional: 'klingai/video-o1-image-to-video' },
+		durations: FIVE_OR_TEN_SECONDS,
+		publishedSeconds: PUBLISHED_SECONDS.o1,
 	},
 ];
 

@@ -1,5 +1,12 @@
 import { isObject, readErrorField, readStatusWord, readString } from './fields';
-import { FIVE_OR_TEN_SECONDS, offerOf, requestFields, routeOf, type ModelRow } from './modelTable';
+import {
+	FIVE_OR_TEN_SECONDS,
+	offerOf,
+	requestFields,
+	routeOf,
+	THREE_TO_FIFTEEN_SECONDS,
+	type ModelRow,
+} from './modelTable';
 import type { ProviderAdapter, ProviderError, TaskSnapshot, TaskStatus } from './types';
 
 /** GMI Cloud's request queue: the model id picks model and tier, the parameters go in `payload`. No eta. */
@@ -10,6 +17,10 @@ interface GmiTarget {
 	mode?: string;
 }
 
+/**
+ * GMI's model quickstarts [C] (docs.gmicloud.ai/model-quickstarts/video/<model id>); 2.1 from its
+ * usage guide. GMI documents no O1 model (only third-party lists name one), so none is offered.
+ */
 const MODELS: ReadonlyArray<ModelRow<GmiTarget>> = [
 	{
 		model: 'v2.1',
@@ -30,6 +41,52 @@ const MODELS: ReadonlyArray<ModelRow<GmiTarget>> = [
 			master: { modelId: 'Kling-Image2Video-V2.1-Master' },
 		},
 		durations: FIVE_OR_TEN_SECONDS,
+	},
+	{
+		// kling-v2-5-turbo: "Support image URL" (URLs only), `mode` "pro", prompt required.
+		model: 'v2.5-turbo',
+		form: {
+			image: 'image',
+			promptRequired: true,
+			duration: 'string',
+			negativePrompt: 'negative_prompt',
+			guidance: 'cfg_scale',
+		},
+		tiers: { professional: { modelId: 'kling-v2-5-turbo', mode: 'pro' } },
+		durations: FIVE_OR_TEN_SECONDS,
+	},
+	{
+		// kling-v2-6: URLs only, `mode` "pro", no negative prompt listed. `sound` [?]: the page's table
+		// says "yes"/"no", its example sends "on" (as its 3.0 page and Kling do): "on"/"off" first,
+		// "yes"/"no" once if a 400 names the field. `cfg_scale` is typed string in the table but
+		// sent as the number 0.5 in the example: sent as a number.
+		model: 'v2.6',
+		form: {
+			image: 'image',
+			promptRequired: true,
+			duration: 'string',
+			guidance: 'cfg_scale',
+			sound: { field: 'sound', on: 'on', off: 'off', alternate: { on: 'yes', off: 'no' } },
+		},
+		tiers: { professional: { modelId: 'kling-v2-6', mode: 'pro' } },
+		durations: FIVE_OR_TEN_SECONDS,
+	},
+	{
+		// kling-v3-image-to-video: one 720p tier, no mode field, no cfg_scale; `image_tail`; 3 to 15 s
+		// with the default written "5" (a string). "Base64 string or URL": raw base64 first, as Kling
+		// (which GMI forwards to) refuses a data: prefix; a data: URI once if a 400 names the image.
+		model: 'v3.0',
+		form: {
+			image: 'image',
+			imageBytes: 'rawBase64',
+			promptRequired: true,
+			duration: 'string',
+			negativePrompt: 'negative_prompt',
+			sound: { field: 'sound', on: 'on', off: 'off' },
+			endImage: 'image_tail',
+		},
+		tiers: { standard: { modelId: 'kling-v3-image-to-video' } },
+		durations: THREE_TO_FIFTEEN_SECONDS,
 	},
 ];
 

@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { toDataUri } from './fields';
 import {
 	ASPECT_RATIOS,
+	DEFAULT_MODES,
 	type AlternateForm,
 	type AspectRatio,
 	type GenerationRequest,
@@ -74,6 +75,7 @@ export function offerOf<Target>(row: ModelRow<Target>): ModelOffer {
 	return {
 		model: row.model,
 		modes,
+		defaultMode: modes.includes(DEFAULT_MODES[row.model]) ? DEFAULT_MODES[row.model] : modes[0],
 		durations: row.durations,
 		promptRequired: form.promptRequired,
 		acceptsImageBytes: form.imageBytes !== undefined,
@@ -85,6 +87,42 @@ export function offerOf<Target>(row: ModelRow<Target>): ModelOffer {
 		endFrameWithSound: row.endFrameWithSound ?? true,
 		...(row.publishedSeconds && { publishedSeconds: row.publishedSeconds }),
 	};
+}
+
+/** What a provider does not document of a table it otherwise shares: a whole model, or some tiers of it. */
+export interface Omission {
+	model: KlingModel;
+	/** The tiers left out; unset: the whole model. */
+	modes?: readonly VideoMode[];
+}
+
+/**
+ * A shared table without what one provider does not document (MyRouter and HighwayAPI serve
+ * Novita's API, but document fewer models): not offered there, so never sent there.
+ */
+export function withoutOmissions<Target>(
+	table: ReadonlyArray<ModelRow<Target>>,
+	omissions: readonly Omission[],
+): Array<ModelRow<Target>> {
+	return table.flatMap((row) => {
+		const omitted = omissions.find((omission) => omission.model === row.model);
+		if (!omitted) return [row];
+		const omittedModes = omitted.modes;
+		if (!omittedModes) return [];
+		const kept = (mode: VideoMode) => !omittedModes.includes(mode);
+		const tiers = Object.fromEntries(
+			Object.entries(row.tiers).filter(([mode]) => kept(mode as VideoMode)),
+		) as ModelRow<Target>['tiers'];
+		if (Object.keys(tiers).length === 0) return [];
+		return [
+			{
+				...row,
+				tiers,
+				...(row.soundModes && { soundModes: row.soundModes.filter(kept) }),
+				...(row.endFrameModes && { endFrameModes: row.endFrameModes.filter(kept) }),
+			},
+		];
+	});
 }
 
 /** The row and tier target of a request. Input checks run first, so a miss is a bug, not user error. */

@@ -1,5 +1,14 @@
 import { isObject, readErrorField, readNumber, readStatusWord, readString } from './fields';
-import { FIVE_OR_TEN_SECONDS, offerOf, requestFields, routeOf, type ModelRow } from './modelTable';
+import {
+	FIVE_OR_TEN_SECONDS,
+	offerOf,
+	requestFields,
+	routeOf,
+	THREE_TO_FIFTEEN_SECONDS,
+	withoutOmissions,
+	type ModelRow,
+	type Omission,
+} from './modelTable';
 import type {
 	ApiAction,
 	ProviderAdapter,
@@ -20,6 +29,12 @@ interface NovitaTarget {
 	mode?: string;
 }
 
+/**
+ * Every model Novita documents [C] (novita.ai/docs/api-reference/model-apis-<slug>); MyRouter
+ * (docs.myrouter.ai/docs/models/reference-<slug>) and HighwayAPI (docs.jiekou.ai/en/docs/models/
+ * reference-<slug>) document the same slugs and bodies, less the omissions below. Images are a URL
+ * or base64 on every page, the prefix unstated: raw first, as Kling itself takes it.
+ */
 const MODELS: ReadonlyArray<ModelRow<NovitaTarget>> = [
 	{
 		model: 'v2.1',
@@ -40,7 +55,80 @@ const MODELS: ReadonlyArray<ModelRow<NovitaTarget>> = [
 		},
 		durations: FIVE_OR_TEN_SECONDS,
 	},
+	{
+		// model-apis-kling-2.5-turbo-i2v: the slug has no "v"; `mode` takes only "pro".
+		model: 'v2.5-turbo',
+		form: {
+			image: 'image',
+			imageBytes: 'rawBase64',
+			promptRequired: true,
+			duration: 'string',
+			negativePrompt: 'negative_prompt',
+			guidance: 'cfg_scale',
+		},
+		tiers: { professional: { path: '/v3/async/kling-2.5-turbo-i2v', mode: 'pro' } },
+		durations: FIVE_OR_TEN_SECONDS,
+	},
+	{
+		// model-apis-kling-v2.6-pro-i2v: `sound` defaults to true (paid audio), so it is always sent.
+		model: 'v2.6',
+		form: {
+			image: 'image',
+			imageBytes: 'rawBase64',
+			promptRequired: true,
+			duration: 'integer',
+			negativePrompt: 'negative_prompt',
+			guidance: 'cfg_scale',
+			sound: { field: 'sound', on: true, off: false },
+			aspectRatio: 'aspect_ratio',
+		},
+		tiers: { professional: { path: '/v3/async/kling-v2.6-pro-i2v' } },
+		durations: FIVE_OR_TEN_SECONDS,
+	},
+	{
+		// model-apis-kling-v3.0-{std,pro,4k}-i2v: one slug per tier, 3 to 15 s, `end_image`.
+		model: 'v3.0',
+		form: {
+			image: 'image',
+			imageBytes: 'rawBase64',
+			promptRequired: true,
+			duration: 'integer',
+			negativePrompt: 'negative_prompt',
+			guidance: 'cfg_scale',
+			sound: { field: 'sound', on: true, off: false },
+			endImage: 'end_image',
+		},
+		tiers: {
+			standard: { path: '/v3/async/kling-v3.0-std-i2v' },
+			professional: { path: '/v3/async/kling-v3.0-pro-i2v' },
+			'4k': { path: '/v3/async/kling-v3.0-4k-i2v' },
+		},
+		durations: THREE_TO_FIFTEEN_SECONDS,
+	},
+	{
+		// model-apis-kling-o1-i2v: `last_image`, `aspect_ratio`; no negative prompt, no cfg_scale.
+		// One tier: Kling runs O1 in pro unless told otherwise.
+		model: 'o1',
+		form: {
+			image: 'image',
+			imageBytes: 'rawBase64',
+			promptRequired: true,
+			duration: 'integer',
+			aspectRatio: 'aspect_ratio',
+			endImage: 'last_image',
+		},
+		tiers: { professional: { path: '/v3/async/kling-o1-i2v' } },
+		durations: FIVE_OR_TEN_SECONDS,
+	},
 ];
+
+/** What a white label does not document (research.md §3): not offered there. */
+const OMISSIONS: Partial<Record<ProviderId, Omission[]>> = {
+	// No reference-kling-v3.0-4k-i2v page at docs.myrouter.ai.
+	myRouter: [{ model: 'v3.0', modes: ['4k'] }],
+	// No reference-kling-o1-i2v page at docs.jiekou.ai.
+	highwayApi: [{ model: 'o1' }],
+};
 
 const STATUS_BY_PROVIDER_STATUS: Record<string, TaskStatus> = {
 	TASK_STATUS_QUEUED: 'queued',
@@ -57,18 +145,22 @@ const BALANCE_REASONS = new Set(['BILLING_BALANCE_NOT_ENOUGH', 'NOT_ENOUGH_BALAN
 /** [C] Novita's error table: a 500 whose reason is the task's own failure, not the server's. */
 const TASK_FAILED_REASON = 'TASK_FAILED';
 
-const buildSubmit: ProviderAdapter['buildSubmit'] = (request, options) => {
-	const { row, target } = routeOf(MODELS, request);
-	const { fields, alternates } = requestFields(request, row.form, options.alternates);
-	return {
-		call: {
-			method: 'POST',
-			path: target.path,
-			body: { ...fields, ...(target.mode && { mode: target.mode }) },
-		},
-		alternates,
+function submitBuilder(
+	models: ReadonlyArray<ModelRow<NovitaTarget>>,
+): ProviderAdapter['buildSubmit'] {
+	return (request, options) => {
+		const { row, target } = routeOf(models, request);
+		const { fields, alternates } = requestFields(request, row.form, options.alternates);
+		return {
+			call: {
+				method: 'POST',
+				path: target.path,
+				body: { ...fields, ...(target.mode && { mode: target.mode }) },
+			},
+			alternates,
+		};
 	};
-};
+}
 
 function parseSubmit(body: unknown): string {
 	const taskId = isObject(body) ? readString(body.task_id) : undefined;
@@ -129,8 +221,6 @@ function readError(
 	return error;
 }
 
-const offers = MODELS.map(offerOf);
-
 function novitaStyleProvider(
 	id: ProviderId,
 	displayName: string,
@@ -138,17 +228,18 @@ function novitaStyleProvider(
 	keyPageUrl: string,
 	billingPageUrl: string,
 ): ProviderAdapter {
+	const models = withoutOmissions(MODELS, OMISSIONS[id] ?? []);
 	return {
 		id,
 		displayName,
 		credentialType,
 		keyPageUrl,
 		billingPageUrl,
-		offers,
+		offers: models.map(offerOf),
 		reportsProgress: true,
 		taskIdPattern: /^[A-Za-z0-9][A-Za-z0-9_-]{7,127}$/,
 		taskIdExample: '830d9c90-d53f-4c5a-8009-6f3d2a1b9e47',
-		buildSubmit,
+		buildSubmit: submitBuilder(models),
 		parseSubmit,
 		buildStatus: (taskId) => ({
 			method: 'GET',

@@ -51,6 +51,8 @@ export interface GenerationRequest {
 export interface ModelOffer {
 	model: KlingModel;
 	modes: readonly VideoMode[];
+	/** The mode a node shows and sends until the user picks one (see DEFAULT_MODES). */
+	defaultMode: VideoMode;
 	/** Video lengths in seconds. */
 	durations: readonly number[];
 	promptRequired: boolean;
@@ -206,6 +208,19 @@ export interface ProviderAdapter {
 export function offerFor(provider: ProviderAdapter, model: KlingModel): ModelOffer | undefined {
 	return provider.offers.find((offer) => offer.model === model);
 }
+
+/**
+ * The default mode of each model, wherever a provider offers it (else the offer's first mode).
+ * Never change one: n8n saves no value that equals the default, so a saved workflow showing the
+ * default holds no mode, and would silently switch tier (and price).
+ */
+export const DEFAULT_MODES: Record<KlingModel, VideoMode> = {
+	'v2.1': 'standard',
+	'v2.5-turbo': 'professional',
+	'v2.6': 'professional',
+	'v3.0': 'standard',
+	o1: 'professional',
+};
 
 /** How models and modes are named to users, in the editor and in messages. */
 export const MODEL_NAMES: Record<KlingModel, string> = {

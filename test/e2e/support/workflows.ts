@@ -174,6 +174,7 @@ export const EXAMPLE_FILES = [
 	'generate-from-url.json',
 	'scheduled-animate-and-hand-on.json',
 	'submit-then-wait.json',
+	'vertical-clip-with-sound.json',
 	'durable-loop.json',
 ] as const;
 
@@ -203,6 +204,10 @@ export function withCredential(workflow: WorkflowJson, credential: CredentialRef
 /** The image the examples animate: the repository's own sample picture. */
 export const EXAMPLE_IMAGE_URL =
 	'https://raw.githubusercontent.com/n8n-nodes-kling-i2v/n8n-nodes-kling-i2v/main/examples/assets/sample.png';
+
+/** The portrait product photo the 9:16 example animates. */
+export const EXAMPLE_PRODUCT_IMAGE_URL =
+	'https://raw.githubusercontent.com/n8n-nodes-kling-i2v/n8n-nodes-kling-i2v/main/examples/assets/product.png';
 
 /** The folder the examples write videos to (n8n's default file-access folder in its Docker image). */
 export const EXAMPLE_OUTPUT_FOLDER = '/home/node/.n8n-files';

@@ -12,6 +12,7 @@ export type {
 	LatencyOption,
 	ProviderId,
 	RecordedRequest,
+	RequestForms,
 	RequestKind,
 	ResponseShapes,
 	ServerName,

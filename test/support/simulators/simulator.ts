@@ -95,7 +95,7 @@ export class ProviderSimulator implements Simulator {
 		this.seed = options.seed ?? 1;
 		// Mixing in the provider keeps ids distinct between simulators of different providers in one test.
 		this.idRandom = createRandom(this.seed ^ hashString(options.provider));
-		this.adapter = adapterFor(options.provider, options.shapes ?? {});
+		this.adapter = adapterFor(options.provider, options.shapes ?? {}, options.requestForms);
 		if (options.faults) this.faults.add(...options.faults);
 	}
 

@@ -149,6 +149,14 @@ export type StatusWordState = 'queued' | 'processing' | 'succeeded' | 'failed' |
 /** How image bytes may arrive (URLs are always accepted). */
 export type ImageBytesForm = 'rawBase64' | 'dataUri';
 
+/** GMI 2.6 `sound`: both readings of its page (default), or only one of them. */
+export type GmiSoundValues = 'both' | 'onOff' | 'yesNo';
+
+/** Request forms the simulated API takes where a provider's docs allow two readings. */
+export interface RequestForms {
+	gmiSoundValues?: GmiSoundValues;
+}
+
 /** Task latency: uniform around a mean, or any function of the task's creation index. */
 export type LatencyOption =
 	{ meanMs: number; spread?: number; seed?: number } | ((taskIndex: number) => number);
@@ -185,6 +193,7 @@ export interface SimulatorOptions {
 	/** Lifetime of each issued video URL (default 3600 s, the documented video_url_ttl). */
 	videoUrlTtlMs?: number;
 	shapes?: ResponseShapes;
+	requestForms?: RequestForms;
 	/**
 	 * The provider's word for a state, replacing the documented one: a spelling another source
 	 * shows (TASK_STATUS_SUCCEEDED, complete, finished...) or a word no source shows.

@@ -2,13 +2,87 @@ import { randomUUID } from 'node:crypto';
 import type { SimTask } from '../tasks';
 import { defaultMessage, isObject } from './adapter';
 import type { ApiError, ApiRoute, ProviderAdapter, StatusView } from './adapter';
-import { imageProblem, textProblem, unitNumberProblem } from './validation';
+import { schemaProblem, type FieldRule, type RequestSchema } from './validation';
 
-const MODELS = [
-	'kling-video/v2.1/standard/image-to-video',
-	'kling-video/v2.1/pro/image-to-video',
-	'klingai/v2.1-master-image-to-video',
-];
+const IMAGE_URL = {
+	kind: 'image',
+	accepted: ['url', 'dataUri', 'rawBase64'],
+	required: true,
+} satisfies FieldRule;
+const TAIL_IMAGE: FieldRule = { ...IMAGE_URL, required: false };
+const TEXT: FieldRule = { kind: 'text' };
+const PROMPT: FieldRule = { kind: 'text', required: true };
+const INTEGER_5_OR_10: FieldRule = { kind: 'oneOf', values: [5, 10] };
+const INTEGER_3_TO_15: FieldRule = {
+	kind: 'oneOf',
+	values: Array.from({ length: 13 }, (_, index) => index + 3),
+};
+const UNUSED: FieldRule = { kind: 'unused' };
+
+const V21_SCHEMA: RequestSchema = {
+	model: UNUSED,
+	image_url: IMAGE_URL,
+	prompt: TEXT,
+	negative_prompt: TEXT,
+	duration: INTEGER_5_OR_10,
+	cfg_scale: { kind: 'unitNumber' },
+	static_mask: UNUSED,
+	dynamic_masks: UNUSED,
+	camera_control: UNUSED,
+};
+
+const V3_SCHEMA: RequestSchema = {
+	model: UNUSED,
+	image_url: IMAGE_URL,
+	prompt: PROMPT,
+	multi_prompt: UNUSED,
+	tail_image_url: TAIL_IMAGE,
+	duration: INTEGER_3_TO_15,
+	elements: UNUSED,
+	shot_type: UNUSED,
+	generate_audio: { kind: 'boolean' },
+	negative_prompt: TEXT,
+	cfg_scale: { kind: 'unitNumber' },
+	provider: UNUSED,
+};
+
+/**
+ * Each model id and its request schema [C], from aimlapi/api-docs
+ * docs/api-references/video-models/Kling-AI/*.json. The docs type duration as an integer.
+ */
+const MODELS: Record<string, RequestSchema> = {
+	'kling-video/v2.1/standard/image-to-video': V21_SCHEMA,
+	'kling-video/v2.1/pro/image-to-video': V21_SCHEMA,
+	'klingai/v2.1-master-image-to-video': { ...V21_SCHEMA, provider: UNUSED },
+	'klingai/v2.5-turbo/pro/image-to-video': {
+		model: UNUSED,
+		image_url: IMAGE_URL,
+		prompt: PROMPT,
+		negative_prompt: TEXT,
+		duration: INTEGER_5_OR_10,
+		cfg_scale: { kind: 'unitNumber' },
+		provider: UNUSED,
+	},
+	'klingai/video-v2-6-pro-image-to-video': {
+		model: UNUSED,
+		image_url: IMAGE_URL,
+		prompt: PROMPT,
+		negative_prompt: TEXT,
+		duration: INTEGER_5_OR_10,
+		generate_audio: { kind: 'boolean' },
+		provider: UNUSED,
+	},
+	'klingai/video-v3-standard-image-to-video': V3_SCHEMA,
+	'klingai/video-v3-pro-image-to-video': V3_SCHEMA,
+	'klingai/video-o1-image-to-video': {
+		model: UNUSED,
+		image_url: IMAGE_URL,
+		prompt: PROMPT,
+		last_image_url: TAIL_IMAGE,
+		duration: INTEGER_5_OR_10,
+		provider: UNUSED,
+	},
+};
 
 // The documented path and the legacy one both take POST (submit) and GET ?generation_id= (status).
 const GENERATION_PATHS = ['/v2/video/generations', '/v2/generate/video/kling/generation'];
@@ -47,21 +121,12 @@ export const aimlApiAdapter: ProviderAdapter = {
 
 	validateSubmit(_route, body, checks) {
 		if (!isObject(body)) return { error: 'request body must be a JSON object' };
-		if (typeof body.model !== 'string' || !MODELS.includes(body.model)) {
-			return { error: `model must be one of ${MODELS.join(', ')}` };
+		const model = typeof body.model === 'string' ? body.model : '';
+		if (!Object.prototype.hasOwnProperty.call(MODELS, model)) {
+			return { error: `model must be one of ${Object.keys(MODELS).join(', ')}` };
 		}
-		const problem =
-			imageProblem('image_url', body.image_url, {
-				accepted: ['url', 'dataUri', 'rawBase64'],
-				only: checks.imageBytes,
-			}) ??
-			textProblem('prompt', body.prompt, false) ??
-			textProblem('negative_prompt', body.negative_prompt, false) ??
-			(body.duration !== undefined && body.duration !== 5 && body.duration !== 10
-				? 'duration must be the integer 5 or 10'
-				: undefined) ??
-			unitNumberProblem('cfg_scale', body.cfg_scale);
-		return problem ? { error: problem } : { model: body.model };
+		const problem = schemaProblem(body, MODELS[model], checks);
+		return problem ? { error: problem } : { model };
 	},
 
 	submitResponse: (task) => ({ id: task.id, status: 'queued' }),
@@ -73,7 +138,8 @@ export const aimlApiAdapter: ProviderAdapter = {
 		};
 		if (view.videoUrl) {
 			response.video = { url: view.videoUrl };
-			const duration = isObject(task.body) && task.body.duration === 10 ? 10 : 5;
+			const duration =
+				isObject(task.body) && typeof task.body.duration === 'number' ? task.body.duration : 5;
 			response.meta = { usage: { credits_used: duration * 52500 } }; // [G] amount
 		}
 		if (view.status === 'failed' || view.status === 'cancelled') {

@@ -1,14 +1,73 @@
 import type { SimTask } from '../tasks';
-import type { ResponseShapes } from '../types';
+import type { GmiSoundValues, RequestForms, ResponseShapes } from '../types';
 import { defaultMessage, isObject } from './adapter';
 import type { ApiError, ApiRoute, ProviderAdapter, StatusView } from './adapter';
-import { imageProblem, textProblem, unitNumberProblem } from './validation';
+import { schemaProblem, type FieldRule, type RequestSchema } from './validation';
 
-const MODELS = [
-	'Kling-Image2Video-V2.1-Standard',
-	'Kling-Image2Video-V2.1-Pro',
-	'Kling-Image2Video-V2.1-Master',
-];
+const IMAGE = {
+	kind: 'image',
+	accepted: ['url', 'rawBase64', 'dataUri'],
+	required: true,
+	checkAspect: true,
+} satisfies FieldRule;
+/** kling-v2-5-turbo and kling-v2-6: "Support image URL". */
+const IMAGE_URL_ONLY: FieldRule = { kind: 'image', accepted: ['url'], required: true };
+const TEXT: FieldRule = { kind: 'text' };
+const PROMPT: FieldRule = { kind: 'text', required: true };
+const STRING_5_OR_10: FieldRule = { kind: 'oneOf', values: ['5', '10'] };
+const UNIT: FieldRule = { kind: 'unitNumber' };
+
+const V21_PAYLOAD: RequestSchema = {
+	image: IMAGE,
+	prompt: TEXT,
+	negative_prompt: TEXT,
+	duration: STRING_5_OR_10,
+	cfg_scale: UNIT,
+};
+
+/**
+ * Each model id and its payload schema [C]: the 2.1 usage guide and
+ * docs.gmicloud.ai/model-quickstarts/video/<model id>. The Pro 2.1 id is [3P].
+ */
+function payloadSchemas(soundValues: GmiSoundValues): Record<string, RequestSchema> {
+	return {
+		'Kling-Image2Video-V2.1-Standard': V21_PAYLOAD,
+		'Kling-Image2Video-V2.1-Pro': V21_PAYLOAD,
+		'Kling-Image2Video-V2.1-Master': V21_PAYLOAD,
+		'kling-v2-5-turbo': {
+			image: IMAGE_URL_ONLY,
+			prompt: PROMPT,
+			negative_prompt: TEXT,
+			duration: STRING_5_OR_10,
+			mode: { kind: 'oneOf', values: ['pro'] },
+			cfg_scale: UNIT,
+		},
+		'kling-v2-6': {
+			image: IMAGE_URL_ONLY,
+			prompt: PROMPT,
+			// [?] the table says yes/no, the example sends "on".
+			sound: { kind: 'oneOf', values: SOUND_VALUES[soundValues] },
+			duration: STRING_5_OR_10,
+			mode: { kind: 'oneOf', values: ['pro'] },
+			cfg_scale: UNIT,
+		},
+		'kling-v3-image-to-video': {
+			image: IMAGE,
+			prompt: PROMPT,
+			image_tail: { ...IMAGE, required: false },
+			negative_prompt: TEXT,
+			duration: { kind: 'oneOf', values: Array.from({ length: 13 }, (_, i) => String(i + 3)) },
+			sound: { kind: 'oneOf', values: ['on', 'off'] },
+		},
+	};
+}
+
+const SOUND_VALUES: Record<GmiSoundValues, string[]> = {
+	both: ['on', 'off', 'yes', 'no'],
+	onOff: ['on', 'off'],
+	yesNo: ['yes', 'no'],
+};
+
 const REQUESTS_PATH = '/api/v1/ie/requestqueue/apikey/requests';
 const MODELS_PATH = '/api/v1/ie/requestqueue/apikey/models';
 
@@ -18,7 +77,8 @@ const DISPATCHED_FRACTION = 0.1;
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
 /** GMI Cloud's request-queue API; `shapes` picks between the documented and third-party response shapes. */
-export function gmiCloudAdapter(shapes: ResponseShapes): ProviderAdapter {
+export function gmiCloudAdapter(shapes: ResponseShapes, forms: RequestForms = {}): ProviderAdapter {
+	const schemas = payloadSchemas(forms.gmiSoundValues ?? 'both');
 	const videoShape = shapes.gmiVideoUrl ?? 'outcome.video_url';
 	const failureShape = shapes.gmiFailure ?? 'error.string';
 
@@ -48,24 +108,16 @@ export function gmiCloudAdapter(shapes: ResponseShapes): ProviderAdapter {
 
 		validateSubmit(_route, body, checks) {
 			if (!isObject(body)) return { error: 'request body must be a JSON object' };
-			if (typeof body.model !== 'string' || !MODELS.includes(body.model)) {
-				return { error: `model must be one of ${MODELS.join(', ')}` };
+			const model = typeof body.model === 'string' ? body.model : '';
+			if (!Object.prototype.hasOwnProperty.call(schemas, model)) {
+				return { error: `model must be one of ${Object.keys(schemas).join(', ')}` };
 			}
 			const payload = body.payload;
 			if (!isObject(payload)) return { error: 'payload must be an object' };
 			const problem =
-				imageProblem('payload.image', payload.image, {
-					accepted: ['url', 'rawBase64', 'dataUri'],
-					only: checks.imageBytes,
-					checkAspect: true,
-				}) ??
-				textProblem('payload.prompt', payload.prompt, false) ??
-				textProblem('payload.negative_prompt', payload.negative_prompt, false) ??
-				(payload.duration !== undefined && payload.duration !== '5' && payload.duration !== '10'
-					? 'payload.duration must be the string "5" or "10"'
-					: undefined) ??
-				unitNumberProblem('payload.cfg_scale', payload.cfg_scale);
-			return problem ? { error: problem } : { model: body.model };
+				schemaProblem(body, { model: { kind: 'unused' }, payload: { kind: 'unused' } }, checks) ??
+				schemaProblem(payload, schemas[model], checks, 'payload.');
+			return problem ? { error: problem } : { model };
 		},
 
 		submitResponse: (task) => ({
@@ -103,7 +155,7 @@ export function gmiCloudAdapter(shapes: ResponseShapes): ProviderAdapter {
 		balanceResponse: () => ({}),
 
 		modelsResponse: () => ({
-			model_ids: [...MODELS, 'Kling-Text2Video-V2.1-Master', 'Veo3', 'Veo3-Fast'],
+			model_ids: [...Object.keys(schemas), 'Kling-Text2Video-V2.1-Master', 'Veo3', 'Veo3-Fast'],
 		}),
 	};
 }

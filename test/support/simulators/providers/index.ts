@@ -1,4 +1,4 @@
-import type { ProviderId, ResponseShapes } from '../types';
+import type { ProviderId, RequestForms, ResponseShapes } from '../types';
 import type { ProviderAdapter } from './adapter';
 import { aimlApiAdapter } from './aimlApi';
 import { falAdapter } from './fal';
@@ -7,7 +7,11 @@ import { klingAdapter } from './kling';
 import { novitaAdapter } from './novita';
 
 /** The adapter that speaks `provider`'s API. */
-export function adapterFor(provider: ProviderId, shapes: ResponseShapes): ProviderAdapter {
+export function adapterFor(
+	provider: ProviderId,
+	shapes: ResponseShapes,
+	forms: RequestForms = {},
+): ProviderAdapter {
 	switch (provider) {
 		case 'novita':
 		case 'myRouter':
@@ -16,7 +20,7 @@ export function adapterFor(provider: ProviderId, shapes: ResponseShapes): Provid
 		case 'aimlApi':
 			return aimlApiAdapter;
 		case 'gmiCloud':
-			return gmiCloudAdapter(shapes);
+			return gmiCloudAdapter(shapes, forms);
 		case 'kling':
 			return klingAdapter(shapes);
 		case 'fal':

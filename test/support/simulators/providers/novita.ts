@@ -2,12 +2,114 @@ import type { SimTask } from '../tasks';
 import type { ProviderId, ResponseShapes } from '../types';
 import { defaultMessage, isObject } from './adapter';
 import type { ApiError, ApiRoute, ProviderAdapter, StatusView } from './adapter';
-import { imageProblem, textProblem, unitNumberProblem } from './validation';
+import { schemaProblem, type FieldRule, type RequestSchema } from './validation';
 
-const SUBMIT_ENDPOINTS: Record<string, string> = {
-	'/v3/async/kling-v2.1-i2v': 'kling-v2.1-i2v',
-	'/v3/async/kling-v2.1-i2v-master': 'kling-v2.1-i2v-master',
+const IMAGE = { kind: 'image', accepted: ['url', 'rawBase64'], required: true } satisfies FieldRule;
+const OPTIONAL_IMAGE: FieldRule = { ...IMAGE, required: false };
+const PROMPT: FieldRule = { kind: 'text', required: true };
+const TEXT: FieldRule = { kind: 'text' };
+const STRING_5_OR_10: FieldRule = { kind: 'oneOf', values: ['5', '10'] };
+const INTEGER_5_OR_10: FieldRule = { kind: 'oneOf', values: [5, 10] };
+const INTEGER_3_TO_15: FieldRule = {
+	kind: 'oneOf',
+	values: Array.from({ length: 13 }, (_, index) => index + 3),
 };
+const UNIT: FieldRule = { kind: 'unitNumber' };
+/** `extra.webhook` (Novita's completion callback) is documented on every async endpoint. */
+const EXTRA: FieldRule = { kind: 'unused' };
+
+const V3_SCHEMA: RequestSchema = {
+	image: IMAGE,
+	prompt: PROMPT,
+	negative_prompt: TEXT,
+	duration: INTEGER_3_TO_15,
+	cfg_scale: UNIT,
+	sound: { kind: 'boolean' },
+	end_image: OPTIONAL_IMAGE,
+	multi_prompt: { kind: 'unused' },
+	extra: EXTRA,
+};
+
+/**
+ * Each documented endpoint: its slug (the task's model) and request schema [C], from
+ * novita.ai/docs/api-reference/model-apis-<slug>. `notAt`: white labels whose docs lack the page.
+ */
+const SUBMIT_ENDPOINTS: Record<
+	string,
+	{ model: string; schema: RequestSchema; notAt?: ProviderId[] }
+> = {
+	'/v3/async/kling-v2.1-i2v': {
+		model: 'kling-v2.1-i2v',
+		schema: {
+			image: IMAGE,
+			prompt: PROMPT,
+			negative_prompt: TEXT,
+			mode: { kind: 'oneOf', values: ['Standard', 'Professional'] },
+			duration: STRING_5_OR_10,
+			guidance_scale: UNIT,
+			extra: EXTRA,
+		},
+	},
+	'/v3/async/kling-v2.1-i2v-master': {
+		model: 'kling-v2.1-i2v-master',
+		schema: {
+			image: IMAGE,
+			prompt: PROMPT,
+			negative_prompt: TEXT,
+			duration: STRING_5_OR_10,
+			guidance_scale: UNIT,
+			extra: EXTRA,
+		},
+	},
+	'/v3/async/kling-2.5-turbo-i2v': {
+		model: 'kling-2.5-turbo-i2v',
+		schema: {
+			image: IMAGE,
+			prompt: PROMPT,
+			negative_prompt: TEXT,
+			mode: { kind: 'oneOf', values: ['pro'] },
+			duration: STRING_5_OR_10,
+			cfg_scale: UNIT,
+			extra: EXTRA,
+		},
+	},
+	'/v3/async/kling-v2.6-pro-i2v': {
+		model: 'kling-v2.6-pro-i2v',
+		schema: {
+			image: IMAGE,
+			prompt: PROMPT,
+			negative_prompt: TEXT,
+			duration: INTEGER_5_OR_10,
+			cfg_scale: UNIT,
+			sound: { kind: 'boolean' },
+			aspect_ratio: { kind: 'oneOf', values: ['16:9', '9:16', '1:1'] },
+			voice_list: { kind: 'unused' },
+			extra: EXTRA,
+		},
+	},
+	'/v3/async/kling-v3.0-std-i2v': { model: 'kling-v3.0-std-i2v', schema: V3_SCHEMA },
+	'/v3/async/kling-v3.0-pro-i2v': { model: 'kling-v3.0-pro-i2v', schema: V3_SCHEMA },
+	'/v3/async/kling-v3.0-4k-i2v': {
+		model: 'kling-v3.0-4k-i2v',
+		schema: V3_SCHEMA,
+		notAt: ['myRouter'],
+	},
+	'/v3/async/kling-o1-i2v': {
+		model: 'kling-o1-i2v',
+		schema: {
+			image: IMAGE,
+			prompt: PROMPT,
+			duration: INTEGER_5_OR_10,
+			aspect_ratio: { kind: 'oneOf', values: ['16:9', '9:16', '1:1'] },
+			last_image: OPTIONAL_IMAGE,
+			extra: EXTRA,
+		},
+		notAt: ['highwayApi'],
+	},
+};
+
+/** Novita names task types after the slug: kling-v2.1-i2v-master is KLING_V2.1_I2V_MASTER. */
+const taskTypeOf = (model: string) => model.toUpperCase().replace(/-/g, '_');
 
 const STATUS_NAMES = {
 	queued: 'TASK_STATUS_QUEUED',
@@ -18,12 +120,12 @@ const STATUS_NAMES = {
 } as const;
 
 /**
- * Novita's v3 async API, which MyRouter and HighwayAPI serve unchanged (white labels); `shapes`
- * picks how a failed task is reported.
+ * Novita's v3 async API, which MyRouter and HighwayAPI serve unchanged (white labels), each with
+ * the endpoints its docs list; `shapes` picks how a failed task is reported.
  */
 export function novitaAdapter(provider: ProviderId, shapes: ResponseShapes): ProviderAdapter {
 	return {
-		...novitaApi,
+		...novitaApi(provider),
 		// [C] Novita answers 400 BILLING_BALANCE_NOT_ENOUGH; JieKou/HighwayAPI (and Novita, in [3P]
 		// quotes) 403 NOT_ENOUGH_BALANCE; MyRouter is taken to answer like the gateway.
 		balanceRefusal:
@@ -40,103 +142,95 @@ function taskFailed(task: SimTask, view: StatusView) {
 	return { status: 500, reason: 'TASK_FAILED', message: task.outcome.reason };
 }
 
-const novitaApi: ProviderAdapter = {
-	route(method, path, query): ApiRoute | undefined {
-		if (method === 'POST' && SUBMIT_ENDPOINTS[path])
-			return { kind: 'submit', endpointModel: SUBMIT_ENDPOINTS[path] };
-		if (method === 'GET' && path === '/v3/async/task-result')
-			return { kind: 'status', taskId: query.get('task_id') ?? '' };
-		if (method === 'GET' && path === '/openapi/v1/billing/balance/detail')
-			return { kind: 'balance' };
-		return undefined;
-	},
+/** The endpoints and answers the three share; `provider` decides which model endpoints exist. */
+function novitaApi(provider: ProviderId): ProviderAdapter {
+	const endpoint = (path: string) => {
+		const found = Object.prototype.hasOwnProperty.call(SUBMIT_ENDPOINTS, path)
+			? SUBMIT_ENDPOINTS[path]
+			: undefined;
+		return found && !found.notAt?.includes(provider) ? found : undefined;
+	};
+	return {
+		route(method, path, query): ApiRoute | undefined {
+			if (method === 'POST' && endpoint(path)) return { kind: 'submit', endpointModel: path };
+			if (method === 'GET' && path === '/v3/async/task-result')
+				return { kind: 'status', taskId: query.get('task_id') ?? '' };
+			if (method === 'GET' && path === '/openapi/v1/billing/balance/detail')
+				return { kind: 'balance' };
+			return undefined;
+		},
 
-	validateSubmit(route, body, checks) {
-		const model = route.kind === 'submit' ? (route.endpointModel ?? '') : '';
-		if (!isObject(body)) return { error: 'request body must be a JSON object' };
-		const problem =
-			imageProblem('image', body.image, {
-				accepted: ['url', 'rawBase64'],
-				only: checks.imageBytes,
-			}) ??
-			textProblem('prompt', body.prompt, true) ??
-			textProblem('negative_prompt', body.negative_prompt, false) ??
-			(body.duration !== undefined && body.duration !== '5' && body.duration !== '10'
-				? 'duration must be the string "5" or "10"'
-				: undefined) ??
-			unitNumberProblem('guidance_scale', body.guidance_scale) ??
-			(model === 'kling-v2.1-i2v' &&
-			body.mode !== undefined &&
-			body.mode !== 'Standard' &&
-			body.mode !== 'Professional'
-				? 'mode must be "Standard" or "Professional"'
-				: undefined);
-		return problem ? { error: problem } : { model };
-	},
+		validateSubmit(route, body, checks) {
+			const found = route.kind === 'submit' ? endpoint(route.endpointModel ?? '') : undefined;
+			if (!found) return { error: 'no such model endpoint' };
+			if (!isObject(body)) return { error: 'request body must be a JSON object' };
+			const problem = schemaProblem(body, found.schema, checks);
+			return problem ? { error: problem } : { model: found.model };
+		},
 
-	submitResponse: (task) => ({ task_id: task.id }),
+		submitResponse: (task) => ({ task_id: task.id }),
 
-	statusResponse(task: SimTask, view: StatusView) {
-		const done = view.status !== 'queued' && view.status !== 'processing';
-		return {
-			extra: {
-				seed: String(task.seed),
-				debug_info: {
-					request_info: '',
-					submit_time_ms: String(task.createdAt),
-					execute_time_ms: view.status === 'queued' ? '0' : String(task.processingStartsAt),
-					complete_time_ms: done ? String(task.finishesAt) : '0',
+		statusResponse(task: SimTask, view: StatusView) {
+			const done = view.status !== 'queued' && view.status !== 'processing';
+			return {
+				extra: {
+					seed: String(task.seed),
+					debug_info: {
+						request_info: '',
+						submit_time_ms: String(task.createdAt),
+						execute_time_ms: view.status === 'queued' ? '0' : String(task.processingStartsAt),
+						complete_time_ms: done ? String(task.finishesAt) : '0',
+					},
 				},
-			},
-			task: {
-				task_id: task.id,
-				task_type:
-					task.model === 'kling-v2.1-i2v-master' ? 'KLING_V2.1_I2V_MASTER' : 'KLING_V2.1_I2V',
-				status: view.statusWord ?? STATUS_NAMES[view.status],
-				reason:
-					view.status === 'failed' || view.status === 'cancelled'
-						? (task.outcome.reason ?? '')
-						: '',
-				eta: view.etaSeconds,
-				progress_percent: view.progressPercent,
-			},
-			images: [],
-			videos: view.videoUrl
-				? [
-						{
-							video_url: view.videoUrl,
-							video_url_ttl: String(view.videoUrlTtlSeconds),
-							video_type: 'mp4',
-						},
-					]
-				: [],
-			audios: [],
-		};
-	},
-
-	errorBody: (error: ApiError) => ({
-		code: error.status,
-		reason: error.reason,
-		message: error.message ?? defaultMessage(error.reason),
-		metadata: {},
-	}),
-
-	balanceResponse: (insufficient) =>
-		insufficient
-			? {
-					availableBalance: '0',
-					cashBalance: '0',
-					creditLimit: '0',
-					pendingCharges: '0',
-					outstandingInvoices: '0',
-				}
-			: {
-					availableBalance: '1000000',
-					cashBalance: '800000',
-					creditLimit: '200000',
-					pendingCharges: '0',
-					outstandingInvoices: '0',
+				task: {
+					task_id: task.id,
+					task_type: taskTypeOf(task.model),
+					status: view.statusWord ?? STATUS_NAMES[view.status],
+					reason:
+						view.status === 'failed' || view.status === 'cancelled'
+							? (task.outcome.reason ?? '')
+							: '',
+					eta: view.etaSeconds,
+					progress_percent: view.progressPercent,
 				},
+				images: [],
+				videos: view.videoUrl
+					? [
+							{
+								video_url: view.videoUrl,
+								video_url_ttl: String(view.videoUrlTtlSeconds),
+								video_type: 'mp4',
+							},
+						]
+					: [],
+				audios: [],
+			};
+		},
 
-	modelsResponse: () => ({}),
-};
+		errorBody: (error: ApiError) => ({
+			code: error.status,
+			reason: error.reason,
+			message: error.message ?? defaultMessage(error.reason),
+			metadata: {},
+		}),
+
+		balanceResponse: (insufficient) =>
+			insufficient
+				? {
+						availableBalance: '0',
+						cashBalance: '0',
+						creditLimit: '0',
+						pendingCharges: '0',
+						outstandingInvoices: '0',
+					}
+				: {
+						availableBalance: '1000000',
+						cashBalance: '800000',
+						creditLimit: '200000',
+						pendingCharges: '0',
+						outstandingInvoices: '0',
+					},
+
+		modelsResponse: () => ({}),
+	};
+}

@@ -1,3 +1,5 @@
+import type { SubmitChecks } from './adapter';
+
 /** How a provider accepts the first-frame image. */
 export type ImageEncoding = 'url' | 'rawBase64' | 'dataUri';
 
@@ -16,11 +18,14 @@ interface ImageRules {
 
 /** The 400 message for a bad image, or undefined; mirrors the documented limits (JPG/PNG, <= 10 MB, >= 300x300). */
 export function imageProblem(field: string, value: unknown, rules: ImageRules): string | undefined {
-	if (rules.only) {
+	const takesBytes = rules.accepted.some((encoding) => encoding !== 'url');
+	if (rules.only && takesBytes) {
 		const urls = rules.accepted.filter((encoding) => encoding === 'url');
 		rules = { ...rules, accepted: [...urls, rules.only], only: undefined };
 	}
 	if (typeof value !== 'string' || value.trim() === '') return `${field} is required`;
+	if (!takesBytes && !/^https?:\/\//i.test(value))
+		return `${field} must be an http(s) URL: this model takes image links only`;
 	if (/^https?:\/\//i.test(value)) {
 		if (!rules.accepted.includes('url')) return `${field} must not be a URL`;
 		return isParsableUrl(value) ? undefined : `${field} is not a valid URL`;
@@ -97,6 +102,75 @@ function imageSize(bytes: Buffer): { width: number; height: number } | undefined
 		if (isStartOfFrame)
 			return { height: bytes.readUInt16BE(offset + 5), width: bytes.readUInt16BE(offset + 7) };
 		offset += 2 + bytes.readUInt16BE(offset + 2);
+	}
+	return undefined;
+}
+
+/** One documented request field: its type and allowed values, as a provider's reference page gives them. */
+export type FieldRule =
+	| { kind: 'image'; accepted: ImageEncoding[]; required?: boolean; checkAspect?: boolean }
+	| { kind: 'text'; required?: boolean }
+	/** Exactly one of the values, compared with their JSON type: "5" is not 5. */
+	| { kind: 'oneOf'; values: ReadonlyArray<string | number | boolean> }
+	| { kind: 'unitNumber' }
+	| { kind: 'boolean' }
+	/** Documented, but the node never sends it: accepted as it comes. */
+	| { kind: 'unused' };
+
+/** A model's documented request body: every field it takes, nothing else. */
+export type RequestSchema = Record<string, FieldRule>;
+
+function describeValues(values: ReadonlyArray<string | number | boolean>): string {
+	const typeOf = (value: unknown) => (Number.isInteger(value) ? 'integer' : typeof value);
+	const types = [...new Set(values.map(typeOf))];
+	return `${types.length === 1 ? `the ${types[0]} ` : ''}${values.map((value) => JSON.stringify(value)).join(', ')}`;
+}
+
+function fieldProblem(
+	field: string,
+	rule: FieldRule,
+	value: unknown,
+	checks: SubmitChecks,
+): string | undefined {
+	switch (rule.kind) {
+		case 'image':
+			if (value === undefined && !rule.required) return undefined;
+			return imageProblem(field, value, { ...rule, only: checks.imageBytes });
+		case 'text':
+			return textProblem(field, value, rule.required ?? false);
+		case 'oneOf':
+			if (value === undefined) return undefined;
+			return rule.values.includes(value as string | number | boolean)
+				? undefined
+				: `${field} must be one of ${describeValues(rule.values)}, not ${JSON.stringify(value)}`;
+		case 'unitNumber':
+			return unitNumberProblem(field, value);
+		case 'boolean':
+			return value === undefined || typeof value === 'boolean'
+				? undefined
+				: `${field} must be a boolean, not ${JSON.stringify(value)}`;
+		case 'unused':
+			return undefined;
+	}
+}
+
+/**
+ * The 400 message for a body that breaks the model's documented schema: a field the model does not
+ * take, a missing required field, or a value of the wrong type or range. Each names the field
+ * (with `prefix`, e.g. "payload."), so a field sent in the wrong form fails the test that sent it.
+ * `checks.imageBytes` narrows every image field that takes bytes to that one form.
+ */
+export function schemaProblem(
+	body: Record<string, unknown>,
+	schema: RequestSchema,
+	checks: SubmitChecks,
+	prefix = '',
+): string | undefined {
+	const unknown = Object.keys(body).find((field) => !(field in schema));
+	if (unknown !== undefined) return `${prefix}${unknown} is not a parameter of this model`;
+	for (const [field, rule] of Object.entries(schema)) {
+		const problem = fieldProblem(`${prefix}${field}`, rule, body[field], checks);
+		if (problem) return problem;
 	}
 	return undefined;
 }

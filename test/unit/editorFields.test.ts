@@ -1,0 +1,100 @@
+import {
+	NodeHelpers,
+	type INode,
+	type INodeParameters,
+	type INodeProperties,
+	type INodePropertyOptions,
+} from 'n8n-workflow';
+
+import { KlingImageToVideo } from '../../nodes/KlingImageToVideo/KlingImageToVideo.node';
+import { PROVIDERS, type ModelOffer } from '../../nodes/KlingImageToVideo/providers';
+
+/**
+ * The editor's view of the generated fields, resolved as n8n resolves them (NodeHelpers, the
+ * code the editor and the engine share): for every provider and model, the fields shown are
+ * exactly those the offer has, each default is a value the offer takes, and the descriptions an
+ * AI agent reads list the accepted values.
+ */
+
+const { description } = new KlingImageToVideo();
+const node = { typeVersion: 1 } as INode;
+
+function editorView(values: INodeParameters) {
+	const parameters = NodeHelpers.getNodeParameters(
+		description.properties,
+		values,
+		true,
+		false,
+		node,
+		description,
+	)!;
+	const shown = description.properties.filter((property) =>
+		NodeHelpers.displayParameter(parameters, property, node, description),
+	);
+	const field = (name: string): INodeProperties | undefined =>
+		shown.find((property) => property.name === name);
+	const optionValues = (name: string) =>
+		(field(name)?.options as INodePropertyOptions[] | undefined)?.map((option) => option.value);
+	return { parameters, field, optionValues };
+}
+
+const OFFERS = Object.values(PROVIDERS).flatMap((provider) =>
+	provider.offers.map((offer): [string, string, ModelOffer] => [provider.id, offer.model, offer]),
+);
+
+describe.each(OFFERS)('the editor for %s, Kling %s', (provider, model, offer) => {
+	const view = editorView({ provider, operation: 'generate', model });
+
+	it('offers exactly the tiers and lengths the provider sells, with a default among them', () => {
+		expect(view.optionValues('mode')).toEqual(offer.modes);
+		expect(offer.modes).toContain(view.parameters.mode);
+		expect(view.optionValues('duration')).toEqual(offer.durations.map(String));
+		expect(offer.durations).toContain(Number(view.parameters.duration));
+	});
+
+	it('shows sound, aspect ratio, end frame, negative prompt and guidance only where offered', () => {
+		expect(view.field('sound') !== undefined).toBe(offer.soundModes.length > 0);
+		if (offer.soundModes.length > 0) expect(view.parameters.sound).toBe(false);
+		expect(view.optionValues('aspectRatio') ?? []).toEqual(offer.aspectRatios);
+		if (offer.aspectRatios.length > 0) expect(view.parameters.aspectRatio).toBe('16:9');
+		expect(view.field('endImageSource') !== undefined).toBe(offer.endFrameModes.length > 0);
+		if (offer.endFrameModes.length > 0) expect(view.parameters.endImageSource).toBe('none');
+		const options = ((view.field('options')?.options ?? []) as INodeProperties[]).filter((option) =>
+			NodeHelpers.displayParameterPath(view.parameters, option, 'options', node, description),
+		);
+		expect(options.map((option) => option.name).sort()).toEqual(
+			[
+				...(offer.guidanceScale ? ['guidanceScale'] : []),
+				...(offer.negativePrompt ? ['negativePrompt'] : []),
+			].sort(),
+		);
+	});
+
+	it('lets binary and base64 images be chosen only where the provider takes bytes', () => {
+		expect(view.optionValues('imageSource')).toEqual(
+			offer.acceptsImageBytes ? ['url', 'binary', 'base64'] : ['url'],
+		);
+		expect(view.parameters.imageSource).toBe('url');
+	});
+
+	it('describes the accepted values and what costs more', () => {
+		const mode = view.field('mode')!;
+		for (const tier of offer.modes) expect(mode.description).toContain(`"${tier}"`);
+		expect(view.field('duration')!.description).toContain(
+			offer.durations.length > 2 ? `${offer.durations[0]} to ` : `${offer.durations[0]} or `,
+		);
+		expect(view.field('duration')!.hint).toMatch(/cost/);
+		if (offer.soundModes.length > 0) expect(view.field('sound')!.hint).toMatch(/costs more/);
+		if (offer.modes.includes('4k')) expect(mode.hint).toContain('4K the most');
+		for (const ratio of offer.aspectRatios)
+			expect(view.field('aspectRatio')!.description).toContain(`"${ratio}"`);
+	});
+});
+
+it('keeps Kling 2.1 as the model of a node saved without one', () => {
+	for (const provider of Object.values(PROVIDERS)) {
+		const view = editorView({ provider: provider.id, operation: 'submit' });
+		expect(view.parameters.model).toBe('v2.1');
+		expect(view.optionValues('model')).toEqual(provider.offers.map((offer) => offer.model));
+	}
+});

@@ -589,6 +589,7 @@ describe('every model each provider offers', () => {
 						mode,
 						duration,
 						submittedAt: expect.any(String),
+						checkAfterSeconds: expect.any(Number),
 					});
 				});
 				await expectVideos(twoStepSim, testCase, twoStep, twoStep.output('Wait'));

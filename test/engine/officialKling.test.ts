@@ -220,6 +220,23 @@ describe('a submission whose outcome is unknown is looked up by its external_tas
 		});
 	});
 
+	it('a resend refused while lookups never find the first attempt: the error says a task may exist, naming its external_task_id', async () => {
+		await start({ lookupDelayMs: 120_000 });
+		sim.faults.next('submit', { type: 'reset', afterCreate: true });
+		const run = await runKling(sim, { nodes: [generate()] }).result;
+
+		expect(run.error?.message).toMatch(
+			/^Kling AI did not confirm the new task: it did not confirm the first attempt, and refused a second one with the same id \(400/,
+		);
+		expect(run.error?.description).toContain('a task may exist and may be charged');
+		expect(run.error?.description).toContain(
+			`This submission's id is ${sim.tasks[0].externalId}: Kling AI keeps it as that task's external_task_id`,
+		);
+		expect(run.error?.description).not.toContain('No task was created');
+		expect(submitRequests(sim).map((request) => request.status)).toEqual(['reset', 400]);
+		expect(sim.submissions()).toBe(1);
+	});
+
 	it('when the lookup itself fails, nothing is sent again and the error says a task may exist', async () => {
 		await start();
 		sim.faults.next('submit', { type: 'reset', afterCreate: true });

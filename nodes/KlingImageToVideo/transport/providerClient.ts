@@ -148,7 +148,8 @@ export class ProviderClient {
 			.filter(
 				([name, value]) => /key|secret|token|password/i.test(name) && typeof value === 'string',
 			)
-			.map(([, value]) => String(value))
+			// Trimmed, as the credentials send them: this also covers the value as pasted.
+			.map(([, value]) => String(value).trim())
 			.filter((value) => value.length >= 4);
 		return new ProviderClient(ctx, provider, baseUrl, secrets, options);
 	}
@@ -396,7 +397,8 @@ export class ProviderClient {
 	/**
 	 * A submission sent again with the same id after lookups found nothing, and now refused: the
 	 * refusal may be of a duplicate id, the first attempt's task showing up late in lookups. It is
-	 * looked for a while longer; found, it is carried on with, else the refusal is reported.
+	 * looked for a while longer; found, it is carried on with. Not found, the first attempt is still
+	 * unconfirmed either way, so the user is told a task may exist, never "no task was created".
 	 */
 	private async findRefusedResubmission(
 		answer: ReadAnswer,
@@ -408,14 +410,13 @@ export class ProviderClient {
 			await sleepUnlessAborted(waitMs, this.options.signal);
 			const lookup = await this.lookUp(submissionId, request);
 			if (lookup.kind === 'found') return lookup.taskId;
-			if (lookup.kind === 'unknown')
-				throw this.uncertainSubmission(
-					itemIndex,
-					`it did not confirm the first attempt, and refused a second one with the same id (${answer.statusCode}${this.said(answer)})`,
-					submissionId,
-				);
+			if (lookup.kind === 'unknown') break;
 		}
-		throw this.apiError(answer, itemIndex, { action: 'submit' });
+		throw this.uncertainSubmission(
+			itemIndex,
+			`it did not confirm the first attempt, and refused a second one with the same id (${answer.statusCode}${this.said(answer)})`,
+			submissionId,
+		);
 	}
 
 	/**

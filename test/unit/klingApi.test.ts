@@ -216,6 +216,20 @@ describe('answers', () => {
 			unrecognizedStatus: 'rendering',
 		});
 	});
+
+	it('reads a status word it does not know as succeeded when a video came with it', () => {
+		const task = {
+			task_id: '8319',
+			task_status: 'Completed',
+			task_result: { videos: [{ url: 'https://cdn.example.com/v.mp4' }] },
+		};
+		expect(kling.parseStatus('8319', envelope(task))).toEqual({
+			taskId: '8319',
+			status: 'succeeded',
+			unrecognizedStatus: 'Completed',
+			videoUrl: 'https://cdn.example.com/v.mp4',
+		});
+	});
 });
 
 describe('errors, read by their code [3P error table]', () => {

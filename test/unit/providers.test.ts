@@ -564,7 +564,7 @@ describe('GMI Cloud', () => {
 				},
 				'submit',
 			)?.message,
-		).toBe('body.payload.image: invalid image');
+		).toBe('payload.image: invalid image');
 	});
 
 	it('reads a failure reason from outcome.error or error, as a string or as {code, message}', () => {

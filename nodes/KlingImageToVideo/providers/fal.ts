@@ -1,4 +1,4 @@
-import { isObject, readNumber, readString } from './fields';
+import { isObject, readNumber, readStatusWord, readString, readValidationDetail } from './fields';
 import {
 	FIVE_OR_TEN_SECONDS,
 	offerOf,
@@ -151,12 +151,12 @@ const STATUS_BY_PROVIDER_STATUS: Record<string, TaskStatus> = {
 function parseStatus(taskId: string, body: unknown): TaskSnapshot {
 	const providerStatus = isObject(body) ? readString(body.status) : undefined;
 	if (!isObject(body) || providerStatus === undefined) throw new Error('the answer has no status');
-	const known = STATUS_BY_PROVIDER_STATUS[providerStatus.toUpperCase()];
+	// The video is never in a status answer (the result has it), so a new word means still running.
 	const snapshot: TaskSnapshot = {
 		taskId: readString(body.request_id) ?? taskId,
-		status: known ?? 'processing',
+		...readStatusWord(providerStatus.toUpperCase(), STATUS_BY_PROVIDER_STATUS, undefined),
 	};
-	if (!known) snapshot.unrecognizedStatus = providerStatus;
+	if (snapshot.unrecognizedStatus) snapshot.unrecognizedStatus = providerStatus;
 	const queuePosition = readNumber(body.queue_position);
 	if (snapshot.status === 'queued' && queuePosition !== undefined)
 		snapshot.queuePosition = queuePosition;
@@ -179,20 +179,8 @@ function parseResult(taskId: string, body: unknown): TaskSnapshot {
 
 /** fal's error body: `detail` as a string (request errors) or a list of `{loc, msg, type}` (model errors) [C]. */
 function readDetail(detail: unknown): { message?: string; type?: string } {
-	const text = readString(detail);
-	if (text !== undefined) return { message: text };
-	if (!Array.isArray(detail)) return {};
-	const entries = detail.filter(isObject);
-	const message = entries
-		.map((entry) => {
-			const msg = readString(entry.msg) ?? readString(entry.message);
-			const loc = Array.isArray(entry.loc) ? entry.loc.map(readString).filter(Boolean) : [];
-			const field = loc.filter((part) => part !== 'body').join('.');
-			return msg && field ? `${field}: ${msg}` : msg;
-		})
-		.filter(Boolean)
-		.join('; ');
-	return { message: message || undefined, type: readString(entries[0]?.type) };
+	const first = Array.isArray(detail) ? detail.find(isObject) : undefined;
+	return { message: readValidationDetail(detail), type: readString(first?.type) };
 }
 
 /**

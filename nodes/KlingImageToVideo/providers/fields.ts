@@ -47,3 +47,19 @@ export function readStatusWord(
 	if (status) return { status };
 	return { status: videoUrl ? 'succeeded' : 'processing', unrecognizedStatus: word };
 }
+
+/**
+ * A validation `detail` as FastAPI-style servers send it (fal [C], GMI Cloud [?]): a string, or a
+ * list of `{loc, msg}` read as "field: message" lines, so a refused field is named.
+ */
+export function readValidationDetail(detail: unknown): string | undefined {
+	if (!Array.isArray(detail)) return readString(detail);
+	const lines = detail.map((entry) => {
+		if (!isObject(entry)) return readString(entry);
+		const loc = Array.isArray(entry.loc) ? entry.loc.map(readString).filter(Boolean) : [];
+		const field = loc.filter((part) => part !== 'body').join('.');
+		const message = readString(entry.msg) ?? readString(entry.message);
+		return field && message ? `${field}: ${message}` : message;
+	});
+	return lines.filter(Boolean).join('; ') || undefined;
+}

@@ -1,4 +1,10 @@
-import { isObject, readErrorField, readStatusWord, readString } from './fields';
+import {
+	isObject,
+	readErrorField,
+	readStatusWord,
+	readString,
+	readValidationDetail,
+} from './fields';
 import {
 	FIVE_OR_TEN_SECONDS,
 	offerOf,
@@ -163,28 +169,13 @@ function parseStatus(taskId: string, body: unknown): TaskSnapshot {
 	return snapshot;
 }
 
-/**
- * A validation `detail` list, as FastAPI-style servers send it ([?]: GMI documents no error body):
- * each entry's field path and message, so a refused field is named.
- */
-function readDetail(detail: unknown): string | undefined {
-	if (!Array.isArray(detail)) return readString(detail);
-	const lines = detail.map((entry) => {
-		if (!isObject(entry)) return readString(entry);
-		const path = Array.isArray(entry.loc) ? entry.loc.map(readString).filter(Boolean) : [];
-		const message = readString(entry.msg) ?? readString(entry.message);
-		return path.length && message ? `${path.join('.')}: ${message}` : message;
-	});
-	return lines.filter(Boolean).join('; ') || undefined;
-}
-
 /** No error body is documented: a `message`, an `error` string or `{error: {message}}`, or a `detail`. */
 function readError(statusCode: number, body: unknown): ProviderError | undefined {
 	if (statusCode >= 200 && statusCode < 300) return undefined;
 	if (!isObject(body)) return {};
 	const error = readErrorField(body.error);
 	return {
-		message: readString(body.message) ?? error?.message ?? readDetail(body.detail),
+		message: readString(body.message) ?? error?.message ?? readValidationDetail(body.detail),
 		code: readString(body.code) ?? error?.code,
 	};
 }

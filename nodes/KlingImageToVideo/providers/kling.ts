@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { isObject, readNumber, readString } from './fields';
+import { isObject, readNumber, readStatusWord, readString } from './fields';
 import {
 	FIVE_OR_TEN_SECONDS,
 	offerOf,
@@ -194,20 +194,20 @@ function parseStatus(taskId: string, body: unknown): TaskSnapshot {
 	const task = taskOf(body, taskId);
 	const providerStatus = readString(task?.task_status);
 	if (!task || providerStatus === undefined) throw new Error('the answer has no data.task_status');
-	const status = STATUS_BY_PROVIDER_STATUS[providerStatus.toLowerCase()] ?? 'processing';
-	const snapshot: TaskSnapshot = { taskId: readString(task.task_id) ?? taskId, status };
-	if (!STATUS_BY_PROVIDER_STATUS[providerStatus.toLowerCase()])
-		snapshot.unrecognizedStatus = providerStatus;
-
 	const result = isObject(task.task_result) ? task.task_result : {};
 	const videos = Array.isArray(result.videos) ? result.videos : [];
 	const videoUrl = videos
 		.map((video) => (isObject(video) ? readString(video.url) : undefined))
 		.find(Boolean);
+	const snapshot: TaskSnapshot = {
+		taskId: readString(task.task_id) ?? taskId,
+		...readStatusWord(providerStatus.toLowerCase(), STATUS_BY_PROVIDER_STATUS, videoUrl),
+	};
+	if (snapshot.unrecognizedStatus) snapshot.unrecognizedStatus = providerStatus;
 	if (videoUrl) snapshot.videoUrl = videoUrl;
 
 	// A failed task answers 200 with code 0; the reason is in task_status_msg [3P].
-	if (status === 'failed') {
+	if (snapshot.status === 'failed') {
 		snapshot.error = {
 			message: readString(task.task_status_msg) ?? 'the task ended with status failed',
 			code: providerStatus,
@@ -324,6 +324,8 @@ export const kling: ProviderAdapter = {
 	billingPageUrl: 'https://app.klingai.com/global/dev',
 	balanceAdvice:
 		'Kling bills API use from prepaid resource packs: the pack for video generation is used up or expired, or the account is in arrears. Buy a pack in the Kling developer console',
+	submissionIdHint:
+		"Kling AI keeps it as that task's external_task_id, which its task query (GET /v1/videos/image2video/{external_task_id}) accepts in place of the task id",
 	offers: MODELS.map(offerOf),
 	reportsProgress: false,
 	taskIdPattern: /^[A-Za-z0-9][A-Za-z0-9_-]{7,127}$/,

@@ -5,9 +5,11 @@
  *
  * By default the provider is a local simulator (no key, no cost). With a key it is the real thing:
  *   KLING_PROVIDER=novita KLING_API_KEY=... npm run demo
- * Optional: KLING_BASE_URL, KLING_ORGANIZATION_ID (GMI Cloud), KLING_PROMPT, KLING_MODE
- * (standard|professional|master), KLING_DURATION (5|10), KLING_IMAGE (a JPEG/PNG path),
- * KLING_OUTPUT_DIR (default .output/demo).
+ * Optional: KLING_BASE_URL, KLING_ORGANIZATION_ID (GMI Cloud), KLING_ACCESS_KEY and
+ * KLING_SECRET_KEY (the official Kling API's key pair, instead of KLING_API_KEY), KLING_MODEL
+ * (v2.1|v2.5-turbo|v2.6|v3.0|o1, as the provider offers them), KLING_PROMPT, KLING_MODE and
+ * KLING_DURATION (as the model offers them; default its default tier and 5 s), KLING_IMAGE (a
+ * JPEG/PNG path), KLING_OUTPUT_DIR (default .output/demo).
  */
 import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +22,7 @@ import { HighwayApi } from '../credentials/HighwayApi.credentials';
 import { KlingApi } from '../credentials/KlingApi.credentials';
 import { MyRouterApi } from '../credentials/MyRouterApi.credentials';
 import { NovitaApi } from '../credentials/NovitaApi.credentials';
+import { PROVIDERS } from '../nodes/KlingImageToVideo/providers';
 import { startSimulator, type Simulator } from '../test/support/simulators';
 import { ensureN8nInstalled } from '../test/e2e/support/installN8n';
 import { N8nCli, type CredentialImport, type RunItem } from '../test/e2e/support/n8nCli';
@@ -63,27 +66,45 @@ class DemoError extends Error {}
 function settings() {
 	const env = process.env;
 	const apiKey = env.KLING_API_KEY?.trim() ?? '';
+	const accessKey = env.KLING_ACCESS_KEY?.trim() ?? '';
+	const secretKey = env.KLING_SECRET_KEY?.trim() ?? '';
 	const provider = (env.KLING_PROVIDER?.trim() || 'novita') as ProviderId;
 	if (!PROVIDER_IDS.includes(provider)) {
 		throw new DemoError(
 			`KLING_PROVIDER must be one of ${PROVIDER_IDS.join(', ')}, not "${provider}"`,
 		);
 	}
-	if (!apiKey && env.KLING_PROVIDER && env.KLING_BASE_URL) {
+	const keyPair = provider === 'kling' && !apiKey && accessKey !== '' && secretKey !== '';
+	if (!apiKey && !keyPair && env.KLING_PROVIDER && env.KLING_BASE_URL) {
 		throw new DemoError(
 			'KLING_BASE_URL is set but KLING_API_KEY is not: give the key to use a real provider',
 		);
 	}
-	const mode = env.KLING_MODE?.trim() || 'standard';
-	if (!['standard', 'professional', 'master'].includes(mode))
-		throw new DemoError(`KLING_MODE must be standard, professional or master, not "${mode}"`);
+	// Model, tier and length as this provider's own model table offers them.
+	const { offers, displayName } = PROVIDERS[provider];
+	const model = env.KLING_MODEL?.trim() || 'v2.1';
+	const offer = offers.find((candidate) => candidate.model === model);
+	if (!offer) {
+		throw new DemoError(
+			`KLING_MODEL must be one of ${offers.map((o) => o.model).join(', ')} at ${displayName}, not "${model}"`,
+		);
+	}
+	const mode = env.KLING_MODE?.trim() || offer.defaultMode;
+	if (!(offer.modes as readonly string[]).includes(mode))
+		throw new DemoError(
+			`KLING_MODE must be one of ${offer.modes.join(', ')} for ${model} at ${displayName}, not "${mode}"`,
+		);
 	const duration = env.KLING_DURATION?.trim() || '5';
-	if (!['5', '10'].includes(duration))
-		throw new DemoError(`KLING_DURATION must be 5 or 10, not "${duration}"`);
+	if (!offer.durations.map(String).includes(duration))
+		throw new DemoError(
+			`KLING_DURATION must be one of ${offer.durations.join(', ')} for ${model} at ${displayName}, not "${duration}"`,
+		);
 	return {
 		provider,
 		apiKey,
-		real: apiKey !== '',
+		keyPair: keyPair ? { accessKey, secretKey } : undefined,
+		real: apiKey !== '' || keyPair,
+		model,
 		baseUrl: env.KLING_BASE_URL?.trim() || DEFAULT_BASE_URLS[provider],
 		organizationId: env.KLING_ORGANIZATION_ID?.trim() ?? '',
 		prompt: env.KLING_PROMPT?.trim() || DEFAULT_PROMPT,
@@ -149,7 +170,9 @@ async function main(): Promise<number> {
 
 		let credentialData: Record<string, string>;
 		if (config.real) {
-			credentialData = { apiKey: config.apiKey, baseUrl: config.baseUrl };
+			credentialData = config.keyPair
+				? { authType: 'accessKey', ...config.keyPair, baseUrl: config.baseUrl }
+				: { apiKey: config.apiKey, baseUrl: config.baseUrl };
 		} else {
 			step(`Starting the ${providerName} simulator`);
 			simulator = await startSimulator({
@@ -183,6 +206,7 @@ async function main(): Promise<number> {
 					operation: 'generate',
 					imageSource: 'binary',
 					binaryPropertyName: 'data',
+					model: config.model,
 					prompt: config.prompt,
 					mode: config.mode,
 					duration: config.duration,
@@ -193,7 +217,7 @@ async function main(): Promise<number> {
 		]);
 		await cli.importWorkflows([workflow]);
 		info(
-			`Manual Trigger → Read Image (${path.relative(REPO_ROOT, config.image) || config.image}) → Animate Image (${providerName}, ${config.mode}, ${config.duration} s) → Save Video (${elapsed()})`,
+			`Manual Trigger → Read Image (${path.relative(REPO_ROOT, config.image) || config.image}) → Animate Image (${providerName}, Kling ${config.model}, ${config.mode}, ${config.duration} s) → Save Video (${elapsed()})`,
 		);
 
 		step(

@@ -68,6 +68,7 @@ describe('npm run demo', () => {
 			KLING_API_KEY: realProvider.apiKey,
 			KLING_BASE_URL: realProvider.baseUrl,
 			KLING_PROMPT: 'dummy prompt: the lake shimmers',
+			KLING_MODEL: 'v3.0',
 			KLING_MODE: 'professional',
 		});
 		await Promise.allSettled([defaultRun, providerRun]);
@@ -104,7 +105,7 @@ describe('npm run demo', () => {
 		expect(task.body).toMatchObject({
 			image_url: `data:image/png;base64,${SAMPLE_PNG.toString('base64')}`,
 			prompt: 'dummy prompt: the lake shimmers',
-			model: 'kling-video/v2.1/pro/image-to-video',
+			model: 'klingai/video-v3-pro-image-to-video',
 		});
 		expect(existsSync(videoPath)).toBe(true);
 		expect(readFileSync(videoPath).equals(expectedVideoBytes(77_777))).toBe(true);

@@ -81,10 +81,12 @@ describe.each(N8N_TARGETS)('what differs between n8n releases, in $name', (targe
 		timedOut = suite.cli
 			.run(['execute', '--id=e2eVersionsTimeout', '--rawOutput'])
 			.then((result) => ({ exitCode: result.exitCode, endedAt: Date.now() }));
-		// Without N8N_DEFAULT_BINARY_DATA_MODE, which the other suites set to filesystem.
-		defaultBinaryMode = suite.cli.execute('e2eVersionsBinary', {
-			env: { N8N_DEFAULT_BINARY_DATA_MODE: undefined },
-		});
+		// Without N8N_DEFAULT_BINARY_DATA_MODE, which the other suites set to filesystem. After the
+		// timeout run, not beside it: two `n8n execute` on one SQLite file can leave the cancelled
+		// execution unsaved ("running") on a loaded machine.
+		defaultBinaryMode = timedOut.then(() =>
+			suite.cli.execute('e2eVersionsBinary', { env: { N8N_DEFAULT_BINARY_DATA_MODE: undefined } }),
+		);
 		timedOut.catch(() => undefined);
 		defaultBinaryMode.catch(() => undefined); // reported by the tests that await them
 	}, 30 * 60_000);

@@ -106,16 +106,35 @@ export interface CliResult {
 	durationMs: number;
 }
 
-/** A free TCP port on 127.0.0.1 (n8n's task broker needs its own per process). */
-export function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
+/** Port blocks, one per jest worker, below Linux's ephemeral range (32768+) where listen(0) and outgoing connections take theirs. */
+const PORT_BLOCKS_FROM = 20_000;
+const PORT_BLOCK_SIZE = 1_000;
+const PORT_BLOCKS = 12;
+/** Where this process looks next in its block; the pid spreads child processes (a demo, dev) of one worker apart. */
+let portCursor = -1;
+
+/**
+ * A free TCP port on 127.0.0.1 for a process started next (n8n, its task broker, Redis,
+ * PostgreSQL). A port is bound only later (after a build, or across an n8n restart), and jest
+ * runs suites side by side: were it the operating system's pick, another suite could be given the
+ * same port meanwhile. So each jest worker takes its ports from its own block, in turn.
+ */
+export async function freePort(): Promise<number> {
+	const worker = Number(process.env.JEST_WORKER_ID) || 0;
+	const base = PORT_BLOCKS_FROM + (worker % PORT_BLOCKS) * PORT_BLOCK_SIZE;
+	if (portCursor < 0) portCursor = (process.pid * 7919) % PORT_BLOCK_SIZE;
+	for (let tried = 0; tried < PORT_BLOCK_SIZE; tried++) {
+		const port = base + (portCursor++ % PORT_BLOCK_SIZE);
+		if (await isPortFree(port)) return port;
+	}
+	throw new Error(`no free TCP port in ${base}-${base + PORT_BLOCK_SIZE - 1}`);
+}
+
+function isPortFree(port: number): Promise<boolean> {
+	return new Promise((resolve) => {
 		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			server.close(() => resolve(port));
-		});
+		server.once('error', () => resolve(false));
+		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
 	});
 }
 

@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { encodePng } from './makeSampleImage';
+import { renderSupersampledPng } from './makeSampleImage';
 
 const WIDTH = 540;
 const HEIGHT = 960;
@@ -99,19 +99,9 @@ function pixel(x: number, y: number): Rgb {
 	return color;
 }
 
-/** Renders the product shot (2×2 supersampled) and returns it as PNG bytes. */
+/** Renders the product shot and returns it as PNG bytes. */
 export function renderProductImage(): Buffer {
-	const rgb = new Uint8Array(WIDTH * HEIGHT * 3);
-	for (let y = 0; y < HEIGHT; y++) {
-		for (let x = 0; x < WIDTH; x++) {
-			const samples = [pixel(x, y), pixel(x + 0.5, y), pixel(x, y + 0.5), pixel(x + 0.5, y + 0.5)];
-			for (let channel = 0; channel < 3; channel++) {
-				const value = samples.reduce((sum, sample) => sum + sample[channel], 0) / samples.length;
-				rgb[(y * WIDTH + x) * 3 + channel] = Math.round(Math.min(255, Math.max(0, value)));
-			}
-		}
-	}
-	return encodePng(WIDTH, HEIGHT, rgb);
+	return renderSupersampledPng(WIDTH, HEIGHT, pixel);
 }
 
 if (require.main === module) {

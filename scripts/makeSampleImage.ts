@@ -195,19 +195,28 @@ export function encodePng(width: number, height: number, rgb: Uint8Array): Buffe
 	]);
 }
 
-/** Renders the scene (2×2 supersampled) and returns it as PNG bytes. */
-export function renderSampleImage(): Buffer {
-	const rgb = new Uint8Array(WIDTH * HEIGHT * 3);
-	for (let y = 0; y < HEIGHT; y++) {
-		for (let x = 0; x < WIDTH; x++) {
+/** Renders `pixel` 2×2 supersampled into an RGB PNG (the sample scene and the product shot). */
+export function renderSupersampledPng(
+	width: number,
+	height: number,
+	pixel: (x: number, y: number) => readonly number[],
+): Buffer {
+	const rgb = new Uint8Array(width * height * 3);
+	for (let y = 0; y < height; y++) {
+		for (let x = 0; x < width; x++) {
 			const samples = [pixel(x, y), pixel(x + 0.5, y), pixel(x, y + 0.5), pixel(x + 0.5, y + 0.5)];
 			for (let channel = 0; channel < 3; channel++) {
 				const value = samples.reduce((sum, sample) => sum + sample[channel], 0) / samples.length;
-				rgb[(y * WIDTH + x) * 3 + channel] = Math.round(Math.min(255, Math.max(0, value)));
+				rgb[(y * width + x) * 3 + channel] = Math.round(Math.min(255, Math.max(0, value)));
 			}
 		}
 	}
-	return encodePng(WIDTH, HEIGHT, rgb);
+	return encodePng(width, height, rgb);
+}
+
+/** Renders the scene and returns it as PNG bytes. */
+export function renderSampleImage(): Buffer {
+	return renderSupersampledPng(WIDTH, HEIGHT, pixel);
 }
 
 if (require.main === module) {

@@ -23,10 +23,10 @@ import { KlingApi } from '../credentials/KlingApi.credentials';
 import { MyRouterApi } from '../credentials/MyRouterApi.credentials';
 import { NovitaApi } from '../credentials/NovitaApi.credentials';
 import { PROVIDERS } from '../nodes/KlingImageToVideo/providers';
-import { startSimulator, type Simulator } from '../test/support/simulators';
-import { ensureN8nInstalled } from '../test/e2e/support/installN8n';
-import { N8nCli, type CredentialImport, type RunItem } from '../test/e2e/support/n8nCli';
-import { buildAndPack, installPackage, REPO_ROOT } from '../test/e2e/support/packageInstall';
+import { startSimulator, type Simulator } from '../tools/simulators';
+import { ensureN8nInstalled } from '../tools/n8n/installN8n';
+import { N8nCli, type CredentialImport, type RunItem } from '../tools/n8n/n8nCli';
+import { buildAndPack, installPackage, REPO_ROOT } from '../tools/n8n/packageInstall';
 import {
 	chainWorkflow,
 	CREDENTIAL_TYPES,
@@ -37,7 +37,7 @@ import {
 	readFilesNode,
 	writeFileNode,
 	type ProviderId,
-} from '../test/e2e/support/workflows';
+} from '../tools/n8n/workflows';
 
 const DEFAULT_PROMPT =
 	'The sun sinks slowly behind the mountains while gentle ripples cross the lake and the pine trees sway in a light breeze';

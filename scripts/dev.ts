@@ -26,16 +26,11 @@ import {
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { startSimulator, type Simulator } from '../test/support/simulators';
-import { ensureN8nInstalled, type N8nInstall } from '../test/e2e/support/installN8n';
-import { N8nCli, type CredentialImport, type WorkflowJson } from '../test/e2e/support/n8nCli';
-import {
-	buildAndPack,
-	installPackage,
-	PACKAGE_NAME,
-	REPO_ROOT,
-} from '../test/e2e/support/packageInstall';
-import { simulatorCredential, startFileServer, type FileServer } from '../test/e2e/support/suite';
+import { startSimulator, type Simulator } from '../tools/simulators';
+import { ensureN8nInstalled, type N8nInstall } from '../tools/n8n/installN8n';
+import { N8nCli, type CredentialImport, type WorkflowJson } from '../tools/n8n/n8nCli';
+import { buildAndPack, installPackage, PACKAGE_NAME, REPO_ROOT } from '../tools/n8n/packageInstall';
+import { simulatorCredential, startFileServer, type FileServer } from '../tools/n8n/suite';
 import {
 	adaptExample,
 	EXAMPLE_FILES,
@@ -46,7 +41,7 @@ import {
 	PROVIDER_NAMES,
 	readExample,
 	type ProviderId,
-} from '../test/e2e/support/workflows';
+} from '../tools/n8n/workflows';
 
 const step = (text: string) => console.log(`▶ ${text}`);
 const info = (text: string) => console.log(`  ${text}`);

@@ -32,10 +32,10 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { cacheRoot } from '../test/e2e/support/installN8n';
-import { withLock } from '../test/e2e/support/lock';
-import { REPO_ROOT } from '../test/e2e/support/packageInstall';
-import { NPM, runCommand } from '../test/e2e/support/processes';
+import { cacheRoot } from '../tools/n8n/installN8n';
+import { withLock } from '../tools/n8n/lock';
+import { REPO_ROOT } from '../tools/n8n/packageInstall';
+import { NPM, runCommand } from '../tools/n8n/processes';
 import { DevEnvironment } from './dev';
 
 /** The playwright-core release used to drive Chromium (only its API: it never downloads a browser). */

@@ -8,9 +8,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { expectedVideoBytes, startSimulator, type Simulator } from '../support/simulators';
-import { REPO_ROOT } from './support/packageInstall';
-import { NPM, runCommand } from './support/processes';
+import { expectedVideoBytes, startSimulator, type Simulator } from '../../tools/simulators';
+import { REPO_ROOT } from '../../tools/n8n/packageInstall';
+import { NPM, runCommand } from '../../tools/n8n/processes';
 
 const SAMPLE_PNG = readFileSync(path.join(REPO_ROOT, 'examples', 'assets', 'sample.png'));
 

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { DEFAULT_KEY_PAIR } from '../support/simulators';
-import { freePort, parseExecution, stopProcess } from './support/n8nCli';
-import { REPO_ROOT } from './support/packageInstall';
-import { NPM, runCommand, startProcess } from './support/processes';
+import { DEFAULT_KEY_PAIR } from '../../tools/simulators';
+import { freePort, parseExecution, stopProcess } from '../../tools/n8n/n8nCli';
+import { REPO_ROOT } from '../../tools/n8n/packageInstall';
+import { NPM, runCommand, startProcess } from '../../tools/n8n/processes';
 
 /** A login for the throwaway owner account of this test's dev folder. */
 const OWNER = {

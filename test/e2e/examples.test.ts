@@ -7,10 +7,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { expectedVideoBytes, startSimulator, type Simulator } from '../support/simulators';
-import type { WorkflowJson, WorkflowRun } from './support/n8nCli';
-import { N8nServer, type SavedExecution } from './support/n8nServer';
-import { KLING_NODE_TYPE, REPO_ROOT } from './support/packageInstall';
+import { expectedVideoBytes, startSimulator, type Simulator } from '../../tools/simulators';
+import type { WorkflowJson, WorkflowRun } from '../../tools/n8n/n8nCli';
+import { N8nServer, type SavedExecution } from '../../tools/n8n/n8nServer';
+import { KLING_NODE_TYPE, REPO_ROOT } from '../../tools/n8n/packageInstall';
 import {
 	assertSucceeded,
 	logDurations,
@@ -22,7 +22,7 @@ import {
 	type FileServer,
 	type N8nSuite,
 	type N8nTarget,
-} from './support/suite';
+} from '../../tools/n8n/suite';
 import {
 	adaptExample,
 	EXAMPLE_FILES,
@@ -30,7 +30,7 @@ import {
 	EXAMPLE_OUTPUT_FOLDER,
 	EXAMPLE_PRODUCT_IMAGE_URL,
 	readExample,
-} from './support/workflows';
+} from '../../tools/n8n/workflows';
 
 const SAMPLE_PNG = readFileSync(path.join(REPO_ROOT, 'examples', 'assets', 'sample.png'));
 const PRODUCT_PNG = readFileSync(path.join(REPO_ROOT, 'examples', 'assets', 'product.png'));

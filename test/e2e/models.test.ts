@@ -7,9 +7,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { expectedVideoBytes, startSimulator, type Simulator } from '../support/simulators';
-import type { WorkflowJson, WorkflowRun } from './support/n8nCli';
-import { REPO_ROOT } from './support/packageInstall';
+import { expectedVideoBytes, startSimulator, type Simulator } from '../../tools/simulators';
+import type { WorkflowJson, WorkflowRun } from '../../tools/n8n/n8nCli';
+import { REPO_ROOT } from '../../tools/n8n/packageInstall';
 import {
 	assertSucceeded,
 	limitConcurrency,
@@ -20,14 +20,14 @@ import {
 	startN8nSuite,
 	type FileServer,
 	type N8nSuite,
-} from './support/suite';
+} from '../../tools/n8n/suite';
 import {
 	chainWorkflow,
 	downloadNode,
 	klingNode,
 	manualTrigger,
 	writeFileNode,
-} from './support/workflows';
+} from '../../tools/n8n/workflows';
 
 /** The five providers this node started with (the official Kling API and fal.ai have their own e2e suite). */
 const FOUNDING = ['novita', 'myRouter', 'highwayApi', 'aimlApi', 'gmiCloud'] as const;

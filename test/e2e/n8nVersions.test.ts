@@ -4,17 +4,17 @@
  * Stop, by the clock) while the node waits, and a video stored with n8n's own default binary data
  * mode. The README's "n8n versions" section says what differs; node.test.ts covers the error output.
  */
-import { expectedVideoBytes, startSimulator, type Simulator } from '../support/simulators';
-import type { WorkflowRun } from './support/n8nCli';
-import { querySqlite, sqliteFileOf } from './support/sqlite';
+import { expectedVideoBytes, startSimulator, type Simulator } from '../../tools/simulators';
+import type { WorkflowRun } from '../../tools/n8n/n8nCli';
+import { querySqlite, sqliteFileOf } from '../../tools/n8n/sqlite';
 import {
 	assertSucceeded,
 	N8N_TARGETS,
 	simulatorCredential,
 	startN8nSuite,
 	type N8nSuite,
-} from './support/suite';
-import { chainWorkflow, klingNode, manualTrigger } from './support/workflows';
+} from '../../tools/n8n/suite';
+import { chainWorkflow, klingNode, manualTrigger } from '../../tools/n8n/workflows';
 
 /** The workflow's "Timeout Workflow" setting, in seconds. */
 const WORKFLOW_TIMEOUT_S = 8;

@@ -12,9 +12,9 @@ import {
 	makeTestPng,
 	startSimulator,
 	type Simulator,
-} from '../support/simulators';
-import type { WorkflowJson, WorkflowRun } from './support/n8nCli';
-import { REPO_ROOT } from './support/packageInstall';
+} from '../../tools/simulators';
+import type { WorkflowJson, WorkflowRun } from '../../tools/n8n/n8nCli';
+import { REPO_ROOT } from '../../tools/n8n/packageInstall';
 import {
 	assertSucceeded,
 	logDurations,
@@ -25,7 +25,7 @@ import {
 	startN8nSuite,
 	type FileServer,
 	type N8nSuite,
-} from './support/suite';
+} from '../../tools/n8n/suite';
 import {
 	chainWorkflow,
 	connectedWorkflow,
@@ -37,7 +37,7 @@ import {
 	readFilesNode,
 	writeFileNode,
 	type ProviderId,
-} from './support/workflows';
+} from '../../tools/n8n/workflows';
 
 const SAMPLE_PNG = readFileSync(path.join(REPO_ROOT, 'examples', 'assets', 'sample.png'));
 /** Short, so the suite is fast; long enough that the node has to poll. */

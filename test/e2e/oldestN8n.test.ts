@@ -9,9 +9,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { expectedVideoBytes, startSimulator, type Simulator } from '../support/simulators';
-import type { WorkflowRun } from './support/n8nCli';
-import { REPO_ROOT } from './support/packageInstall';
+import { expectedVideoBytes, startSimulator, type Simulator } from '../../tools/simulators';
+import type { WorkflowRun } from '../../tools/n8n/n8nCli';
+import { REPO_ROOT } from '../../tools/n8n/packageInstall';
 import {
 	assertSucceeded,
 	N8N_OLDEST,
@@ -20,14 +20,14 @@ import {
 	startN8nSuite,
 	type FileServer,
 	type N8nSuite,
-} from './support/suite';
+} from '../../tools/n8n/suite';
 import {
 	connectedWorkflow,
 	downloadNode,
 	klingNode,
 	manualTrigger,
 	type ProviderId,
-} from './support/workflows';
+} from '../../tools/n8n/workflows';
 
 const SAMPLE_PNG = readFileSync(path.join(REPO_ROOT, 'examples', 'assets', 'sample.png'));
 const PROMPT = 'The camera slowly pushes in while the lake shimmers';

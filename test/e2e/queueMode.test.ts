@@ -10,9 +10,9 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { expectedVideoBytes, startSimulator, type Simulator } from '../support/simulators';
-import { startQueueStack, type QueueStack, type RestExecution } from './support/queueN8n';
-import { simulatorCredential } from './support/suite';
+import { expectedVideoBytes, startSimulator, type Simulator } from '../../tools/simulators';
+import { startQueueStack, type QueueStack, type RestExecution } from '../../tools/n8n/queueN8n';
+import { simulatorCredential } from '../../tools/n8n/suite';
 import {
 	adaptExample,
 	connectedWorkflow,
@@ -20,7 +20,7 @@ import {
 	readExample,
 	type CredentialRef,
 	type WorkflowNode,
-} from './support/workflows';
+} from '../../tools/n8n/workflows';
 
 const GENERATE_WORKFLOW = 'kqGenerate';
 const SLOW_WORKFLOW = 'kqSlow';

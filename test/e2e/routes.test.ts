@@ -14,9 +14,9 @@ import {
 	startSimulator,
 	type RecordedRequest,
 	type Simulator,
-} from '../support/simulators';
-import type { WorkflowJson, WorkflowRun } from './support/n8nCli';
-import { REPO_ROOT } from './support/packageInstall';
+} from '../../tools/simulators';
+import type { WorkflowJson, WorkflowRun } from '../../tools/n8n/n8nCli';
+import { REPO_ROOT } from '../../tools/n8n/packageInstall';
 import {
 	assertSucceeded,
 	limitConcurrency,
@@ -27,14 +27,14 @@ import {
 	startN8nSuite,
 	type FileServer,
 	type N8nSuite,
-} from './support/suite';
+} from '../../tools/n8n/suite';
 import {
 	chainWorkflow,
 	downloadNode,
 	klingNode,
 	manualTrigger,
 	type WorkflowNode,
-} from './support/workflows';
+} from '../../tools/n8n/workflows';
 
 const SAMPLE_PNG = readFileSync(path.join(REPO_ROOT, 'examples', 'assets', 'sample.png'));
 const PROMPT = 'The camera slowly pushes in while the lake shimmers';

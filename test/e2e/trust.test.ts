@@ -11,9 +11,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-import { expectedVideoBytes, startSimulator, type Simulator } from '../support/simulators';
-import { parseExecution, type CliResult, type WorkflowRun } from './support/n8nCli';
-import { querySqlite, sqliteFileOf } from './support/sqlite';
+import { expectedVideoBytes, startSimulator, type Simulator } from '../../tools/simulators';
+import { parseExecution, type CliResult, type WorkflowRun } from '../../tools/n8n/n8nCli';
+import { querySqlite, sqliteFileOf } from '../../tools/n8n/sqlite';
 import {
 	limitConcurrency,
 	logDurations,
@@ -21,8 +21,13 @@ import {
 	simulatorCredential,
 	startN8nSuite,
 	type N8nSuite,
-} from './support/suite';
-import { chainWorkflow, klingNode, manualTrigger, type ProviderId } from './support/workflows';
+} from '../../tools/n8n/suite';
+import {
+	chainWorkflow,
+	klingNode,
+	manualTrigger,
+	type ProviderId,
+} from '../../tools/n8n/workflows';
 
 /** Distinctive, and plainly a placeholder. */
 const API_KEY = 'dummy-key-e2e-trust-7c41f09b3d2a';

@@ -3,7 +3,7 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import type { InputItem } from '../support/engine';
 import { GIF_BYTES, makeJpegStructure, makePng, makeWebpHeader } from '../support/images';
-import { startSimulator, type ProviderId, type Simulator } from '../support/simulators';
+import { startSimulator, type ProviderId, type Simulator } from '../../tools/simulators';
 import { klingNode, runKling } from './kling';
 
 /**

@@ -9,7 +9,7 @@ import {
 	type ToolCallPath,
 	type ToolCallResult,
 } from '../support/engine/scripted-agent';
-import { expectedVideoBytes, startSimulator, type Simulator } from '../support/simulators';
+import { expectedVideoBytes, startSimulator, type Simulator } from '../../tools/simulators';
 import { IMAGE_URL, klingNode, runKling, statusRequests } from './kling';
 
 /**

@@ -6,7 +6,7 @@ import {
 	startSimulator,
 	type Simulator,
 	type SimulatorOptions,
-} from '../support/simulators';
+} from '../../tools/simulators';
 import { IMAGE_URL, klingNode, runKling, statusRequests, submitRequests } from './kling';
 
 /**

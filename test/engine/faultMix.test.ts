@@ -5,7 +5,7 @@ import {
 	randomFaults,
 	startSimulator,
 	type Simulator,
-} from '../support/simulators';
+} from '../../tools/simulators';
 import { klingNode, runKling } from './kling';
 
 /**

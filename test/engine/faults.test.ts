@@ -1,6 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
-import { expectedVideoBytes, startSimulator, type Simulator } from '../support/simulators';
+import { expectedVideoBytes, startSimulator, type Simulator } from '../../tools/simulators';
 import { IMAGE_URL, klingNode, runKling, statusRequests, submitRequests } from './kling';
 
 /**

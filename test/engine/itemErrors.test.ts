@@ -1,6 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
-import { startSimulator, type Simulator } from '../support/simulators';
+import { startSimulator, type Simulator } from '../../tools/simulators';
 import { klingNode, runKling, submitRequests } from './kling';
 
 /** Each input item comes out as exactly one output item, whatever happened to the others. */

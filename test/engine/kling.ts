@@ -14,7 +14,7 @@ import { KlingApi } from '../../credentials/KlingApi.credentials';
 import { MyRouterApi } from '../../credentials/MyRouterApi.credentials';
 import { NovitaApi } from '../../credentials/NovitaApi.credentials';
 import { KlingImageToVideo } from '../../nodes/KlingImageToVideo/KlingImageToVideo.node';
-import type { ProviderId, RecordedRequest, Simulator } from '../support/simulators';
+import type { ProviderId, RecordedRequest, Simulator } from '../../tools/simulators';
 
 /** Shared set-up for running the Kling node in n8n's engine against a provider simulator. */
 

@@ -8,7 +8,7 @@ import {
 	startSimulator,
 	type ProviderId,
 	type Simulator,
-} from '../support/simulators';
+} from '../../tools/simulators';
 import { IMAGE_URL, klingNode, runKling, submitRequests } from './kling';
 
 /**

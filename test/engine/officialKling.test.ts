@@ -8,7 +8,7 @@ import {
 	type RecordedRequest,
 	type Simulator,
 	type SimulatorOptions,
-} from '../support/simulators';
+} from '../../tools/simulators';
 import { IMAGE_URL, klingNode, runKling, statusRequests, submitRequests } from './kling';
 
 /**

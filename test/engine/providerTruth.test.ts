@@ -5,7 +5,7 @@ import {
 	type ProviderId,
 	type Simulator,
 	type SimulatorOptions,
-} from '../support/simulators';
+} from '../../tools/simulators';
 import { IMAGE_URL, klingNode, runKling, statusRequests, submitRequests } from './kling';
 
 /**

@@ -4,7 +4,7 @@ import {
 	makeTestPng,
 	startSimulator,
 	type Simulator,
-} from '../support/simulators';
+} from '../../tools/simulators';
 import {
 	ALL_PROVIDERS,
 	apiKeyAuthorization,

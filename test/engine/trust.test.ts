@@ -1,5 +1,5 @@
 import type { EngineRun } from '../support/engine';
-import { expectedVideoBytes, startSimulator, type Simulator } from '../support/simulators';
+import { expectedVideoBytes, startSimulator, type Simulator } from '../../tools/simulators';
 import { IMAGE_URL, klingNode, runKling } from './kling';
 
 /** The API key goes to the provider's API host and nowhere else: not to storage, redirects, output, errors or logs. */

@@ -6,7 +6,7 @@ import type {
 	StatusAnswer,
 } from '../../nodes/KlingImageToVideo/transport/providerClient';
 import { TaskPoller } from '../../nodes/KlingImageToVideo/waiting/poller';
-import { createRandom } from './simulators/random';
+import { createRandom } from '../../tools/simulators/random';
 
 /**
  * A provider model for testing the waiting algorithm in virtual time (jest's fake clock): tasks

@@ -1,7 +1,7 @@
 import { FalQueueApi } from '../../credentials/FalQueueApi.credentials';
 import { KlingApi } from '../../credentials/KlingApi.credentials';
 import { resolveCredentialExpression, runCredentialTest } from '../support/credentialTest';
-import { startSimulator, type Simulator } from '../support/simulators';
+import { startSimulator, type Simulator } from '../../tools/simulators';
 
 /**
  * The two new credentials' tests, run as n8n's credential tester runs them, against the

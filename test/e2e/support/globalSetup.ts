@@ -4,7 +4,11 @@
  * not cached yet, all at once, and returns without waiting. The downloads run side by side (and
  * beside the unit and engine tests); each suite then waits for the install it needs, under its lock.
  */
-import { ALL_N8N_INSTALLS, ensureN8nTargetsInstalled, isN8nInstalled } from './installN8n';
+import {
+	ALL_N8N_INSTALLS,
+	ensureN8nTargetsInstalled,
+	isN8nInstalled,
+} from '../../../tools/n8n/installN8n';
 
 export default function startMissingN8nInstalls(): void {
 	const missing = ALL_N8N_INSTALLS.filter((target) => !isN8nInstalled(target));

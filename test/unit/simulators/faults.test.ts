@@ -3,8 +3,8 @@ import {
 	FaultPlan,
 	randomFaults,
 	startSimulator,
-} from '../../support/simulators';
-import type { FaultContext, RecordedRequest, Simulator } from '../../support/simulators';
+} from '../../../tools/simulators';
+import type { FaultContext, RecordedRequest, Simulator } from '../../../tools/simulators';
 import { SimulatorClient, sleep } from './simulatorClient';
 
 describe('injected faults', () => {

@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions read provider response bodies ad hoc */
 import { createHmac } from 'node:crypto';
 
-import { makeTestPng, startSimulator, type Simulator } from '../../support/simulators';
+import { makeTestPng, startSimulator, type Simulator } from '../../../tools/simulators';
 import { SimulatorClient, sleep } from './simulatorClient';
 
 /** The official Kling API and fal.ai simulators over real HTTP: what the engine tests rely on. */

@@ -1,6 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- test tooling runs in plain Node, outside n8n's sandbox */
 import { request } from 'undici';
-import { startSimulator } from '../../support/simulators';
+import { startSimulator } from '../../../tools/simulators';
 import { SimulatorClient, sleep } from './simulatorClient';
 
 const networkHandles = () =>

@@ -1,5 +1,5 @@
-import { makeTestPng, startSimulator } from '../../support/simulators';
-import type { SimulatorOptions } from '../../support/simulators';
+import { makeTestPng, startSimulator } from '../../../tools/simulators';
+import type { SimulatorOptions } from '../../../tools/simulators';
 import { SimulatorClient } from './simulatorClient';
 
 /**

@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions read provider response bodies ad hoc */
-import { expectedVideoBytes, startSimulator } from '../../support/simulators';
-import type { ProviderId, Simulator } from '../../support/simulators';
+import { expectedVideoBytes, startSimulator } from '../../../tools/simulators';
+import type { ProviderId, Simulator } from '../../../tools/simulators';
 import { SimulatorClient } from './simulatorClient';
 
 const PROVIDERS: ProviderId[] = ['novita', 'myRouter', 'highwayApi', 'aimlApi', 'gmiCloud'];

@@ -1,8 +1,8 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- test tooling runs in plain Node, outside n8n's sandbox */
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions read provider response bodies ad hoc */
 import { Agent, request } from 'undici';
-import { makeTestPng } from '../../support/simulators';
-import type { ProviderId, Simulator } from '../../support/simulators';
+import { makeTestPng } from '../../../tools/simulators';
+import type { ProviderId, Simulator } from '../../../tools/simulators';
 
 const PNG_BASE64 = makeTestPng().toString('base64');
 

@@ -2,7 +2,7 @@
  * The figures of one workflow run, from what the simulator recorded: when each task was created and
  * finished, the first status answer that said so, every status request, and when each download ended.
  */
-import type { Simulator } from '../support/simulators';
+import type { Simulator } from '../simulators';
 
 export interface RunFigures {
 	tasks: number;

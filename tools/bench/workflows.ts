@@ -4,8 +4,8 @@
  * database between rounds). All start from the same N items, made without the Code node (Set, then
  * Split Out).
  */
-import type { Simulator } from '../support/simulators';
-import type { WorkflowJson } from '../e2e/support/n8nCli';
+import type { Simulator } from '../simulators';
+import type { WorkflowJson } from '../n8n/n8nCli';
 import {
 	klingNode,
 	manualTrigger,
@@ -13,7 +13,7 @@ import {
 	type CredentialRef,
 	type ProviderId,
 	type WorkflowNode,
-} from '../e2e/support/workflows';
+} from '../n8n/workflows';
 
 export const PROMPT = 'The camera slowly pushes in while the lake shimmers';
 

@@ -5,7 +5,7 @@
  * (N8N_OLDEST, on Node 20). `npm run demo`, `npm run dev` and the benchmarks use the 2.x one. Each is installed once, outside the repository, into
  * `${KLING_N8N_CACHE:-~/.cache/n8n-nodes-kling-i2v}/n8n-<version>/`, and reused afterwards.
  *
- * Run on its own: `npx tsx test/e2e/support/installN8n.ts [version...]` installs all of them (or
+ * Run on its own: `npx tsx tools/n8n/installN8n.ts [version...]` installs all of them (or
  * the given ones) at once and prints their folders.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

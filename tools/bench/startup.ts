@@ -12,7 +12,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { runCommand } from '../e2e/support/processes';
+import { runCommand } from '../n8n/processes';
 import { median } from './metrics';
 
 const CHILD_SCRIPT = String.raw`

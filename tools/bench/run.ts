@@ -4,8 +4,8 @@
  * The peak is reset when the simulator sees the workflow's first request, so n8n's own boot
  * (about 10 s of loading every node) is not counted as the workflow's memory.
  */
-import type { Simulator } from '../support/simulators';
-import { parseExecution, stopProcess, type N8nCli, type WorkflowRun } from '../e2e/support/n8nCli';
+import type { Simulator } from '../simulators';
+import { parseExecution, stopProcess, type N8nCli, type WorkflowRun } from '../n8n/n8nCli';
 import { RssSampler } from './rss';
 
 export interface MeasuredRun {

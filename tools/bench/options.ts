@@ -2,8 +2,8 @@
 /**
  * The benchmark's settings: `--name=value` flags, or BENCH_NAME environment variables (flags win).
  */
-import type { ProviderId } from '../e2e/support/workflows';
-import { PROVIDER_IDS } from '../e2e/support/workflows';
+import type { ProviderId } from '../n8n/workflows';
+import { PROVIDER_IDS } from '../n8n/workflows';
 
 export const PARTS = ['loop', 'node', 'durable', 'download', 'startup'] as const;
 export type Part = (typeof PARTS)[number];

@@ -21,7 +21,7 @@ import { withLock } from './lock';
 import { NPM as npm, runCommand } from './processes';
 
 /** The repository root (holds package.json). */
-export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 const PACKAGE_JSON = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
 	name: string;

@@ -18,7 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import type { Simulator } from '../../support/simulators';
+import type { Simulator } from '../simulators';
 import { DEFAULT_N8N_TARGET, ensureN8nInstalled, type N8nTarget } from './installN8n';
 import { N8nCli, type CredentialImport, type EnvOverrides, type WorkflowRun } from './n8nCli';
 import { installPackage, packedPackage } from './packageInstall';

@@ -13,19 +13,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { startSimulator, type Simulator } from '../support/simulators';
-import { N8N_VERSION } from '../e2e/support/installN8n';
-import type { CredentialImport, WorkflowJson } from '../e2e/support/n8nCli';
-import { N8nServer } from '../e2e/support/n8nServer';
-import { PACKAGE_NAME, REPO_ROOT } from '../e2e/support/packageInstall';
-import { runCommand } from '../e2e/support/processes';
-import {
-	describeRun,
-	simulatorCredential,
-	startN8nSuite,
-	type N8nSuite,
-} from '../e2e/support/suite';
-import type { ProviderId } from '../e2e/support/workflows';
+import { startSimulator, type Simulator } from '../simulators';
+import { N8N_VERSION } from '../n8n/installN8n';
+import type { CredentialImport, WorkflowJson } from '../n8n/n8nCli';
+import { N8nServer } from '../n8n/n8nServer';
+import { PACKAGE_NAME, REPO_ROOT } from '../n8n/packageInstall';
+import { runCommand } from '../n8n/processes';
+import { describeRun, simulatorCredential, startN8nSuite, type N8nSuite } from '../n8n/suite';
+import type { ProviderId } from '../n8n/workflows';
 import { figuresOf, median, rawRecords, type RunFigures } from './metrics';
 import { readOptions, type BenchOptions, type Part } from './options';
 import { fixed, mb, ratio, seconds, signedMb, table, verdict, type Cell } from './report';

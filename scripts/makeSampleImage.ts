@@ -5,7 +5,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
+
+import { encodePng } from '../tools/png';
 
 const WIDTH = 768;
 const HEIGHT = 512;
@@ -139,60 +140,6 @@ function pixel(x: number, y: number): Rgb {
 	const glitter = 0.5 + 0.5 * Math.sin(below * 1.7 + x * 0.21) * Math.sin(below * 0.37);
 	color = mix(color, [255, 214, 150], clamp01(path * glitter * (1 - below / 240)));
 	return color;
-}
-
-function chunk(type: string, data: Buffer): Buffer {
-	const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-	const length = Buffer.alloc(4);
-	length.writeUInt32BE(data.length);
-	const crc = Buffer.alloc(4);
-	crc.writeUInt32BE(crc32(body) >>> 0);
-	return Buffer.concat([length, body, crc]);
-}
-
-/** Encodes RGB rows as a PNG, choosing per row the filter with the smallest output (as encoders do). */
-export function encodePng(width: number, height: number, rgb: Uint8Array): Buffer {
-	const stride = width * 3;
-	const rows: Buffer[] = [];
-	for (let y = 0; y < height; y++) {
-		const row = rgb.subarray(y * stride, (y + 1) * stride);
-		const above = y > 0 ? rgb.subarray((y - 1) * stride, y * stride) : new Uint8Array(stride);
-		const candidates = [0, 1, 2, 4].map((filter) => {
-			const out = Buffer.alloc(stride + 1);
-			out[0] = filter;
-			for (let i = 0; i < stride; i++) {
-				const left = i >= 3 ? row[i - 3] : 0;
-				const up = above[i];
-				const upLeft = i >= 3 ? above[i - 3] : 0;
-				let predicted = 0;
-				if (filter === 1) predicted = left;
-				if (filter === 2) predicted = up;
-				if (filter === 4) {
-					const p = left + up - upLeft;
-					const [pa, pb, pc] = [Math.abs(p - left), Math.abs(p - up), Math.abs(p - upLeft)];
-					predicted = pa <= pb && pa <= pc ? left : pb <= pc ? up : upLeft;
-				}
-				out[i + 1] = (row[i] - predicted) & 0xff;
-			}
-			let cost = 0;
-			for (let i = 1; i < out.length; i++) cost += out[i] < 128 ? out[i] : 256 - out[i];
-			return { out, cost };
-		});
-		rows.push(
-			candidates.reduce((best, candidate) => (candidate.cost < best.cost ? candidate : best)).out,
-		);
-	}
-	const header = Buffer.alloc(13);
-	header.writeUInt32BE(width, 0);
-	header.writeUInt32BE(height, 4);
-	header[8] = 8; // bits per channel
-	header[9] = 2; // RGB
-	return Buffer.concat([
-		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-		chunk('IHDR', header),
-		chunk('IDAT', deflateSync(Buffer.concat(rows), { level: 9 })),
-		chunk('IEND', Buffer.alloc(0)),
-	]);
 }
 
 /** Renders `pixel` 2×2 supersampled into an RGB PNG (the sample scene and the product shot). */

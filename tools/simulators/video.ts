@@ -1,6 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling runs in plain Node, outside n8n's sandbox */
 import { Readable } from 'node:stream';
-import { crc32, deflateSync } from 'node:zlib';
+import { encodePng, rgbImage, UNFILTERED } from '../png';
 import { createRandom } from './random';
 
 const PATTERN_BYTES = 64 * 1024;
@@ -66,29 +66,12 @@ export function videoStream(totalBytes: number, start: number, end: number): Rea
 	});
 }
 
-function pngChunk(type: string, data: Buffer): Buffer {
-	const typeAndData = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-	const length = Buffer.alloc(4);
-	length.writeUInt32BE(data.length, 0);
-	const crc = Buffer.alloc(4);
-	crc.writeUInt32BE(crc32(typeAndData) >>> 0, 0);
-	return Buffer.concat([length, typeAndData, crc]);
-}
-
 /** A valid solid-colour RGB PNG, for submissions that must pass the providers' image checks (>= 300x300). */
 export function makeTestPng(width = 320, height = 320): Buffer {
-	const header = Buffer.alloc(13);
-	header.writeUInt32BE(width, 0);
-	header.writeUInt32BE(height, 4);
-	header.writeUInt8(8, 8); // bit depth
-	header.writeUInt8(2, 9); // colour type: RGB
-	const row = Buffer.alloc(1 + width * 3, 0x80);
-	row[0] = 0; // filter: none
-	const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
-	return Buffer.concat([
-		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-		pngChunk('IHDR', header),
-		pngChunk('IDAT', pixels),
-		pngChunk('IEND', Buffer.alloc(0)),
-	]);
+	return encodePng(
+		width,
+		height,
+		rgbImage(width, height, () => [0x80, 0x80, 0x80]),
+		UNFILTERED,
+	);
 }

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling runs in plain Node, outside n8n's sandbox */
 import { encodePng, rgbImage, UNFILTERED } from '../../tools/png';
 
 /** Test images of any size, built in memory: real PNGs, and JPEGs whose structure is real. */

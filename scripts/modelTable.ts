@@ -1,9 +1,13 @@
-/* eslint-disable no-console -- prints the table for the README */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- tooling runs in plain Node, outside n8n's sandbox */
 /**
- * The README's table of which provider offers which Kling model, tier, length, sound, aspect ratio
- * and end frame, written from the adapters' offers so it cannot drift from what the node does.
- * `npx tsx scripts/modelTable.ts` prints it; test/unit/readme.test.ts checks the README holds it.
+ * The table of docs/models.md: which provider offers which Kling model, tier, length, sound, aspect
+ * ratio and end frame, written from the adapters' offers so it cannot drift from what the node does.
+ * `npx tsx scripts/modelTable.ts` prints it, `--write` puts it into docs/models.md;
+ * test/unit/docs.test.ts checks docs/models.md holds it.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
 import {
 	KLING_MODELS,
 	MODE_NAMES,
@@ -54,4 +58,23 @@ export function modelTableMarkdown(): string {
 	return rows.join('\n');
 }
 
-if (require.main === module) console.log(modelTableMarkdown());
+export const MODELS_DOC = path.join(__dirname, '..', 'docs', 'models.md');
+
+/** The table between the markers of docs/models.md, or undefined without them. */
+export const MODEL_TABLE_IN_DOC = /(<!-- models:start[^>]*-->\n)([\s\S]*?)(\n<!-- models:end -->)/;
+
+if (require.main === module) {
+	if (process.argv.includes('--write')) {
+		const doc = readFileSync(MODELS_DOC, 'utf8');
+		if (!MODEL_TABLE_IN_DOC.test(doc))
+			throw new Error(`${MODELS_DOC} has no models:start/end markers`);
+		writeFileSync(
+			MODELS_DOC,
+			doc.replace(
+				MODEL_TABLE_IN_DOC,
+				(_, start, _table, end) => start + modelTableMarkdown() + end,
+			),
+		);
+		console.log(`${MODELS_DOC}: table written`);
+	} else console.log(modelTableMarkdown());
+}

@@ -2,7 +2,7 @@
  * Where the n8n releases the package supports (N8N_TARGETS: the newest 1.x and 2.x) behave
  * differently for a user of the node, each checked in each release: an execution timeout (n8n's
  * Stop, by the clock) while the node waits, and a video stored with n8n's own default binary data
- * mode. The README's "n8n versions" section says what differs; node.test.ts covers the error output.
+ * mode. docs/n8n-versions.md says what differs; node.test.ts covers the error output.
  */
 import { expectedVideoBytes, startSimulator, type Simulator } from '../../tools/simulators';
 import type { WorkflowRun } from '../../tools/n8n/n8nCli';

@@ -1,5 +1,6 @@
 /** Three layers: pure logic, the node inside n8n's engine, and the packed package in a real n8n. */
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json' }];
+// Transpile only: `npm run typecheck` (part of `npm test`) checks the types, once for the whole tree.
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.jest.json' }];
 
 const project = (name) => ({
 	displayName: name,

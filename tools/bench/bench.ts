@@ -466,7 +466,7 @@ function downloadTable(cases: DownloadCase[], options: BenchOptions): string {
 
 function startupTable(results: StartupFigures[], boot: BootFigures, n8nVersion: string): string {
 	const rows: Cell[][] = results.map((r) => [
-		`fresh process${r.warmIntl ? ', Intl already used' : ''}: ${r.mode === 'require' ? 'require() node + 5 credentials, new each' : "n8n-core's PackageDirectoryLoader.loadAll()"}`,
+		`fresh process${r.warmIntl ? ', Intl already used' : ''}: ${r.mode === 'require' ? 'require() node + credentials, new each' : "n8n-core's PackageDirectoryLoader.loadAll()"}`,
 		r.nodeVersion,
 		r.reps,
 		`${r.medianMs.toFixed(1)} ms`,

@@ -4,7 +4,7 @@
  * processes (each one cold: nothing of the package loaded yet). n8n-workflow (and n8n-core) are
  * loaded first and not timed: n8n has them loaded before it looks at community packages.
  *
- * - require: require() of the node file and the five credential files, and `new` of each class
+ * - require: require() of the node file and each credential file, and `new` of each class
  *   (what n8n's loadClassInIsolation does for each file listed in package.json's `n8n` section);
  * - loader: n8n-core's own PackageDirectoryLoader.loadAll() on the installed package (also reads the
  *   codex, fixes icon paths, validates the node description).
@@ -60,7 +60,7 @@ export interface StartupFigures {
 	medianMs: number;
 	maxMs: number;
 	minMs: number;
-	/** What was loaded: 6 = one node and five credentials. */
+	/** How many classes were loaded: the node and each credential. */
 	loaded: number;
 	/** Time to load the host's n8n-workflow (and n8n-core) first, untimed in the figures, median ms. */
 	hostMedianMs: number;
@@ -183,7 +183,7 @@ export interface BootFigures {
 /**
  * The same cost measured inside n8n's real boot: `run(env)` starts one n8n CLI command that loads
  * the installed community packages (e.g. `n8n execute` of a trivial workflow) with a hook preloaded
- * that times every require() n8n makes of the package's files (the node, its codex, the five credentials).
+ * that times every require() n8n makes of the package's files (the node, its codex, the credentials).
  */
 export async function measureBootLoad(options: {
 	reps: number;

@@ -6,13 +6,13 @@ import {
 } from 'n8n-workflow';
 
 import {
-	offerFor,
 	TERMINAL_STATUSES,
 	type KlingModel,
+	type ProviderAdapter,
 	type TaskSnapshot,
 	type VideoMode,
 } from '../providers';
-import type { ProviderClient } from '../transport/providerClient';
+import type { StatusAnswer } from '../transport/providerClient';
 import { SleepGroup } from './abortableSleep';
 import { durationClassOf, DurationModel } from './durationModel';
 import { RequestBudget } from './requestBudget';
@@ -32,6 +32,13 @@ import {
  * budget and one duration model, so a run of 100 items costs about as many requests per task as a
  * run of one, and every task learns from the ones that finish before it.
  */
+
+/** What the poller needs of a provider connection: one status request at a time, and redaction. */
+export interface StatusSource {
+	readonly provider: Pick<ProviderAdapter, 'id' | 'displayName' | 'reportsProgress' | 'offers'>;
+	fetchStatus(taskId: string, itemIndex: number, model?: KlingModel): Promise<StatusAnswer>;
+	redact(text: string): string;
+}
 
 export interface WatchedTask {
 	taskId: string;
@@ -88,13 +95,15 @@ export class TaskPoller {
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
-		private readonly client: ProviderClient,
+		private readonly client: StatusSource,
 		private readonly options: PollerOptions,
 		private readonly budget = new RequestBudget(),
 	) {
 		this.sleepers = new SleepGroup(options.signal);
 		this.model = new DurationModel(({ model, mode }) =>
-			model && mode ? offerFor(client.provider, model)?.publishedSeconds?.[mode] : undefined,
+			model && mode
+				? client.provider.offers.find((offer) => offer.model === model)?.publishedSeconds?.[mode]
+				: undefined,
 		);
 	}
 

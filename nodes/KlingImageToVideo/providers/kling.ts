@@ -318,6 +318,8 @@ export const kling: ProviderAdapter = {
 	id: 'kling',
 	displayName: 'Kling AI',
 	credentialType: 'klingApi',
+	editorLabel: 'Kling AI (Official API)',
+	editorDescription: "Kling's own API: every model first, a submission safe to retry",
 	// The developer console, where API keys are made and resource packs bought [3P].
 	keyPageUrl: 'https://app.klingai.com/global/dev',
 	billingPageUrl: 'https://app.klingai.com/global/dev',

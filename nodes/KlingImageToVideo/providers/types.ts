@@ -154,6 +154,10 @@ export interface ProviderAdapter {
 	id: ProviderId;
 	displayName: string;
 	credentialType: string;
+	/** The provider's name in the editor's Provider list, where it says more than displayName. */
+	editorLabel?: string;
+	/** A line under that name in the editor. */
+	editorDescription?: string;
 	/** Where users get a key; named in authentication errors. */
 	keyPageUrl: string;
 	/** Where users top up; named in balance errors. */

@@ -7,6 +7,7 @@ import {
 	providerProperty,
 } from '../../nodes/KlingImageToVideo/description/provider';
 import { PROVIDERS, type ProviderId } from '../../nodes/KlingImageToVideo/providers';
+import { CREDENTIAL_TYPES as E2E_CREDENTIAL_TYPES, PROVIDER_NAMES } from '../e2e/support/workflows';
 import { PROVIDERS as SIMULATED_PROVIDERS } from '../support/simulators/simulator';
 import type { ProviderId as SimulatedProviderId } from '../support/simulators/types';
 
@@ -33,9 +34,24 @@ const adapterCredentialTypes = Object.values(PROVIDERS)
 	.sort();
 
 describe('the provider registry', () => {
+	it('files each adapter under its own id', () => {
+		for (const [id, provider] of Object.entries(PROVIDERS)) expect(provider.id).toBe(id);
+	});
+
 	it('is what the test simulators serve', () => {
 		expect([...SIMULATED_PROVIDERS].sort()).toEqual(Object.keys(PROVIDERS).sort());
 		expect(sameProviderIds).toBe(true);
+	});
+
+	// The end-to-end tests name providers as a user sees them, from outside the package.
+	it('is what the end-to-end tests expect of the packed node', () => {
+		const options = (providerProperty.options ?? []) as Array<{ name: string; value: string }>;
+		expect(PROVIDER_NAMES).toEqual(
+			Object.fromEntries(options.map((option) => [option.value, option.name])),
+		);
+		expect(E2E_CREDENTIAL_TYPES).toEqual(
+			Object.fromEntries(Object.values(PROVIDERS).map((p) => [p.id, p.credentialType])),
+		);
 	});
 
 	it("is what package.json's n8n.credentials load: one credential per adapter", async () => {

@@ -1,7 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
-export type ProviderId =
-	'novita' | 'myRouter' | 'highwayApi' | 'aimlApi' | 'gmiCloud' | 'kling' | 'fal';
+import type { PROVIDERS } from './index';
+
+/** A key of the provider registry: registering an adapter there is what makes its id valid. */
+export type ProviderId = keyof typeof PROVIDERS;
 
 /** The one status vocabulary every provider's answer is translated into. */
 export type TaskStatus = 'queued' | 'processing' | 'succeeded' | 'failed' | 'cancelled';

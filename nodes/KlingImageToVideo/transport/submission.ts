@@ -44,12 +44,15 @@ export class Submission {
 			const plan = provider.submit.build(request, { submissionId, alternates });
 			const { outcome, answer, failure } = await this.attempt(plan);
 			state.elapsedMs = Date.now() - startedAt;
-			let decision = decideAfterSubmitAnswer(outcome, state, capabilities, this.timings);
-			if (decision.kind === 'lookUp') {
-				const { uncertainty } = decision;
-				const lookup = await this.findSubmission(submissionId, request, itemIndex, uncertainty);
-				decision = decideAfterLookup(lookup, state, uncertainty);
-			}
+			const first = decideAfterSubmitAnswer(outcome, state, capabilities, this.timings);
+			const decision =
+				first.kind === 'lookUp'
+					? decideAfterLookup(
+							await this.findSubmission(submissionId, request, itemIndex, first.uncertainty),
+							state,
+							first.uncertainty,
+						)
+					: first;
 			switch (decision.kind) {
 				case 'done':
 					return decision.taskId;
@@ -73,8 +76,6 @@ export class Submission {
 					if (decision.because === 'unreachable')
 						throw this.messages.unreachable(itemIndex, failure!);
 					throw this.messages.refusal(answer!, itemIndex, { action: 'submit', refusedForms });
-				case 'lookUp':
-					throw new Error('a lookup is carried out before this switch');
 			}
 		}
 	}

@@ -144,7 +144,7 @@ export function decideAfterLookup(
 	lookup: LookupOutcome,
 	state: Pick<SubmitState, 'resubmissions'>,
 	uncertainty: string,
-): SubmitDecision {
+): Extract<SubmitDecision, { kind: 'done' | 'resend' | 'fail' }> {
 	if (lookup.kind === 'found') return { kind: 'done', taskId: lookup.taskId };
 	if (lookup.kind === 'notFound' && state.resubmissions < RESUBMISSIONS)
 		return { kind: 'resend', waitMs: 0, because: 'neverArrived' };

@@ -14,6 +14,8 @@ const LAYERS = [
 	'waiting',
 	'transport',
 	'providers',
+	// Small helpers several layers use (wording, the item error factory), above the catalogue.
+	'shared',
 	'models',
 ];
 

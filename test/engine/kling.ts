@@ -14,29 +14,16 @@ import { KlingApi } from '../../credentials/KlingApi.credentials';
 import { MyRouterApi } from '../../credentials/MyRouterApi.credentials';
 import { NovitaApi } from '../../credentials/NovitaApi.credentials';
 import { KlingImageToVideo } from '../../nodes/KlingImageToVideo/KlingImageToVideo.node';
+import { PROVIDERS } from '../../nodes/KlingImageToVideo/providers';
 import type { ProviderId, RecordedRequest, Simulator } from '../../tools/simulators';
 
 /** Shared set-up for running the Kling node in n8n's engine against a provider simulator. */
 
-export const ALL_PROVIDERS: ProviderId[] = [
-	'novita',
-	'myRouter',
-	'highwayApi',
-	'aimlApi',
-	'gmiCloud',
-	'kling',
-	'fal',
-];
+export const ALL_PROVIDERS = Object.keys(PROVIDERS) as ProviderId[];
 
-export const CREDENTIAL_TYPE: Record<ProviderId, string> = {
-	novita: 'novitaApi',
-	myRouter: 'myRouterApi',
-	highwayApi: 'highwayApi',
-	aimlApi: 'aimlApi',
-	gmiCloud: 'gmiCloudApi',
-	kling: 'klingApi',
-	fal: 'falQueueApi',
-};
+export const CREDENTIAL_TYPE = Object.fromEntries(
+	ALL_PROVIDERS.map((provider) => [provider, PROVIDERS[provider].credentialType]),
+) as Record<ProviderId, string>;
 
 const credentialTypes = [
 	new NovitaApi(),

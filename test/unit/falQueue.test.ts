@@ -23,7 +23,7 @@ function request(overrides: Partial<GenerationRequest> = {}): GenerationRequest 
 }
 
 const call = (generation: GenerationRequest) =>
-	fal.buildSubmit(generation, { submissionId: 'n8n-1-0-abcdefgh', alternates: new Set() }).call;
+	fal.submit.build(generation, { submissionId: 'n8n-1-0-abcdefgh', alternates: new Set() }).call;
 
 describe('requests', () => {
 	it.each([
@@ -70,7 +70,7 @@ describe('requests', () => {
 	});
 
 	it('sends image bytes as a data URI, with no raw base64 form to fall back to', () => {
-		const plan = fal.buildSubmit(request({ image: pngImage }), {
+		const plan = fal.submit.build(request({ image: pngImage }), {
 			submissionId: 'n8n-1-0-abcdefgh',
 			alternates: new Set(),
 		});
@@ -98,27 +98,27 @@ describe('requests', () => {
 
 describe('answers', () => {
 	it('reads status and result under the app id, not the model path', () => {
-		expect(fal.buildStatus('req-1')).toEqual({
+		expect(fal.status.build('req-1')).toEqual({
 			method: 'GET',
 			path: '/fal-ai/kling-video/requests/req-1/status',
 		});
-		expect(fal.buildResult!('req-1')).toEqual({
+		expect(fal.result!.build('req-1')).toEqual({
 			method: 'GET',
 			path: '/fal-ai/kling-video/requests/req-1',
 		});
 	});
 
 	it('reads IN_QUEUE with its position, IN_PROGRESS, and COMPLETED (without a video: the result has it)', () => {
-		expect(fal.parseStatus('r', { status: 'IN_QUEUE', queue_position: 3 })).toEqual({
+		expect(fal.status.parse('r', { status: 'IN_QUEUE', queue_position: 3 })).toEqual({
 			taskId: 'r',
 			status: 'queued',
 			queuePosition: 3,
 		});
-		expect(fal.parseStatus('r', { status: 'IN_PROGRESS', logs: [] })).toEqual({
+		expect(fal.status.parse('r', { status: 'IN_PROGRESS', logs: [] })).toEqual({
 			taskId: 'r',
 			status: 'processing',
 		});
-		expect(fal.parseStatus('r', { status: 'COMPLETED', request_id: 'r' })).toEqual({
+		expect(fal.status.parse('r', { status: 'COMPLETED', request_id: 'r' })).toEqual({
 			taskId: 'r',
 			status: 'succeeded',
 		});
@@ -126,7 +126,7 @@ describe('answers', () => {
 
 	it('reads an error on COMPLETED as a failure (fal_client reads error and error_type [C])', () => {
 		expect(
-			fal.parseStatus('r', {
+			fal.status.parse('r', {
 				status: 'COMPLETED',
 				error: 'flagged',
 				error_type: 'content_policy_violation',
@@ -139,12 +139,12 @@ describe('answers', () => {
 	});
 
 	it('reads the video from the result', () => {
-		expect(fal.parseResult!('r', { video: { url: 'https://v3.fal.media/files/v.mp4' } })).toEqual({
+		expect(fal.result!.parse('r', { video: { url: 'https://v3.fal.media/files/v.mp4' } })).toEqual({
 			taskId: 'r',
 			status: 'succeeded',
 			videoUrl: 'https://v3.fal.media/files/v.mp4',
 		});
-		expect(fal.parseResult!('r', {})).toEqual({ taskId: 'r', status: 'succeeded' });
+		expect(fal.result!.parse('r', {})).toEqual({ taskId: 'r', status: 'succeeded' });
 	});
 });
 

@@ -27,7 +27,7 @@ function request(overrides: Partial<GenerationRequest> = {}): GenerationRequest 
 }
 
 function submit(generation: GenerationRequest, alternates: AlternateForm[] = []) {
-	return kling.buildSubmit(generation, {
+	return kling.submit.build(generation, {
 		submissionId: SUBMISSION_ID,
 		alternates: new Set(alternates),
 	});
@@ -161,8 +161,10 @@ describe('answers', () => {
 	const envelope = (data: unknown) => ({ code: 0, message: 'SUCCEED', request_id: 'r', data });
 
 	it('reads the task id from the envelope', () => {
-		expect(kling.parseSubmit(envelope({ task_id: '8319', task_status: 'submitted' }))).toBe('8319');
-		expect(() => kling.parseSubmit(envelope(null))).toThrow('data.task_id');
+		expect(kling.submit.parse(envelope({ task_id: '8319', task_status: 'submitted' }))).toBe(
+			'8319',
+		);
+		expect(() => kling.submit.parse(envelope(null))).toThrow('data.task_id');
 	});
 
 	it.each([
@@ -172,7 +174,7 @@ describe('answers', () => {
 		['succeeded', 'succeeded'],
 	])('reads task_status %s as %s', (taskStatus, status) => {
 		expect(
-			kling.parseStatus('8319', envelope({ task_id: '8319', task_status: taskStatus })).status,
+			kling.status.parse('8319', envelope({ task_id: '8319', task_status: taskStatus })).status,
 		).toBe(status);
 	});
 
@@ -187,15 +189,15 @@ describe('answers', () => {
 			status: 'succeeded',
 			videoUrl: 'https://cdn.example.com/v.mp4',
 		};
-		expect(kling.parseStatus('8319', envelope(task))).toEqual(expected);
+		expect(kling.status.parse('8319', envelope(task))).toEqual(expected);
 		expect(
-			kling.parseStatus('8319', envelope([{ task_id: '1', task_status: 'processing' }, task])),
+			kling.status.parse('8319', envelope([{ task_id: '1', task_status: 'processing' }, task])),
 		).toEqual(expected);
 	});
 
 	it('reads a failed task (HTTP 200, code 0) with its task_status_msg [3P]', () => {
 		expect(
-			kling.parseStatus(
+			kling.status.parse(
 				'8319',
 				envelope({
 					task_id: '8319',
@@ -211,7 +213,7 @@ describe('answers', () => {
 	});
 
 	it('keeps a status word it does not know, reading it as processing', () => {
-		expect(kling.parseStatus('8319', envelope({ task_status: 'rendering' }))).toMatchObject({
+		expect(kling.status.parse('8319', envelope({ task_status: 'rendering' }))).toMatchObject({
 			status: 'processing',
 			unrecognizedStatus: 'rendering',
 		});
@@ -223,7 +225,7 @@ describe('answers', () => {
 			task_status: 'Completed',
 			task_result: { videos: [{ url: 'https://cdn.example.com/v.mp4' }] },
 		};
-		expect(kling.parseStatus('8319', envelope(task))).toEqual({
+		expect(kling.status.parse('8319', envelope(task))).toEqual({
 			taskId: '8319',
 			status: 'succeeded',
 			unrecognizedStatus: 'Completed',
@@ -287,11 +289,11 @@ describe('errors, read by their code [3P error table]', () => {
 describe('routes', () => {
 	it('asks O1 tasks on omni-video first and the others on image2video first', () => {
 		const paths = (model?: GenerationRequest['model']) =>
-			kling.statusCalls!('8319', model).map((call) => call.path);
+			kling.status.calls!('8319', model).map((call) => call.path);
 		expect(paths('o1')).toEqual(['/v1/videos/omni-video/8319', '/v1/videos/image2video/8319']);
 		expect(paths('v3.0')).toEqual(['/v1/videos/image2video/8319', '/v1/videos/omni-video/8319']);
 		expect(paths()).toEqual(['/v1/videos/image2video/8319', '/v1/videos/omni-video/8319']);
-		expect(kling.buildStatus('8319')).toEqual({
+		expect(kling.status.build('8319')).toEqual({
 			method: 'GET',
 			path: '/v1/videos/image2video/8319',
 		});

@@ -204,7 +204,7 @@ function submitCall(
 	request: Partial<GenerationRequest> & Pick<GenerationRequest, 'model' | 'mode'>,
 	alternates: AlternateForm[] = [],
 ) {
-	return adapter.buildSubmit(
+	return adapter.submit.build(
 		{ image: urlImage, prompt: 'a cat turns its head', duration: 5, ...request },
 		{ submissionId: 'n8n-1-0-abcdefgh', alternates: new Set(alternates) },
 	);

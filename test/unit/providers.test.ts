@@ -21,7 +21,7 @@ function request(overrides: Partial<GenerationRequest> = {}): GenerationRequest 
 }
 
 function adapterPlan(adapter: ProviderAdapter, generation: GenerationRequest) {
-	return adapter.buildSubmit(generation, {
+	return adapter.submit.build(generation, {
 		submissionId: 'n8n-1-0-abcdefgh',
 		alternates: new Set(),
 	});
@@ -33,7 +33,7 @@ function submitCall(
 	generation: GenerationRequest,
 	alternates: AlternateForm[] = [],
 ) {
-	return adapter.buildSubmit(generation, {
+	return adapter.submit.build(generation, {
 		submissionId: 'n8n-1-0-abcdefgh',
 		alternates: new Set(alternates),
 	}).call;
@@ -79,9 +79,9 @@ describe('Novita family (Novita AI, MyRouter, HighwayAPI)', () => {
 	});
 
 	it('reads the task id and asks for the task result by query parameter', () => {
-		expect(PROVIDERS.novita.parseSubmit({ task_id: 'abc-123' })).toBe('abc-123');
-		expect(() => PROVIDERS.novita.parseSubmit({})).toThrow('task_id');
-		expect(PROVIDERS.novita.buildStatus('abc-123')).toEqual({
+		expect(PROVIDERS.novita.submit.parse({ task_id: 'abc-123' })).toBe('abc-123');
+		expect(() => PROVIDERS.novita.submit.parse({})).toThrow('task_id');
+		expect(PROVIDERS.novita.status.build('abc-123')).toEqual({
 			method: 'GET',
 			path: '/v3/async/task-result',
 			qs: { task_id: 'abc-123' },
@@ -89,7 +89,7 @@ describe('Novita family (Novita AI, MyRouter, HighwayAPI)', () => {
 	});
 
 	it('reads a running task with eta and progress', () => {
-		const snapshot = PROVIDERS.novita.parseStatus('t1', {
+		const snapshot = PROVIDERS.novita.status.parse('t1', {
 			extra: { seed: '1', debug_info: {} },
 			task: {
 				task_id: 't1',
@@ -107,7 +107,7 @@ describe('Novita family (Novita AI, MyRouter, HighwayAPI)', () => {
 	});
 
 	it('reads a finished task and its first video url; a queued one without eta', () => {
-		const done = PROVIDERS.novita.parseStatus('t1', {
+		const done = PROVIDERS.novita.status.parse('t1', {
 			task: { task_id: 't1', status: 'TASK_STATUS_SUCCEED', eta: 0, progress_percent: 100 },
 			videos: [
 				{
@@ -124,13 +124,13 @@ describe('Novita family (Novita AI, MyRouter, HighwayAPI)', () => {
 			videoUrl: 'https://faas.example.com/t1.mp4?sig=x',
 		});
 		expect(
-			PROVIDERS.novita.parseStatus('t1', { task: { status: 'TASK_STATUS_QUEUED' } }).status,
+			PROVIDERS.novita.status.parse('t1', { task: { status: 'TASK_STATUS_QUEUED' } }).status,
 		).toBe('queued');
 	});
 
 	it('reads failed and cancelled tasks with the provider reason', () => {
 		expect(
-			PROVIDERS.novita.parseStatus('t1', {
+			PROVIDERS.novita.status.parse('t1', {
 				task: { status: 'TASK_STATUS_FAILED', reason: 'image rejected by moderation' },
 			}),
 		).toEqual({
@@ -139,12 +139,12 @@ describe('Novita family (Novita AI, MyRouter, HighwayAPI)', () => {
 			error: { message: 'image rejected by moderation', code: 'TASK_STATUS_FAILED' },
 		});
 		expect(
-			PROVIDERS.novita.parseStatus('t1', { task: { status: 'TASK_STATUS_CANCELED' } }).status,
+			PROVIDERS.novita.status.parse('t1', { task: { status: 'TASK_STATUS_CANCELED' } }).status,
 		).toBe('cancelled');
 	});
 
 	it('refuses an answer without a task object', () => {
-		expect(() => PROVIDERS.novita.parseStatus('t1', { message: 'ok' })).toThrow('task object');
+		expect(() => PROVIDERS.novita.status.parse('t1', { message: 'ok' })).toThrow('task object');
 	});
 
 	it('reads the documented error body', () => {
@@ -175,7 +175,7 @@ describe('Novita family (Novita AI, MyRouter, HighwayAPI)', () => {
 		'%s reads success as TASK_STATUS_SUCCEED ([C] Novita enum) and TASK_STATUS_SUCCEEDED ([3P] PPIO clients)',
 		(_, adapter) => {
 			for (const word of ['TASK_STATUS_SUCCEED', 'TASK_STATUS_SUCCEEDED'])
-				expect(adapter.parseStatus('t1', finished(word))).toEqual({
+				expect(adapter.status.parse('t1', finished(word))).toEqual({
 					taskId: 't1',
 					status: 'succeeded',
 					progress: 100,
@@ -185,12 +185,12 @@ describe('Novita family (Novita AI, MyRouter, HighwayAPI)', () => {
 	);
 
 	it('reads a status word no source shows as success when a video came with it, else as still running, keeping the word', () => {
-		expect(PROVIDERS.novita.parseStatus('t1', finished('TASK_STATUS_DONE'))).toMatchObject({
+		expect(PROVIDERS.novita.status.parse('t1', finished('TASK_STATUS_DONE'))).toMatchObject({
 			status: 'succeeded',
 			videoUrl: 'https://v/t1.mp4',
 			unrecognizedStatus: 'TASK_STATUS_DONE',
 		});
-		const running = PROVIDERS.novita.parseStatus('t1', {
+		const running = PROVIDERS.novita.status.parse('t1', {
 			task: { status: 'TASK_STATUS_RENDERING', eta: 30 },
 			videos: [],
 		});
@@ -282,9 +282,9 @@ describe('AI/ML API', () => {
 
 	it('reads the generation id and polls by generation_id', () => {
 		expect(
-			aiml.parseSubmit({ id: 'gen-1:kling-video/v2.1/standard/image-to-video', status: 'queued' }),
+			aiml.submit.parse({ id: 'gen-1:kling-video/v2.1/standard/image-to-video', status: 'queued' }),
 		).toBe('gen-1:kling-video/v2.1/standard/image-to-video');
-		expect(aiml.buildStatus('gen-1')).toEqual({
+		expect(aiml.status.build('gen-1')).toEqual({
 			method: 'GET',
 			path: '/v2/video/generations',
 			qs: { generation_id: 'gen-1' },
@@ -292,10 +292,10 @@ describe('AI/ML API', () => {
 	});
 
 	it('maps queued, generating, completed and error, with the video url and the error message', () => {
-		expect(aiml.parseStatus('g', { id: 'g', status: 'queued' }).status).toBe('queued');
-		expect(aiml.parseStatus('g', { id: 'g', status: 'generating' }).status).toBe('processing');
+		expect(aiml.status.parse('g', { id: 'g', status: 'queued' }).status).toBe('queued');
+		expect(aiml.status.parse('g', { id: 'g', status: 'generating' }).status).toBe('processing');
 		expect(
-			aiml.parseStatus('g', {
+			aiml.status.parse('g', {
 				id: 'g',
 				status: 'completed',
 				video: { url: 'https://cdn.aimlapi.com/g.mp4' },
@@ -307,7 +307,7 @@ describe('AI/ML API', () => {
 			videoUrl: 'https://cdn.aimlapi.com/g.mp4',
 		});
 		expect(
-			aiml.parseStatus('g', {
+			aiml.status.parse('g', {
 				id: 'g',
 				status: 'error',
 				error: { name: 'ModerationError', message: 'prompt refused' },
@@ -361,19 +361,19 @@ describe('AI/ML API, provider truth', () => {
 		['error', 'failed', '[C] poll schema'],
 	])('reads %s as %s (%s)', (word, status) => {
 		const video = status === 'succeeded' ? { video: { url: 'https://cdn.aimlapi.com/g.mp4' } } : {};
-		expect(aiml.parseStatus('g', { id: 'g', status: word, ...video }).status).toBe(status);
+		expect(aiml.status.parse('g', { id: 'g', status: word, ...video }).status).toBe(status);
 	});
 
 	it('reads an unknown word with a video as success, without one as still running', () => {
 		expect(
-			aiml.parseStatus('g', { id: 'g', status: 'Done', video: { url: 'https://c/g.mp4' } }),
+			aiml.status.parse('g', { id: 'g', status: 'Done', video: { url: 'https://c/g.mp4' } }),
 		).toEqual({
 			taskId: 'g',
 			status: 'succeeded',
 			videoUrl: 'https://c/g.mp4',
 			unrecognizedStatus: 'Done',
 		});
-		expect(aiml.parseStatus('g', { id: 'g', status: 'rendering', video: null })).toEqual({
+		expect(aiml.status.parse('g', { id: 'g', status: 'rendering', video: null })).toEqual({
 			taskId: 'g',
 			status: 'processing',
 			unrecognizedStatus: 'rendering',
@@ -420,7 +420,7 @@ describe('AI/ML API, provider truth', () => {
 		expect(submitCall(aiml, request()).headers).toEqual({
 			'X-Client-Request-Id': 'n8n-1-0-abcdefgh',
 		});
-		const tooLong = aiml.buildSubmit(request(), {
+		const tooLong = aiml.submit.build(request(), {
 			submissionId: 'x'.repeat(129),
 			alternates: new Set(),
 		});
@@ -457,7 +457,7 @@ describe('GMI Cloud', () => {
 
 	it('reads request_id and polls the request by path', () => {
 		expect(
-			gmi.parseSubmit({
+			gmi.submit.parse({
 				request_id: 'r-1',
 				model: 'm',
 				status: 'queued',
@@ -466,7 +466,7 @@ describe('GMI Cloud', () => {
 				queued_at: 1,
 			}),
 		).toBe('r-1');
-		expect(gmi.buildStatus('r-1')).toEqual({
+		expect(gmi.status.build('r-1')).toEqual({
 			method: 'GET',
 			path: '/api/v1/ie/requestqueue/apikey/requests/r-1',
 		});
@@ -474,7 +474,7 @@ describe('GMI Cloud', () => {
 
 	it('maps queued, dispatched, processing, success, failed and cancelled', () => {
 		const status = (value: string) =>
-			gmi.parseStatus('r', { request_id: 'r', status: value, outcome: null }).status;
+			gmi.status.parse('r', { request_id: 'r', status: value, outcome: null }).status;
 		expect(['queued', 'dispatched', 'processing', 'failed', 'cancelled'].map(status)).toEqual([
 			'queued',
 			'queued',
@@ -486,13 +486,13 @@ describe('GMI Cloud', () => {
 
 	it('reads the video url from outcome.video_url ([C] 2.1 guide) and outcome.media_urls[0].url ([C] newer quickstarts)', () => {
 		expect(
-			gmi.parseStatus('r', {
+			gmi.status.parse('r', {
 				status: 'success',
 				outcome: { video_url: 'https://a/v.mp4', thumbnail_image_url: 'https://a/t.jpg' },
 			}).videoUrl,
 		).toBe('https://a/v.mp4');
 		expect(
-			gmi.parseStatus('r', {
+			gmi.status.parse('r', {
 				status: 'success',
 				outcome: { media_urls: [{ url: 'https://b/v.mp4' }] },
 			}).videoUrl,
@@ -516,7 +516,7 @@ describe('GMI Cloud', () => {
 		['completed', '[?] the audit; not on GMI pages'],
 	])('reads %s as done (%s)', (word) => {
 		expect(
-			gmi.parseStatus('r', {
+			gmi.status.parse('r', {
 				request_id: 'r',
 				status: word,
 				outcome: { video_url: 'https://a/v.mp4' },
@@ -526,18 +526,18 @@ describe('GMI Cloud', () => {
 
 	it('reads the video url from outcome.url ([3P] genblaze connector)', () => {
 		expect(
-			gmi.parseStatus('r', { status: 'success', outcome: { url: 'https://c/v.mp4' } }).videoUrl,
+			gmi.status.parse('r', { status: 'success', outcome: { url: 'https://c/v.mp4' } }).videoUrl,
 		).toBe('https://c/v.mp4');
 	});
 
 	it('reads an unknown word with a video as success, without one as still running', () => {
 		expect(
-			gmi.parseStatus('r', {
+			gmi.status.parse('r', {
 				status: 'DONE',
 				outcome: { media_urls: [{ url: 'https://c/v.mp4' }] },
 			}),
 		).toMatchObject({ status: 'succeeded', unrecognizedStatus: 'DONE' });
-		expect(gmi.parseStatus('r', { status: 'rendering', outcome: null })).toEqual({
+		expect(gmi.status.parse('r', { status: 'rendering', outcome: null })).toEqual({
 			taskId: 'r',
 			status: 'processing',
 			unrecognizedStatus: 'rendering',
@@ -569,12 +569,13 @@ describe('GMI Cloud', () => {
 
 	it('reads a failure reason from outcome.error or error, as a string or as {code, message}', () => {
 		expect(
-			gmi.parseStatus('r', { status: 'failed', outcome: { error: 'image too small' } }).error,
+			gmi.status.parse('r', { status: 'failed', outcome: { error: 'image too small' } }).error,
 		).toEqual({ message: 'image too small' });
 		expect(
-			gmi.parseStatus('r', { status: 'failed', error: { code: 'E42', message: 'internal' } }).error,
+			gmi.status.parse('r', { status: 'failed', error: { code: 'E42', message: 'internal' } })
+				.error,
 		).toEqual({ message: 'internal', code: 'E42' });
-		expect(gmi.parseStatus('r', { status: 'failed', outcome: null }).error?.message).toMatch(
+		expect(gmi.status.parse('r', { status: 'failed', outcome: null }).error?.message).toMatch(
 			/failed/,
 		);
 	});

@@ -34,7 +34,8 @@ const DEFAULT_VIDEO_URL_TTL_MS = 3600 * 1000;
 const MAX_REQUEST_BODY_BYTES = 64 * 1024 * 1024;
 const RELISTEN_ATTEMPTS = 100;
 const SERVER_NAMES: ServerName[] = ['api', 'video', 'other'];
-const PROVIDERS: ProviderId[] = [
+/** Kept apart from the node's registry on purpose (the simulators answer as the APIs do, not as the node reads them); a unit test keeps the two lists equal. */
+export const PROVIDERS: ProviderId[] = [
 	'novita',
 	'myRouter',
 	'highwayApi',

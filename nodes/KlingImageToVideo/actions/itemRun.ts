@@ -8,8 +8,7 @@ import {
 } from 'n8n-workflow';
 
 import type { ProviderId } from '../providers';
-import { CancelledError } from '../transport/providerClient';
-import { eitherSignal } from '../waiting/abortableSleep';
+import { CancelledError, eitherSignal } from '../transport/cancellation';
 
 /**
  * One execution of the node over its input items: every item ends as exactly one output item,

@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import type { TaskSnapshot } from '../providers';
-import { sleepUnlessAborted } from '../waiting/abortableSleep';
+import { sleepUnlessAborted } from '../transport/cancellation';
 import type { TaskPoller, WatchedTask } from '../waiting/poller';
 import { downloadVideo } from '../transport/videoDownload';
 import type { OperationContext } from './operationContext';

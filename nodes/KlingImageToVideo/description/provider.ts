@@ -7,19 +7,14 @@ export const providerProperty: INodeProperties = {
 	name: 'provider',
 	type: 'options',
 	noDataExpression: true,
-	options: [
-		{ name: 'AI/ML API', value: 'aimlApi' },
-		{ name: 'fal.ai', value: 'fal' },
-		{ name: 'GMI Cloud', value: 'gmiCloud' },
-		{ name: 'HighwayAPI', value: 'highwayApi' },
-		{
-			name: 'Kling AI (Official API)',
-			value: 'kling',
-			description: "Kling's own API: every model first, a submission safe to retry",
-		},
-		{ name: 'MyRouter', value: 'myRouter' },
-		{ name: 'Novita AI', value: 'novita' },
-	],
+	// One option per registered provider, in alphabetical order as n8n lists options.
+	options: Object.values(PROVIDERS)
+		.map((provider) => ({
+			name: provider.editorLabel ?? provider.displayName,
+			value: provider.id,
+			...(provider.editorDescription && { description: provider.editorDescription }),
+		}))
+		.sort((a, b) => a.name.localeCompare(b.name, 'en')),
 	default: 'novita',
 	description:
 		"The service that runs Kling for you: Kling's own API or a host that resells it; each needs its own credential",

@@ -1,4 +1,5 @@
-import { isObject, readErrorField, readStatusWord, readString } from './fields';
+import { isObject, readErrorField, readString } from './fields';
+import { errorReader, failedTaskError, lowerCase, readStatusWord, requireTaskId } from './kit';
 import {
 	FIVE_OR_TEN_SECONDS,
 	offerOf,
@@ -140,7 +141,7 @@ const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 const GENERATIONS_PATH = '/v2/video/generations';
 
-const buildSubmit: ProviderAdapter['buildSubmit'] = (request, options) => {
+const buildSubmit: ProviderAdapter['submit']['build'] = (request, options) => {
 	const { row, target } = routeOf(MODELS, request);
 	const { fields, alternates } = requestFields(request, row.form, options.alternates);
 	// Recorded as client_request_id in the usage logs: an unconfirmed submission can be found by it.
@@ -162,8 +163,7 @@ function parseSubmit(body: unknown): string {
 	const taskId = isObject(body)
 		? (readString(body.id) ?? readString(body.generation_id))
 		: undefined;
-	if (taskId === undefined) throw new Error('the answer has no generation id');
-	return taskId;
+	return requireTaskId(taskId, 'generation id');
 }
 
 function readVideoUrl(video: unknown): string | undefined {
@@ -174,31 +174,25 @@ function readVideoUrl(video: unknown): string | undefined {
 function parseStatus(taskId: string, body: unknown): TaskSnapshot {
 	if (!isObject(body) || readString(body.status) === undefined)
 		throw new Error('the answer has no status');
-	const providerStatus = readString(body.status)!.toLowerCase();
+	const rawStatus = readString(body.status)!;
+	const providerStatus = rawStatus.toLowerCase();
 	const videoUrl = readVideoUrl(body.video);
-	const { status, unrecognizedStatus } = readStatusWord(
-		providerStatus,
-		STATUS_BY_PROVIDER_STATUS,
-		videoUrl,
-	);
-	const snapshot: TaskSnapshot = { taskId: readString(body.id) ?? taskId, status };
-	if (unrecognizedStatus !== undefined) snapshot.unrecognizedStatus = readString(body.status);
+	const snapshot: TaskSnapshot = {
+		taskId: readString(body.id) ?? taskId,
+		...readStatusWord(rawStatus, STATUS_BY_PROVIDER_STATUS, videoUrl, lowerCase),
+	};
+	const { status } = snapshot;
 	if (videoUrl) snapshot.videoUrl = videoUrl;
 
 	if (status === 'failed' || status === 'cancelled') {
 		const error = readErrorField(body.error);
-		snapshot.error = {
-			message: error?.message || `the generation ended with status ${providerStatus}`,
-		};
-		if (error?.code) snapshot.error.code = error.code;
+		snapshot.error = failedTaskError(error, `the generation ended with status ${providerStatus}`);
 	}
 	return snapshot;
 }
 
 /** [C] `{message, path, requestId, statusCode, timestamp}`, message sometimes a list; `{error: {message}}` also read. */
-function readError(statusCode: number, body: unknown): ProviderError | undefined {
-	if (statusCode >= 200 && statusCode < 300) return undefined;
-	if (!isObject(body)) return {};
+const readError = errorReader((_statusCode, body): ProviderError => {
 	const nested = readErrorField(body.error);
 	const messages = Array.isArray(body.message)
 		? body.message.map(readString).filter(Boolean).join('; ')
@@ -207,7 +201,7 @@ function readError(statusCode: number, body: unknown): ProviderError | undefined
 	const error: ProviderError = { message, code: readString(body.statusCode) ?? nested?.code };
 	if (message && OUT_OF_CREDITS.test(message)) error.meaning = 'balance';
 	return error;
-}
+});
 
 export const aimlApi: ProviderAdapter = {
 	id: 'aimlApi',
@@ -221,13 +215,10 @@ export const aimlApi: ProviderAdapter = {
 	reportsProgress: false,
 	taskIdPattern: /^[A-Za-z0-9][A-Za-z0-9_.:/-]{7,255}$/,
 	taskIdExample: '9b1b6d5f-2c7e-4c1a-9d4e-0f6a7b8c9d0e:kling-video/v2.1/standard/image-to-video',
-	buildSubmit,
-	parseSubmit,
-	buildStatus: (taskId) => ({
-		method: 'GET',
-		path: GENERATIONS_PATH,
-		qs: { generation_id: taskId },
-	}),
-	parseStatus,
+	submit: { build: buildSubmit, parse: parseSubmit },
+	status: {
+		build: (taskId) => ({ method: 'GET', path: GENERATIONS_PATH, qs: { generation_id: taskId } }),
+		parse: parseStatus,
+	},
 	readError,
 };

@@ -1,4 +1,5 @@
-import { isObject, readNumber, readStatusWord, readString, readValidationDetail } from './fields';
+import { isObject, readNumber, readString, readValidationDetail } from './fields';
+import { errorReader, failedTaskError, readStatusWord, requireTaskId, upperCase } from './kit';
 import {
 	FIVE_OR_TEN_SECONDS,
 	offerOf,
@@ -118,7 +119,7 @@ const MODELS: ReadonlyArray<ModelRow<string>> = [
 	},
 ];
 
-const buildSubmit: ProviderAdapter['buildSubmit'] = (request, options) => {
+const buildSubmit: ProviderAdapter['submit']['build'] = (request, options) => {
 	const { row, target } = routeOf(MODELS, request);
 	const { fields } = requestFields(request, row.form, options.alternates);
 	// Raw base64 is no form fal documents for a file input: no second encoding to try.
@@ -126,9 +127,7 @@ const buildSubmit: ProviderAdapter['buildSubmit'] = (request, options) => {
 };
 
 function parseSubmit(body: unknown): string {
-	const taskId = isObject(body) ? readString(body.request_id) : undefined;
-	if (taskId === undefined) throw new Error('the answer has no request_id');
-	return taskId;
+	return requireTaskId(isObject(body) ? readString(body.request_id) : undefined, 'request_id');
 }
 
 const requestPath = (taskId: string) => `/${APP_ID}/requests/${encodeURIComponent(taskId)}`;
@@ -154,9 +153,8 @@ function parseStatus(taskId: string, body: unknown): TaskSnapshot {
 	// The video is never in a status answer (the result has it), so a new word means still running.
 	const snapshot: TaskSnapshot = {
 		taskId: readString(body.request_id) ?? taskId,
-		...readStatusWord(providerStatus.toUpperCase(), STATUS_BY_PROVIDER_STATUS, undefined),
+		...readStatusWord(providerStatus, STATUS_BY_PROVIDER_STATUS, undefined, upperCase),
 	};
-	if (snapshot.unrecognizedStatus) snapshot.unrecognizedStatus = providerStatus;
 	const queuePosition = readNumber(body.queue_position);
 	if (snapshot.status === 'queued' && queuePosition !== undefined)
 		snapshot.queuePosition = queuePosition;
@@ -165,7 +163,7 @@ function parseStatus(taskId: string, body: unknown): TaskSnapshot {
 		snapshot.status = 'failed';
 		snapshot.error = { message: error, code: readString(body.error_type) ?? providerStatus };
 	} else if (snapshot.status === 'failed' || snapshot.status === 'cancelled') {
-		snapshot.error = { message: `the request ended with status ${providerStatus}` };
+		snapshot.error = failedTaskError(undefined, `the request ended with status ${providerStatus}`);
 	}
 	return snapshot;
 }
@@ -193,13 +191,7 @@ const BALANCE_LOCK = /exhausted balance|reason:\s*top_?up|insufficient (balance|
 /** Statuses whose meaning does not depend on whose words are in the body. */
 const NOT_THE_TASK = new Set([401, 403, 404, 408, 429]);
 
-function readError(
-	statusCode: number,
-	body: unknown,
-	action: ApiAction,
-): ProviderError | undefined {
-	if (statusCode >= 200 && statusCode < 300) return undefined;
-	if (!isObject(body)) return {};
+const readError = errorReader((statusCode, body, action: ApiAction): ProviderError => {
 	const detail = readDetail(body.detail);
 	const errorType = readString(body.error_type);
 	const error: ProviderError = {};
@@ -218,7 +210,7 @@ function readError(
 	if (action === 'result' && falShaped && !NOT_THE_TASK.has(statusCode))
 		error.meaning = 'taskFailed';
 	return error;
-}
+});
 
 /** Request ids are UUIDs; loosely checked, as for the others. */
 const TASK_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{7,127}$/;
@@ -233,11 +225,14 @@ export const fal: ProviderAdapter = {
 	reportsProgress: false,
 	taskIdPattern: TASK_ID,
 	taskIdExample: '80e732af-660e-45cd-bd63-580e4f2a94cc',
-	buildSubmit,
-	parseSubmit,
-	buildStatus: (taskId): ApiCall => ({ method: 'GET', path: `${requestPath(taskId)}/status` }),
-	parseStatus,
-	buildResult: (taskId): ApiCall => ({ method: 'GET', path: requestPath(taskId) }),
-	parseResult,
+	submit: { build: buildSubmit, parse: parseSubmit },
+	status: {
+		build: (taskId): ApiCall => ({ method: 'GET', path: `${requestPath(taskId)}/status` }),
+		parse: parseStatus,
+	},
+	result: {
+		build: (taskId): ApiCall => ({ method: 'GET', path: requestPath(taskId) }),
+		parse: parseResult,
+	},
 	readError,
 };

@@ -1,5 +1,3 @@
-import type { TaskSnapshot, TaskStatus } from './types';
-
 /** Small readers for provider JSON, which arrives untyped and sometimes in more than one shape. */
 
 export function isObject(value: unknown): value is Record<string, unknown> {
@@ -31,21 +29,6 @@ export function readErrorField(value: unknown): { message: string; code?: string
 
 export function toDataUri(base64: string, mimeType: string): string {
 	return `data:${mimeType};base64,${base64}`;
-}
-
-/**
- * The shared status of a provider's status word. A word no source shows is read from the rest of
- * the answer: with a video URL the task is done; without one it still runs, and the word is kept
- * so the poller can log it (a new spelling must not leave a finished task waiting until timeout).
- */
-export function readStatusWord(
-	word: string,
-	known: Readonly<Record<string, TaskStatus>>,
-	videoUrl: string | undefined,
-): Pick<TaskSnapshot, 'status' | 'unrecognizedStatus'> {
-	const status = Object.prototype.hasOwnProperty.call(known, word) ? known[word] : undefined;
-	if (status) return { status };
-	return { status: videoUrl ? 'succeeded' : 'processing', unrecognizedStatus: word };
 }
 
 /**

@@ -1,10 +1,5 @@
-import {
-	isObject,
-	readErrorField,
-	readStatusWord,
-	readString,
-	readValidationDetail,
-} from './fields';
+import { isObject, readErrorField, readString, readValidationDetail } from './fields';
+import { errorReader, failedTaskError, lowerCase, readStatusWord, requireTaskId } from './kit';
 import {
 	FIVE_OR_TEN_SECONDS,
 	offerOf,
@@ -115,7 +110,7 @@ const STATUS_BY_PROVIDER_STATUS: Record<string, TaskStatus> = {
 
 const REQUESTS_PATH = '/api/v1/ie/requestqueue/apikey/requests';
 
-const buildSubmit: ProviderAdapter['buildSubmit'] = (request, options) => {
+const buildSubmit: ProviderAdapter['submit']['build'] = (request, options) => {
 	const { row, target } = routeOf(MODELS, request);
 	const { fields, alternates } = requestFields(request, row.form, options.alternates);
 	const payload = { ...fields, ...(target.mode && { mode: target.mode }) };
@@ -126,9 +121,7 @@ const buildSubmit: ProviderAdapter['buildSubmit'] = (request, options) => {
 };
 
 function parseSubmit(body: unknown): string {
-	const taskId = isObject(body) ? readString(body.request_id) : undefined;
-	if (taskId === undefined) throw new Error('the answer has no request_id');
-	return taskId;
+	return requireTaskId(isObject(body) ? readString(body.request_id) : undefined, 'request_id');
 }
 
 /**
@@ -147,38 +140,32 @@ function readVideoUrl(outcome: Record<string, unknown>): string | undefined {
 function parseStatus(taskId: string, body: unknown): TaskSnapshot {
 	if (!isObject(body) || readString(body.status) === undefined)
 		throw new Error('the answer has no status');
-	const providerStatus = readString(body.status)!.toLowerCase();
+	const rawStatus = readString(body.status)!;
+	const providerStatus = rawStatus.toLowerCase();
 	const outcome = isObject(body.outcome) ? body.outcome : {};
 	const videoUrl = readVideoUrl(outcome);
-	const { status, unrecognizedStatus } = readStatusWord(
-		providerStatus,
-		STATUS_BY_PROVIDER_STATUS,
-		videoUrl,
-	);
-	const snapshot: TaskSnapshot = { taskId: readString(body.request_id) ?? taskId, status };
-	if (unrecognizedStatus !== undefined) snapshot.unrecognizedStatus = readString(body.status);
+	const snapshot: TaskSnapshot = {
+		taskId: readString(body.request_id) ?? taskId,
+		...readStatusWord(rawStatus, STATUS_BY_PROVIDER_STATUS, videoUrl, lowerCase),
+	};
+	const { status } = snapshot;
 	if (videoUrl) snapshot.videoUrl = videoUrl;
 
 	if (status === 'failed' || status === 'cancelled') {
 		const error = readErrorField(outcome.error) ?? readErrorField(body.error);
-		snapshot.error = {
-			message: error?.message || `the request ended with status ${providerStatus}`,
-		};
-		if (error?.code) snapshot.error.code = error.code;
+		snapshot.error = failedTaskError(error, `the request ended with status ${providerStatus}`);
 	}
 	return snapshot;
 }
 
 /** No error body is documented: a `message`, an `error` string or `{error: {message}}`, or a `detail`. */
-function readError(statusCode: number, body: unknown): ProviderError | undefined {
-	if (statusCode >= 200 && statusCode < 300) return undefined;
-	if (!isObject(body)) return {};
+const readError = errorReader((_statusCode, body): ProviderError => {
 	const error = readErrorField(body.error);
 	return {
 		message: readString(body.message) ?? error?.message ?? readValidationDetail(body.detail),
 		code: readString(body.code) ?? error?.code,
 	};
-}
+});
 
 export const gmiCloud: ProviderAdapter = {
 	id: 'gmiCloud',
@@ -190,12 +177,10 @@ export const gmiCloud: ProviderAdapter = {
 	reportsProgress: false,
 	taskIdPattern: /^[A-Za-z0-9][A-Za-z0-9_-]{7,127}$/,
 	taskIdExample: '3f2b8c1e-6d4a-4f0b-9a7e-2c5d8e1f0a3b',
-	buildSubmit,
-	parseSubmit,
-	buildStatus: (taskId) => ({
-		method: 'GET',
-		path: `${REQUESTS_PATH}/${encodeURIComponent(taskId)}`,
-	}),
-	parseStatus,
+	submit: { build: buildSubmit, parse: parseSubmit },
+	status: {
+		build: (taskId) => ({ method: 'GET', path: `${REQUESTS_PATH}/${encodeURIComponent(taskId)}` }),
+		parse: parseStatus,
+	},
 	readError,
 };

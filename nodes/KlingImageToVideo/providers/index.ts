@@ -5,7 +5,8 @@ import { kling } from './kling';
 import { highwayApi, myRouter, novita } from './novitaFamily';
 import type { ProviderAdapter, ProviderId } from './types';
 
-export const PROVIDERS: Record<ProviderId, ProviderAdapter> = {
+/** Every provider the node offers, under its id: the editor, credentials and checks follow this. */
+export const PROVIDERS = {
 	novita,
 	myRouter,
 	highwayApi,
@@ -13,7 +14,7 @@ export const PROVIDERS: Record<ProviderId, ProviderAdapter> = {
 	gmiCloud,
 	kling,
 	fal,
-};
+} satisfies Record<string, ProviderAdapter>;
 
 export function isProviderId(value: unknown): value is ProviderId {
 	return typeof value === 'string' && Object.prototype.hasOwnProperty.call(PROVIDERS, value);

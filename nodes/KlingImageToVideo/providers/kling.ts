@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { isObject, readNumber, readStatusWord, readString } from './fields';
+import { isObject, readNumber, readString } from './fields';
+import { failedTaskError, lowerCase, readStatusWord, requireTaskId } from './kit';
 import {
 	FIVE_OR_TEN_SECONDS,
 	offerOf,
@@ -147,7 +148,7 @@ function withImageList(fields: IDataObject): IDataObject {
 	};
 }
 
-const buildSubmit: ProviderAdapter['buildSubmit'] = (request, options) => {
+const buildSubmit: ProviderAdapter['submit']['build'] = (request, options) => {
 	const { row, target } = routeOf(MODELS, request);
 	const { fields } = requestFields(request, row.form, options.alternates);
 	const body: IDataObject = {
@@ -168,9 +169,7 @@ function readCode(body: unknown): number | undefined {
 
 function parseSubmit(body: unknown): string {
 	const data = isObject(body) && isObject(body.data) ? body.data : undefined;
-	const taskId = readString(data?.task_id);
-	if (taskId === undefined) throw new Error('the answer has no data.task_id');
-	return taskId;
+	return requireTaskId(readString(data?.task_id), 'data.task_id');
 }
 
 /** `succeed` is Kling's word [3P]; `succeeded` is what its newer task API reportedly says [?]. */
@@ -201,17 +200,17 @@ function parseStatus(taskId: string, body: unknown): TaskSnapshot {
 		.find(Boolean);
 	const snapshot: TaskSnapshot = {
 		taskId: readString(task.task_id) ?? taskId,
-		...readStatusWord(providerStatus.toLowerCase(), STATUS_BY_PROVIDER_STATUS, videoUrl),
+		...readStatusWord(providerStatus, STATUS_BY_PROVIDER_STATUS, videoUrl, lowerCase),
 	};
-	if (snapshot.unrecognizedStatus) snapshot.unrecognizedStatus = providerStatus;
 	if (videoUrl) snapshot.videoUrl = videoUrl;
 
 	// A failed task answers 200 with code 0; the reason is in task_status_msg [3P].
 	if (snapshot.status === 'failed') {
-		snapshot.error = {
-			message: readString(task.task_status_msg) ?? 'the task ended with status failed',
-			code: providerStatus,
-		};
+		snapshot.error = failedTaskError(
+			{ message: readString(task.task_status_msg) },
+			'the task ended with status failed',
+			providerStatus,
+		);
 	}
 	return snapshot;
 }
@@ -319,6 +318,8 @@ export const kling: ProviderAdapter = {
 	id: 'kling',
 	displayName: 'Kling AI',
 	credentialType: 'klingApi',
+	editorLabel: 'Kling AI (Official API)',
+	editorDescription: "Kling's own API: every model first, a submission safe to retry",
 	// The developer console, where API keys are made and resource packs bought [3P].
 	keyPageUrl: 'https://app.klingai.com/global/dev',
 	billingPageUrl: 'https://app.klingai.com/global/dev',
@@ -330,11 +331,12 @@ export const kling: ProviderAdapter = {
 	reportsProgress: false,
 	taskIdPattern: /^[A-Za-z0-9][A-Za-z0-9_-]{7,127}$/,
 	taskIdExample: '831922345719271433',
-	buildSubmit,
-	parseSubmit,
-	buildStatus: (taskId) => statusCall(IMAGE2VIDEO, taskId),
-	statusCalls,
-	parseStatus,
+	submit: { build: buildSubmit, parse: parseSubmit },
+	status: {
+		build: (taskId) => statusCall(IMAGE2VIDEO, taskId),
+		calls: statusCalls,
+		parse: parseStatus,
+	},
 	readError,
 	findSubmission: { build: buildFindSubmission, parse: parseFindSubmission },
 };

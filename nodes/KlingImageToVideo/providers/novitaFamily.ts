@@ -1,4 +1,5 @@
-import { isObject, readErrorField, readNumber, readStatusWord, readString } from './fields';
+import { isObject, readErrorField, readNumber, readString } from './fields';
+import { errorReader, failedTaskError, readStatusWord, requireTaskId, upperCase } from './kit';
 import {
 	FIVE_OR_TEN_SECONDS,
 	offerOf,
@@ -147,7 +148,7 @@ const TASK_FAILED_REASON = 'TASK_FAILED';
 
 function submitBuilder(
 	models: ReadonlyArray<ModelRow<NovitaTarget>>,
-): ProviderAdapter['buildSubmit'] {
+): ProviderAdapter['submit']['build'] {
 	return (request, options) => {
 		const { row, target } = routeOf(models, request);
 		const { fields, alternates } = requestFields(request, row.form, options.alternates);
@@ -163,9 +164,7 @@ function submitBuilder(
 }
 
 function parseSubmit(body: unknown): string {
-	const taskId = isObject(body) ? readString(body.task_id) : undefined;
-	if (taskId === undefined) throw new Error('the answer has no task_id');
-	return taskId;
+	return requireTaskId(isObject(body) ? readString(body.task_id) : undefined, 'task_id');
 }
 
 function parseStatus(taskId: string, body: unknown): TaskSnapshot {
@@ -176,13 +175,11 @@ function parseStatus(taskId: string, body: unknown): TaskSnapshot {
 	const videoUrl = videos
 		.map((video) => (isObject(video) ? readString(video.video_url) : undefined))
 		.find(Boolean);
-	const { status, unrecognizedStatus } = readStatusWord(
-		providerStatus.toUpperCase(),
-		STATUS_BY_PROVIDER_STATUS,
-		videoUrl,
-	);
-	const snapshot: TaskSnapshot = { taskId: readString(task.task_id) ?? taskId, status };
-	if (unrecognizedStatus !== undefined) snapshot.unrecognizedStatus = providerStatus;
+	const snapshot: TaskSnapshot = {
+		taskId: readString(task.task_id) ?? taskId,
+		...readStatusWord(providerStatus, STATUS_BY_PROVIDER_STATUS, videoUrl, upperCase),
+	};
+	const { status } = snapshot;
 	if (videoUrl) snapshot.videoUrl = videoUrl;
 
 	const progress = readNumber(task.progress_percent);
@@ -192,22 +189,17 @@ function parseStatus(taskId: string, body: unknown): TaskSnapshot {
 
 	if (status === 'failed' || status === 'cancelled') {
 		const reason = readErrorField(task.reason);
-		snapshot.error = {
-			message: reason?.message || `the task ended with ${providerStatus}`,
-			code: providerStatus,
-		};
+		snapshot.error = failedTaskError(
+			reason,
+			`the task ended with ${providerStatus}`,
+			providerStatus,
+		);
 	}
 	return snapshot;
 }
 
 /** The documented body is `{code, reason, message, metadata}`; some gateways answer `{error: {message}}` ([3P]). */
-function readError(
-	statusCode: number,
-	body: unknown,
-	action: ApiAction,
-): ProviderError | undefined {
-	if (statusCode >= 200 && statusCode < 300) return undefined;
-	if (!isObject(body)) return {};
+const readError = errorReader((_statusCode, body, action: ApiAction): ProviderError => {
 	const nested = readErrorField(body.error);
 	const reason = readString(body.reason) ?? nested?.code;
 	const error: ProviderError = {
@@ -219,7 +211,7 @@ function readError(
 	else if (reasonWord === TASK_FAILED_REASON && (action === 'status' || action === 'result'))
 		error.meaning = 'taskFailed';
 	return error;
-}
+});
 
 function novitaStyleProvider(
 	id: ProviderId,
@@ -239,14 +231,15 @@ function novitaStyleProvider(
 		reportsProgress: true,
 		taskIdPattern: /^[A-Za-z0-9][A-Za-z0-9_-]{7,127}$/,
 		taskIdExample: '830d9c90-d53f-4c5a-8009-6f3d2a1b9e47',
-		buildSubmit: submitBuilder(models),
-		parseSubmit,
-		buildStatus: (taskId) => ({
-			method: 'GET',
-			path: '/v3/async/task-result',
-			qs: { task_id: taskId },
-		}),
-		parseStatus,
+		submit: { build: submitBuilder(models), parse: parseSubmit },
+		status: {
+			build: (taskId) => ({
+				method: 'GET',
+				path: '/v3/async/task-result',
+				qs: { task_id: taskId },
+			}),
+			parse: parseStatus,
+		},
 		readError,
 	};
 }

@@ -1,7 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
-export type ProviderId =
-	'novita' | 'myRouter' | 'highwayApi' | 'aimlApi' | 'gmiCloud' | 'kling' | 'fal';
+import type { PROVIDERS } from './index';
+
+/** A key of the provider registry: registering an adapter there is what makes its id valid. */
+export type ProviderId = keyof typeof PROVIDERS;
 
 /** The one status vocabulary every provider's answer is translated into. */
 export type TaskStatus = 'queued' | 'processing' | 'succeeded' | 'failed' | 'cancelled';
@@ -147,14 +149,17 @@ export interface ProviderError {
 }
 
 /**
- * Everything that differs between providers, as pure request builders and response parsers:
- * adding a provider is one adapter, one credential and one registry line; adding a Kling model is
- * a row in each adapter's model table.
+ * Everything that differs between providers, as pure request builders and response parsers,
+ * grouped by the call they belong to. What all adapters do alike is in kit.ts.
  */
 export interface ProviderAdapter {
 	id: ProviderId;
 	displayName: string;
 	credentialType: string;
+	/** The provider's name in the editor's Provider list, where it says more than displayName. */
+	editorLabel?: string;
+	/** A line under that name in the editor. */
+	editorDescription?: string;
 	/** Where users get a key; named in authentication errors. */
 	keyPageUrl: string;
 	/** Where users top up; named in balance errors. */
@@ -170,24 +175,31 @@ export interface ProviderAdapter {
 	taskIdExample: string;
 	/** How the user finds a submission by its submissionId, where the provider records it (named in errors). */
 	submissionIdHint?: string;
-	buildSubmit(request: GenerationRequest, options: SubmitOptions): SubmitPlan;
-	/** Returns the new task's id; throws a plain Error when the answer has none. */
-	parseSubmit(body: unknown): string;
-	buildStatus(taskId: string): ApiCall;
-	/**
-	 * Where a provider keeps some models' tasks under a route of their own (Kling's O1), every status
-	 * call that may know a task, the one for `model` (when known) first. The transport tries the next
-	 * one while an answer says notFound, and keeps asking the one that knew the task. Unset: buildStatus.
-	 */
-	statusCalls?(taskId: string, model?: KlingModel): readonly ApiCall[];
-	/** Throws a plain Error when the answer is not a status answer. */
-	parseStatus(taskId: string, body: unknown): TaskSnapshot;
+	submit: {
+		build(request: GenerationRequest, options: SubmitOptions): SubmitPlan;
+		/** Returns the new task's id; throws a plain Error when the answer has none. */
+		parse(body: unknown): string;
+	};
+	status: {
+		build(taskId: string): ApiCall;
+		/**
+		 * Where a provider keeps some models' tasks under a route of their own (Kling's O1), every
+		 * status call that may know a task, the one for `model` (when known) first. The transport
+		 * tries the next one while an answer says notFound, and keeps asking the one that knew the
+		 * task. Unset: build.
+		 */
+		calls?(taskId: string, model?: KlingModel): readonly ApiCall[];
+		/** Throws a plain Error when the answer is not a status answer. */
+		parse(taskId: string, body: unknown): TaskSnapshot;
+	};
 	/**
 	 * Where a status answer says only "completed" (fal), the call that reads the outcome: the
-	 * poller sends it when parseStatus reports success without a video URL.
+	 * transport sends it when status.parse reports success without a video URL.
 	 */
-	buildResult?(taskId: string): ApiCall;
-	parseResult?(taskId: string, body: unknown): TaskSnapshot;
+	result?: {
+		build(taskId: string): ApiCall;
+		parse(taskId: string, body: unknown): TaskSnapshot;
+	};
 	/**
 	 * Reads an answer as an error: every non-2xx answer (return {} when the body says nothing), and
 	 * 2xx answers whose body carries an error code (otherwise undefined).

@@ -1,21 +1,17 @@
-import {
-	NodeApiError,
-	NodeOperationError,
-	type IExecuteFunctions,
-	type JsonObject,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, NodeOperationError } from 'n8n-workflow';
 
 import {
-	offerFor,
 	TERMINAL_STATUSES,
 	type KlingModel,
+	type ProviderAdapter,
 	type TaskSnapshot,
 	type VideoMode,
 } from '../providers';
-import type { ProviderClient } from '../transport/providerClient';
+import type { StatusAnswer } from '../transport/providerClient';
 import { SleepGroup } from './abortableSleep';
 import { durationClassOf, DurationModel } from './durationModel';
 import { RequestBudget } from './requestBudget';
+import { statusUnavailableError, stillRunningError, timeoutError } from './taskErrors';
 import {
 	batchCheckAfterMs,
 	etaDrift,
@@ -32,6 +28,13 @@ import {
  * budget and one duration model, so a run of 100 items costs about as many requests per task as a
  * run of one, and every task learns from the ones that finish before it.
  */
+
+/** What the poller needs of a provider connection: one status request at a time, and redaction. */
+export interface StatusSource {
+	readonly provider: Pick<ProviderAdapter, 'id' | 'displayName' | 'reportsProgress' | 'offers'>;
+	fetchStatus(taskId: string, itemIndex: number, model?: KlingModel): Promise<StatusAnswer>;
+	redact(text: string): string;
+}
 
 export interface WatchedTask {
 	taskId: string;
@@ -88,13 +91,15 @@ export class TaskPoller {
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
-		private readonly client: ProviderClient,
+		private readonly client: StatusSource,
 		private readonly options: PollerOptions,
 		private readonly budget = new RequestBudget(),
 	) {
 		this.sleepers = new SleepGroup(options.signal);
 		this.model = new DurationModel(({ model, mode }) =>
-			model && mode ? offerFor(client.provider, model)?.publishedSeconds?.[mode] : undefined,
+			model && mode
+				? client.provider.offers.find((offer) => offer.model === model)?.publishedSeconds?.[mode]
+				: undefined,
 		);
 	}
 
@@ -156,7 +161,13 @@ export class TaskPoller {
 			const now = Date.now();
 			const lastLookDone =
 				task.timeline.lastPollAt !== undefined && task.timeline.lastPollAt >= task.deadline;
-			if (lastLookDone) throw this.timeoutError(task);
+			if (lastLookDone)
+				throw timeoutError(
+					this.ctx.getNode(),
+					this.client.provider.displayName,
+					task,
+					this.options.timeoutMs,
+				);
 			const target = Math.min(task.retryAt ?? this.scheduledAt(task, now), task.deadline);
 			// A task that succeeded is not handed on unfinished: its late video URL is a few seconds away.
 			const holds = task.timeline.last?.snapshot.status !== 'succeeded';
@@ -204,11 +215,7 @@ export class TaskPoller {
 			if (snapshot) return snapshot;
 		}
 		const name = this.client.provider.displayName;
-		throw new NodeApiError(this.ctx.getNode(), { message: task.lastProblem ?? '' } as JsonObject, {
-			message: `Could not get the status of task ${task.taskId} from ${name}: ${task.lastProblem}`,
-			description: `${CHECK_ONCE_ATTEMPTS} attempts failed. The task itself is not affected and may still be running; try again later.`,
-			itemIndex: task.itemIndex,
-		});
+		throw statusUnavailableError(this.ctx.getNode(), name, task, CHECK_ONCE_ATTEMPTS);
 	}
 
 	/**
@@ -318,40 +325,11 @@ export class TaskPoller {
 
 	/** The error of a task still running when a run that holds at most `holdSeconds` gives it up. */
 	stillRunningError(task: WatchedTask, holdSeconds: number): NodeOperationError {
-		const name = this.client.provider.displayName;
-		return new NodeOperationError(
+		return stillRunningError(
 			this.ctx.getNode(),
-			`Task ${task.taskId} was still running when the hold of ${holdSeconds} s ended [item ${task.itemIndex}]`,
-			{
-				itemIndex: task.itemIndex,
-				description: `It keeps running at ${name}. ${this.lastSeen(task)} Pick it up later with the "Wait for Completion" operation and task id ${task.taskId}, raise "Hold At Most (Seconds)", or choose "Pass It On Unfinished" under Wait Options to send it round a Wait node.`,
-			},
-		);
-	}
-
-	private lastSeen(task: WatchedTask): string {
-		const last = task.timeline.last?.snapshot;
-		const seen = last
-			? `The last status was "${last.status}"${last.progress !== undefined ? ` at ${last.progress}%` : ''}.`
-			: 'No status answer was received.';
-		const problem = task.lastProblem ? ` The last status request failed: ${task.lastProblem}.` : '';
-		return seen + problem;
-	}
-
-	private timeoutError(task: WatchedTask): NodeOperationError {
-		const name = this.client.provider.displayName;
-		const seconds = Math.round(this.options.timeoutMs / 1000);
-		const counted =
-			task.timeoutFrom === undefined
-				? ''
-				: ` The timeout counts from ${new Date(task.timeoutFrom).toISOString()}, across every round of the loop.`;
-		return new NodeOperationError(
-			this.ctx.getNode(),
-			`Task ${task.taskId} did not finish within ${seconds} s [item ${task.itemIndex}]`,
-			{
-				itemIndex: task.itemIndex,
-				description: `It may still be running at ${name}. ${this.lastSeen(task)}${counted} Pick it up later with the "Wait for Completion" operation and task id ${task.taskId}, or raise "Timeout (Seconds)" under Wait Options.`,
-			},
+			this.client.provider.displayName,
+			task,
+			holdSeconds,
 		);
 	}
 }

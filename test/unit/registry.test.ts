@@ -7,7 +7,10 @@ import {
 	providerProperty,
 } from '../../nodes/KlingImageToVideo/description/provider';
 import { PROVIDERS, type ProviderId } from '../../nodes/KlingImageToVideo/providers';
-import { CREDENTIAL_TYPES as E2E_CREDENTIAL_TYPES, PROVIDER_NAMES } from '../../tools/n8n/workflows';
+import {
+	CREDENTIAL_TYPES as E2E_CREDENTIAL_TYPES,
+	PROVIDER_NAMES,
+} from '../../tools/n8n/workflows';
 import { PROVIDERS as SIMULATED_PROVIDERS } from '../../tools/simulators/simulator';
 import type { ProviderId as SimulatedProviderId } from '../../tools/simulators/types';
 

@@ -53,7 +53,10 @@ function find(data: Uint8Array, parent: Box, type: string): Box | undefined {
 }
 
 /** The frame size of a video track: tkhd's 16.16 width/height, else its first sample entry's. */
-function videoTrackSize(data: Uint8Array, trak: Box): { width: number; height: number } | undefined {
+function videoTrackSize(
+	data: Uint8Array,
+	trak: Box,
+): { width: number; height: number } | undefined {
 	const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
 	const mdia = find(data, trak, 'mdia');
 	const hdlr = mdia && find(data, mdia, 'hdlr');
@@ -90,9 +93,7 @@ export function readMoov(moov: Uint8Array): VideoFacts | undefined {
 	if (mvhd.end - mvhd.start < needed) return undefined;
 	const timescale = view.getUint32(mvhd.start + (version === 1 ? 20 : 12));
 	const duration =
-		version === 1
-			? Number(view.getBigUint64(mvhd.start + 24))
-			: view.getUint32(mvhd.start + 16);
+		version === 1 ? Number(view.getBigUint64(mvhd.start + 24)) : view.getUint32(mvhd.start + 16);
 	if (timescale === 0) return undefined;
 
 	let size: { width: number; height: number } | undefined;
@@ -210,4 +211,31 @@ export class Mp4FactsReader {
 		if (facts) this.facts = facts;
 		else this.problem = 'its moov box lacks a readable mvhd or video track';
 	}
+}
+
+export interface ChunkEmitter {
+	emit(event: string | symbol, ...args: unknown[]): boolean;
+}
+
+/**
+ * Shows `reader` every chunk the stream hands to its consumer (n8n's binary store), without
+ * becoming a consumer: a 'data' listener would start the flow before the store is attached, and a
+ * pass-through stream needs node:stream, which community nodes may not import.
+ */
+export function readFactsAsItStreams(stream: ChunkEmitter, reader: Mp4FactsReader): void {
+	const emit = stream.emit;
+	stream.emit = function (this: ChunkEmitter, event: string | symbol, ...args: unknown[]) {
+		if (event === 'data' && !reader.done) {
+			const chunk = args[0];
+			try {
+				if (chunk instanceof Uint8Array) reader.push(chunk);
+				else reader.problem = 'the stream gave text, not bytes';
+			} catch {
+				reader.problem = 'its boxes could not be read';
+			}
+		} else if (event === 'data' && args[0] instanceof Uint8Array) {
+			reader.bytes += args[0].length;
+		}
+		return emit.call(this, event, ...args);
+	};
 }

@@ -1,3 +1,4 @@
+import { aimlApiBalance } from './accountFacts';
 import { isObject, readErrorField, readStatusWord, readString } from './fields';
 import {
 	FIVE_OR_TEN_SECONDS,
@@ -230,4 +231,5 @@ export const aimlApi: ProviderAdapter = {
 	}),
 	parseStatus,
 	readError,
+	balance: aimlApiBalance,
 };

@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { klingBalance, klingTaskCost, klingVideoUrlExpiresAt } from './accountFacts';
 import { isObject, readNumber, readStatusWord, readString } from './fields';
 import {
 	FIVE_OR_TEN_SECONDS,
@@ -205,6 +206,9 @@ function parseStatus(taskId: string, body: unknown): TaskSnapshot {
 	};
 	if (snapshot.unrecognizedStatus) snapshot.unrecognizedStatus = providerStatus;
 	if (videoUrl) snapshot.videoUrl = videoUrl;
+	if (videoUrl) snapshot.videoUrlExpiresAt = klingVideoUrlExpiresAt(task);
+	const cost = snapshot.status === 'succeeded' ? klingTaskCost(task) : undefined;
+	if (cost) snapshot.cost = cost;
 
 	// A failed task answers 200 with code 0; the reason is in task_status_msg [3P].
 	if (snapshot.status === 'failed') {
@@ -337,4 +341,5 @@ export const kling: ProviderAdapter = {
 	parseStatus,
 	readError,
 	findSubmission: { build: buildFindSubmission, parse: parseFindSubmission },
+	balance: klingBalance,
 };

@@ -1,3 +1,4 @@
+import { novitaBalance, novitaVideoUrlExpiresAt } from './accountFacts';
 import { isObject, readErrorField, readNumber, readStatusWord, readString } from './fields';
 import {
 	FIVE_OR_TEN_SECONDS,
@@ -184,6 +185,8 @@ function parseStatus(taskId: string, body: unknown): TaskSnapshot {
 	const snapshot: TaskSnapshot = { taskId: readString(task.task_id) ?? taskId, status };
 	if (unrecognizedStatus !== undefined) snapshot.unrecognizedStatus = providerStatus;
 	if (videoUrl) snapshot.videoUrl = videoUrl;
+	const videoUrlExpiresAt = videoUrl ? novitaVideoUrlExpiresAt(videos) : undefined;
+	if (videoUrlExpiresAt) snapshot.videoUrlExpiresAt = videoUrlExpiresAt;
 
 	const progress = readNumber(task.progress_percent);
 	if (progress !== undefined) snapshot.progress = progress;
@@ -248,6 +251,8 @@ function novitaStyleProvider(
 		}),
 		parseStatus,
 		readError,
+		// Only Novita documents its balance request; MyRouter's and HighwayAPI's are unknown.
+		...(id === 'novita' && { balance: novitaBalance }),
 	};
 }
 

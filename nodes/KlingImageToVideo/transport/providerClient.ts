@@ -525,6 +525,16 @@ export class ProviderClient {
 		return { kind: 'refused', answer };
 	}
 
+	/** One free account request (the balance): its JSON answer, or an error for the user. */
+	async fetchAccount(call: ApiCall, itemIndex: number): Promise<unknown> {
+		const result = await this.send(call);
+		if (result.kind === 'network') throw this.unreachable(itemIndex, result.failure);
+		const answer = this.read(result, 'balance');
+		if (!answer.error && answer.text === undefined) return answer.json;
+		if (!answer.error) answer.error = {};
+		throw this.apiError(answer, itemIndex, { action: 'balance' });
+	}
+
 	/** The provider's own words about an error, redacted; nothing from an HTML page. */
 	private safeDetails(answer: ReadAnswer): { message?: string; code?: string } {
 		// Redacted before cutting, so a secret that straddles the cut cannot leak in part.
@@ -547,7 +557,9 @@ export class ProviderClient {
 		answer: ReadAnswer,
 		itemIndex: number,
 		context:
-			{ action: 'submit'; refusedForms?: readonly string[] } | { action: 'status'; taskId: string },
+			| { action: 'submit'; refusedForms?: readonly string[] }
+			| { action: 'status'; taskId: string }
+			| { action: 'balance' },
 	): NodeApiError {
 		const { statusCode } = answer;
 		const name = this.provider.displayName;
@@ -594,6 +606,11 @@ export class ProviderClient {
 		} else if (statusCode === 404 && context.action === 'status') {
 			message = `${name} does not know task ${context.taskId} (404${code})${said}`;
 			description = `The task id may be mistyped, belong to another provider or account, or be too old to be kept. Check the task id and that the ${credentialName} is the one that created it.`;
+		} else if (context.action === 'balance') {
+			message = `${name} refused the balance request (${statusCode}${code})${said}`;
+			description = isThrottle(answer)
+				? 'The provider limits how often the balance may be asked (Kling AI: once a second). Ask again in a moment.'
+				: `Check the ${credentialName}. The balance can also be read at ${this.provider.billingPageUrl}.`;
 		} else if (answer.error?.meaning === 'concurrencyLimit') {
 			const minutes = Math.round(CAPACITY_PATIENCE_MS / 60_000);
 			message = `${name} kept refusing new tasks: the account already runs as many as its plan allows (${statusCode}${code})${said}`;

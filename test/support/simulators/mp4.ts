@@ -121,7 +121,10 @@ export function mp4Frame(
 	switch (layout) {
 		case 'faststart': {
 			const head = Buffer.concat([ftyp, moov]);
-			return { head: Buffer.concat([head, mdatHeader(totalBytes - head.length - 8)]), tail: Buffer.alloc(0) };
+			return {
+				head: Buffer.concat([head, mdatHeader(totalBytes - head.length - 8)]),
+				tail: Buffer.alloc(0),
+			};
 		}
 		case 'moovAtEnd':
 			return {
@@ -132,7 +135,10 @@ export function mp4Frame(
 			// A moov whose mvhd is cut: the box sizes add up, the header inside does not.
 			const broken = box('moov', box('mvhd', Buffer.alloc(4)));
 			const head = Buffer.concat([ftyp, broken]);
-			return { head: Buffer.concat([head, mdatHeader(totalBytes - head.length - 8)]), tail: Buffer.alloc(0) };
+			return {
+				head: Buffer.concat([head, mdatHeader(totalBytes - head.length - 8)]),
+				tail: Buffer.alloc(0),
+			};
 		}
 		case 'notMp4':
 			return { head: Buffer.from('<html>not a video</html>\n', 'latin1'), tail: Buffer.alloc(0) };

@@ -146,7 +146,8 @@ describe('Get Balance', () => {
 			{ provider, ...expected },
 		]);
 		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
-		expect(apiRequests(sim).map((request) => request.path)).toEqual([path, path]);
+		// One request for the run: one account per node.
+		expect(apiRequests(sim).map((request) => request.path)).toEqual([path]);
 		expect(sim.submissions()).toBe(0);
 	});
 
@@ -182,15 +183,25 @@ describe('Get Balance', () => {
 		},
 	);
 
-	it('with Continue On Fail, a refused request fails its item only', async () => {
+	it('with Continue On Fail, a refused request fails every item, each naming itself', async () => {
 		sim = await startSimulator({ provider: 'aimlApi' });
 		sim.faults.next('balance', { type: 'http', status: 401 });
 		const run = await balance([{ json: {} }, { json: {} }], { continueOnFail: true });
 		expect(run.error).toBeUndefined();
-		const [first, second] = run.output('Kling');
-		expect(first.json.error).toMatch(/^AI\/ML API rejected the API key \(401\)/);
-		expect(first.pairedItem).toEqual({ item: 0 });
-		expect(second.json).toMatchObject({ provider: 'aimlApi', balance: 123.45 });
+		const output = run.output('Kling');
+		expect(output.map((item) => item.json.error)).toEqual([
+			expect.stringMatching(/^AI\/ML API rejected the API key \(401\).* \[item 0\]$/),
+			expect.stringMatching(/^AI\/ML API rejected the API key \(401\).* \[item 1\]$/),
+		]);
+		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(apiRequests(sim)).toHaveLength(1);
+	});
+
+	it('without Continue On Fail, the error stops the run', async () => {
+		sim = await startSimulator({ provider: 'kling' });
+		sim.faults.next('balance', { type: 'http', status: 500 });
+		const run = await balance();
+		expect(run.error?.message).toMatch(/^Kling AI refused the balance request \(500/);
 	});
 });
 

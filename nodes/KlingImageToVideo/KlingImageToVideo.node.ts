@@ -22,7 +22,7 @@ export class KlingImageToVideo implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle:
-			'={{ {generate: "Generate Video", submit: "Submit Task", waitForCompletion: "Wait for Completion", getStatus: "Get Status"}[$parameter["operation"]] }}',
+			'={{ {generate: "Generate Video", submit: "Submit Task", waitForCompletion: "Wait for Completion", getStatus: "Get Status", getBalance: "Get Balance"}[$parameter["operation"]] }}',
 		description:
 			"Turn a still image into a short video with Kling 2.1, 2.5 Turbo, 2.6, 3.0 or O1, through Kling's own API, fal.ai, Novita AI, MyRouter, HighwayAPI, AI/ML API or GMI Cloud",
 		defaults: { name: 'Kling Image-to-Video' },

@@ -39,6 +39,7 @@ const VIDEO_BYTES: Record<(typeof EXAMPLE_FILES)[number], number> = {
 	'scheduled-animate-and-hand-on.json': 52_222,
 	'submit-then-wait.json': 53_333,
 	'vertical-clip-with-sound.json': 54_444,
+	'vertical-clip-for-posting.json': 56_666,
 	'durable-loop.json': 55_555,
 };
 /** Waits in n8n's database and resumes: run by a server (below), not by `n8n execute`. */
@@ -77,7 +78,10 @@ describe.each(N8N_TARGETS)('the example workflows in $name', (target) => {
 			credentials.push(credential);
 			// Only where n8n itself fetches the image is its URL swapped; the simulator never fetches image URLs.
 			const replacements: Record<string, string> = { [EXAMPLE_OUTPUT_FOLDER]: suite.filesDir };
-			if (file === 'scheduled-animate-and-hand-on.json')
+			if (
+				file === 'scheduled-animate-and-hand-on.json' ||
+				file === 'vertical-clip-for-posting.json'
+			)
 				replacements[EXAMPLE_IMAGE_URL] = imageServer.url('/sample.png');
 			if (file === 'vertical-clip-with-sound.json')
 				replacements[EXAMPLE_PRODUCT_IMAGE_URL] = imageServer.url('/product.png');
@@ -243,6 +247,47 @@ describe.each(N8N_TARGETS)('the example workflows in $name', (target) => {
 		expect(saved.json).toMatchObject({ taskId: task.id, fileName: file });
 		expect(
 			readFileSync(file).equals(expectedVideoBytes(VIDEO_BYTES['vertical-clip-with-sound.json'])),
+		).toBe(true);
+	});
+
+	it('vertical-clip-for-posting.json checks the balance, crops the landscape photo to 9:16, and saves the clip once it is vertical', async () => {
+		const execution = await run('vertical-clip-for-posting.json');
+		assertSucceeded(execution);
+		const sim = simulators['vertical-clip-for-posting.json'];
+		expect(execution.items('Check Balance')[0].json).toEqual({
+			provider: 'novita',
+			balance: 100,
+			unit: 'USD',
+			currency: 'USD',
+		});
+		expect(sim.requests.map((request) => request.kind)).toContain('balance');
+		expect(imageServer.requests).toContainEqual({ method: 'GET', path: '/sample.png' });
+
+		// The 768×512 sample went out as a 720×1280 PNG: Edit Image cut its centre to 9:16.
+		expect(sim.submissions()).toBe(1);
+		const task = sim.tasks[0];
+		expect(task.model).toBe('kling-2.5-turbo-i2v');
+		const sent = Buffer.from(String((task.body as { image: string }).image), 'base64');
+		expect(sent.subarray(1, 4).toString('latin1')).toBe('PNG');
+		expect([sent.readUInt32BE(16), sent.readUInt32BE(20)]).toEqual([720, 1280]);
+
+		const [clip] = execution.items('Make Clip');
+		expect(clip.json).toMatchObject({
+			taskId: task.id,
+			status: 'succeeded',
+			video: {
+				width: 720,
+				height: 1280,
+				durationSeconds: 5,
+				bytes: VIDEO_BYTES['vertical-clip-for-posting.json'],
+				mimeType: 'video/mp4',
+			},
+			videoUrlExpiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+		});
+		expect(execution.items('Not Vertical')).toHaveLength(0);
+		const file = path.join(suite.filesDir, `vertical-clip-${task.id}.mp4`);
+		expect(
+			readFileSync(file).equals(expectedVideoBytes(VIDEO_BYTES['vertical-clip-for-posting.json'])),
 		).toBe(true);
 	});
 });

@@ -55,6 +55,18 @@ describe.each(ALL_PROVIDERS)('%s', (provider) => {
 			mode: 'standard',
 			duration: 5,
 			...(item.json.progress !== undefined && { progress: 100 }),
+			video: {
+				width: 720,
+				height: 1280,
+				durationSeconds: 5,
+				bytes: VIDEO_BYTES,
+				mimeType: 'video/mp4',
+			},
+			// Only where the provider documents them: the link's lifetime, and what the task cost.
+			...(['novita', 'myRouter', 'highwayApi', 'kling'].includes(provider) && {
+				videoUrlExpiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+			}),
+			...(provider === 'kling' && { cost: { amount: 1, unit: 'units' } }),
 		});
 		expect(item.pairedItem).toEqual({ item: 0 });
 		expect(item.binary!.data).toMatchObject({

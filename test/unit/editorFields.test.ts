@@ -57,6 +57,10 @@ describe.each(OFFERS)('the editor for %s, Kling %s', (provider, model, offer) =>
 		if (offer.soundModes.length > 0) expect(view.parameters.sound).toBe(false);
 		expect(view.optionValues('aspectRatio') ?? []).toEqual(offer.aspectRatios);
 		if (offer.aspectRatios.length > 0) expect(view.parameters.aspectRatio).toBe('16:9');
+		// Where no aspect ratio is taken, a notice in its place says the image decides the shape.
+		expect(
+			view.field('aspectRatioNotice')?.displayName.startsWith('Aspect Ratio: the image decides'),
+		).toBe(offer.aspectRatios.length === 0 ? true : undefined);
 		expect(view.field('endImageSource') !== undefined).toBe(offer.endFrameModes.length > 0);
 		if (offer.endFrameModes.length > 0) expect(view.parameters.endImageSource).toBe('none');
 		const options = ((view.field('options')?.options ?? []) as INodeProperties[]).filter((option) =>
@@ -89,6 +93,22 @@ describe.each(OFFERS)('the editor for %s, Kling %s', (provider, model, offer) =>
 		for (const ratio of offer.aspectRatios)
 			expect(view.field('aspectRatio')!.description).toContain(`"${ratio}"`);
 	});
+});
+
+it('offers Get Balance first among the free calls, and shows "Give the Agent the Video File" only to a tool', () => {
+	const operations = description.properties.find((property) => property.name === 'operation')!;
+	const names = (operations.options as INodePropertyOptions[]).map((option) => option.name);
+	expect(names.indexOf('Get Balance')).toBe(names.indexOf('Get Status') - 1);
+	const asTool = { ...description, name: `${description.name}Tool` };
+	const values = { provider: 'novita', operation: 'generate', downloadVideo: true };
+	const shownTo = (nodeType: typeof description) =>
+		description.properties.some(
+			(property) =>
+				property.name === 'videoFileToAgent' &&
+				NodeHelpers.displayParameter(values, property, node, nodeType),
+		);
+	expect(shownTo(description)).toBe(false);
+	expect(shownTo(asTool)).toBe(true);
 });
 
 it('keeps Kling 2.1 as the model of a node saved without one', () => {

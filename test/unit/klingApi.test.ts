@@ -188,6 +188,7 @@ describe('answers', () => {
 			taskId: '8319',
 			status: 'succeeded',
 			videoUrl: 'https://cdn.example.com/v.mp4',
+			videoUrlExpiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
 		};
 		expect(kling.status.parse('8319', envelope(task))).toEqual(expected);
 		expect(
@@ -230,7 +231,25 @@ describe('answers', () => {
 			status: 'succeeded',
 			unrecognizedStatus: 'Completed',
 			videoUrl: 'https://cdn.example.com/v.mp4',
+			videoUrlExpiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
 		});
+	});
+
+	it("reads the charge (final_unit_deduction) and the link's 30 days from the task's last update", () => {
+		const task = {
+			task_id: '8319',
+			task_status: 'succeed',
+			updated_at: Date.parse('2026-12-01T10:00:00Z'),
+			final_unit_deduction: '1.5',
+			task_result: { videos: [{ url: 'https://cdn.example.com/v.mp4' }] },
+		};
+		expect(kling.status.parse('8319', envelope(task))).toMatchObject({
+			cost: { amount: 1.5, unit: 'units' },
+			videoUrlExpiresAt: '2026-12-31T10:00:00.000Z',
+		});
+		// A failed task reports no charge, whatever the field says.
+		const failed = { ...task, task_status: 'failed', task_result: {} };
+		expect(kling.status.parse('8319', envelope(failed))).not.toHaveProperty('cost');
 	});
 });
 

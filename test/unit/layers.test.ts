@@ -14,6 +14,8 @@ const LAYERS = [
 	'waiting',
 	'transport',
 	'providers',
+	// Reads facts from the video files transport streams; depends on nothing.
+	'media',
 	// Small helpers several layers use (wording, the item error factory), above the catalogue.
 	'shared',
 	'models',

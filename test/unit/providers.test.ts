@@ -122,6 +122,7 @@ describe('Novita family (Novita AI, MyRouter, HighwayAPI)', () => {
 			status: 'succeeded',
 			progress: 100,
 			videoUrl: 'https://faas.example.com/t1.mp4?sig=x',
+			videoUrlExpiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
 		});
 		expect(
 			PROVIDERS.novita.status.parse('t1', { task: { status: 'TASK_STATUS_QUEUED' } }).status,

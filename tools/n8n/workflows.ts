@@ -175,6 +175,7 @@ export const EXAMPLE_FILES = [
 	'scheduled-animate-and-hand-on.json',
 	'submit-then-wait.json',
 	'vertical-clip-with-sound.json',
+	'vertical-clip-for-posting.json',
 	'durable-loop.json',
 ] as const;
 

@@ -28,6 +28,7 @@ export type { RandomFaultsOptions } from './faults';
 export { DEFAULT_RANDOM_FAULTS, FaultPlan, randomFaults } from './faults';
 /** Fixtures: the exact bytes a download must yield, and an image that passes the providers' checks. */
 export { expectedVideoBytes, makeTestPng } from './video';
+export { DEFAULT_MP4_FACTS, makeMp4, type Mp4Facts, type Mp4Layout } from './mp4';
 
 /** Starts one provider's simulator (API, video host and a foreign origin on 127.0.0.1); close() it when done. */
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {

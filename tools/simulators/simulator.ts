@@ -574,7 +574,13 @@ export class ProviderSimulator implements Simulator {
 		}
 		const sendUntil =
 			cutAtFraction === undefined ? end : start + Math.floor((end - start) * cutAtFraction);
-		const stream = videoStream(total, start, sendUntil);
+		const stream = videoStream(
+			total,
+			start,
+			sendUntil,
+			this.options.videoLayout,
+			this.options.videoFacts,
+		);
 		res.once('close', () => stream.destroy());
 		if (cutAtFraction === undefined) {
 			stream.pipe(res);

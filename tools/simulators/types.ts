@@ -1,5 +1,6 @@
 import type { FaultPlan } from './faults';
 import type { SimTask } from './tasks';
+import type { Mp4Facts, Mp4Layout } from './mp4';
 
 /** The providers the node supports; one simulator serves exactly one of them. */
 export type ProviderId =
@@ -190,6 +191,10 @@ export interface SimulatorOptions {
 	seed?: number;
 	/** Size of the served mp4 (default 2048); streamed, so 200 MB costs no memory. */
 	videoBytes?: number;
+	/** How the served mp4 is laid out (default faststart: moov before mdat); see mp4.ts. */
+	videoLayout?: Mp4Layout;
+	/** Frame size and length the served mp4's moov declares (default 720×1280, 5 s). */
+	videoFacts?: Mp4Facts;
 	/** Lifetime of each issued video URL (default 3600 s, the documented video_url_ttl). */
 	videoUrlTtlMs?: number;
 	shapes?: ResponseShapes;

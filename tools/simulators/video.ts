@@ -1,6 +1,7 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling runs in plain Node, outside n8n's sandbox */
 import { Readable } from 'node:stream';
 import { encodePng, rgbImage, UNFILTERED } from '../png';
+import { DEFAULT_MP4_FACTS, mp4Frame, type Mp4Facts, type Mp4Layout } from './mp4';
 import { createRandom } from './random';
 
 const PATTERN_BYTES = 64 * 1024;
@@ -14,20 +15,14 @@ const PATTERN = (() => {
 	return bytes;
 })();
 
-/** ftyp box (what players and MIME sniffers look for) followed by an mdat box header spanning the rest. */
-function mp4Header(totalBytes: number): Buffer {
-	const header = Buffer.alloc(40);
-	header.writeUInt32BE(32, 0);
-	header.write('ftypisom', 4, 'latin1');
-	header.writeUInt32BE(0x200, 12);
-	header.write('isomiso2avc1mp41', 16, 'latin1');
-	header.writeUInt32BE(Math.min(Math.max(totalBytes - 32, 8), 0xffffffff), 32);
-	header.write('mdat', 36, 'latin1');
-	return header;
-}
-
-/** Bytes [start, end) of the simulated mp4 of `totalBytes`. */
-export function videoSlice(totalBytes: number, start: number, end: number): Buffer {
+/** Bytes [start, end) of the simulated mp4 of `totalBytes`: a real MP4 frame around the filler. */
+export function videoSlice(
+	totalBytes: number,
+	start: number,
+	end: number,
+	layout: Mp4Layout = 'faststart',
+	facts: Mp4Facts = DEFAULT_MP4_FACTS,
+): Buffer {
 	const slice = Buffer.alloc(Math.max(0, end - start));
 	let written = 0;
 	while (written < slice.length) {
@@ -39,18 +34,33 @@ export function videoSlice(totalBytes: number, start: number, end: number): Buff
 			Math.min(PATTERN_BYTES, offset + slice.length - written),
 		);
 	}
-	const header = mp4Header(totalBytes);
-	if (start < header.length) header.copy(slice, 0, start, Math.min(header.length, end));
+	const { head, tail } = mp4Frame(totalBytes, layout, facts);
+	if (start < head.length) head.copy(slice, 0, start, Math.min(head.length, end));
+	const tailStart = totalBytes - tail.length;
+	if (tail.length > 0 && end > tailStart) {
+		const from = Math.max(start, tailStart);
+		tail.copy(slice, from - start, from - tailStart, end - tailStart);
+	}
 	return slice;
 }
 
 /** The whole simulated mp4, to compare a small download against (do not call for huge sizes). */
-export function expectedVideoBytes(totalBytes: number): Buffer {
-	return videoSlice(totalBytes, 0, totalBytes);
+export function expectedVideoBytes(
+	totalBytes: number,
+	layout: Mp4Layout = 'faststart',
+	facts: Mp4Facts = DEFAULT_MP4_FACTS,
+): Buffer {
+	return videoSlice(totalBytes, 0, totalBytes, layout, facts);
 }
 
 /** Streams bytes [start, end) in 64 KB chunks with backpressure, so large files never sit in memory. */
-export function videoStream(totalBytes: number, start: number, end: number): Readable {
+export function videoStream(
+	totalBytes: number,
+	start: number,
+	end: number,
+	layout: Mp4Layout = 'faststart',
+	facts: Mp4Facts = DEFAULT_MP4_FACTS,
+): Readable {
 	let position = start;
 	return new Readable({
 		read() {
@@ -59,7 +69,7 @@ export function videoStream(totalBytes: number, start: number, end: number): Rea
 				return;
 			}
 			const next = Math.min(end, position + CHUNK_BYTES);
-			const chunk = videoSlice(totalBytes, position, next);
+			const chunk = videoSlice(totalBytes, position, next, layout, facts);
 			position = next;
 			this.push(chunk);
 		},

@@ -2,12 +2,13 @@ import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } f
 
 import { isProviderId, PROVIDERS } from '../providers';
 import { generate } from './generate.operation';
+import { getBalance } from './getBalance.operation';
 import { getStatus } from './getStatus.operation';
 import { OperationContext } from './operationContext';
 import { submit } from './submit.operation';
 import { waitForCompletion } from './waitForCompletion.operation';
 
-export const OPERATIONS = { generate, submit, waitForCompletion, getStatus } as const;
+export const OPERATIONS = { generate, submit, waitForCompletion, getStatus, getBalance } as const;
 
 export type Operation = keyof typeof OPERATIONS;
 

@@ -6,10 +6,12 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import type { VideoFacts } from '../media/mp4Facts';
 import type { TaskSnapshot } from '../providers';
 import { sleepUnlessAborted } from '../transport/cancellation';
 import type { TaskPoller, WatchedTask } from '../waiting/poller';
 import { downloadVideo } from '../transport/videoDownload';
+import { withholdsVideoFile } from './agentOutput';
 import type { OperationContext } from './operationContext';
 
 /** Turning a finished task into what the user sees: the output json, the video, or a clear error. */
@@ -21,6 +23,9 @@ export function snapshotJson(ctx: OperationContext, snapshot: TaskSnapshot): IDa
 		taskId: snapshot.taskId,
 		status: snapshot.status,
 		...(snapshot.videoUrl && snapshot.status === 'succeeded' && { videoUrl: snapshot.videoUrl }),
+		...(snapshot.videoUrlExpiresAt &&
+			snapshot.status === 'succeeded' && { videoUrlExpiresAt: snapshot.videoUrlExpiresAt }),
+		...(snapshot.cost && { cost: { ...snapshot.cost } }),
 		...(snapshot.progress !== undefined && { progress: snapshot.progress }),
 		...(snapshot.queuePosition !== undefined && { queuePosition: snapshot.queuePosition }),
 		...(snapshot.error && {
@@ -71,6 +76,16 @@ export function requireVideo(
 	throw error;
 }
 
+/** What a poster checks before publishing, read from the stored file itself. */
+function videoJson(
+	binary: IBinaryData,
+	facts: (VideoFacts & { bytes: number }) | undefined,
+): IDataObject | undefined {
+	if (!facts) return undefined;
+	const { width, height, durationSeconds, bytes } = facts;
+	return { width, height, durationSeconds, bytes, mimeType: binary.mimeType };
+}
+
 const DOWNLOAD_ATTEMPTS = 4;
 const URL_REFRESHES = 2;
 const DOWNLOAD_BACKOFF_MS = [1_000, 3_000, 6_000];
@@ -88,7 +103,7 @@ export async function fetchVideo(
 	poller: TaskPoller,
 	task: WatchedTask,
 	videoUrl: string,
-): Promise<{ binary: IBinaryData; url: string }> {
+): Promise<{ binary: IBinaryData; url: string; video?: IDataObject }> {
 	let url = videoUrl;
 	let refreshes = 0;
 	let problem = '';
@@ -101,7 +116,8 @@ export async function fetchVideo(
 				}),
 		);
 		ctx.client.throwIfCancelled();
-		if (outcome.kind === 'stored') return { binary: outcome.binary, url };
+		if (outcome.kind === 'stored')
+			return { binary: outcome.binary, url, video: videoJson(outcome.binary, outcome.facts) };
 		if (outcome.kind === 'urlRejected' && refreshes < URL_REFRESHES) {
 			refreshes++;
 			problem = `the video host refused the URL (${outcome.statusCode})`;
@@ -146,9 +162,11 @@ export async function deliverTask(
 	const videoUrl = requireVideo(ctx, snapshot, task.itemIndex);
 	const json = { ...snapshotJson(ctx, snapshot), ...extraJson };
 	if (!ctx.downloadVideo(task.itemIndex)) return { json };
-	const { binary, url } = await fetchVideo(ctx, poller, task, videoUrl);
+	const { binary, url, video } = await fetchVideo(ctx, poller, task, videoUrl);
+	const withFacts = { ...json, videoUrl: url, ...(video && { video }) };
+	if (withholdsVideoFile(ctx.run.ctx, task.itemIndex)) return { json: withFacts };
 	return {
-		json: { ...json, videoUrl: url },
+		json: withFacts,
 		binary: { [ctx.outputBinaryPropertyName(task.itemIndex)]: binary },
 	};
 }

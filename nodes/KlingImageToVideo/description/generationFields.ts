@@ -14,6 +14,7 @@ import {
 	type ProviderId,
 	type VideoMode,
 } from '../providers';
+import { aspectRatioNotices } from './aspectRatioNotice';
 import { offerVariants, showFor } from './offerVariants';
 
 /** Saved workflows of node version 1 made Kling 2.1 before the model could be chosen: it stays the default. */
@@ -399,6 +400,7 @@ const fields: INodeProperties[] = [
 	...durationFields(),
 	...soundFields(),
 	...aspectRatioFields(),
+	...aspectRatioNotices(),
 	...endFrameFields(),
 	...optionsCollections(),
 ];

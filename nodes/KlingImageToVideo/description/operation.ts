@@ -10,13 +10,21 @@ export const operationProperty: INodeProperties = {
 			name: 'Generate Video',
 			value: 'generate',
 			action: 'Generate a video from an image',
-			description: 'Start a task and wait for its video, in one step',
+			description:
+				'Start a task and wait for its video, in one step (paid: Get Balance and Get Status are the free calls)',
+		},
+		{
+			name: 'Get Balance',
+			value: 'getBalance',
+			action: 'Get the account balance free of charge',
+			description:
+				"Free: read the provider account's remaining credit, for example before a scheduled batch",
 		},
 		{
 			name: 'Get Status',
 			value: 'getStatus',
 			action: 'Get the status of a task',
-			description: 'Ask once how a task is doing, without waiting',
+			description: 'Ask once how a task is doing, without waiting (free)',
 		},
 		{
 			name: 'Submit Task',

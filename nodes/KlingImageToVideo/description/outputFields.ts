@@ -18,6 +18,15 @@ const videoFields: INodeProperties[] = [
 		hint: 'The name of the output binary field for the video',
 		displayOptions: { show: { downloadVideo: [true] } },
 	},
+	{
+		displayName: 'Give the Agent the Video File',
+		name: 'videoFileToAgent',
+		type: 'boolean',
+		default: false,
+		description:
+			"Whether the agent's answer carries the MP4 as binary. Off: it gets videoUrl, taskId and the video's facts (size, length), which is what a model can use.",
+		displayOptions: { show: { '@tool': [true], downloadVideo: [true] } },
+	},
 ];
 
 const waitingOptions: INodeProperties[] = [

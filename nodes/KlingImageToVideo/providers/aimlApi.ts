@@ -1,3 +1,4 @@
+import { aimlApiBalance } from './accountFacts';
 import { isObject, readErrorField, readString } from './fields';
 import { errorReader, failedTaskError, lowerCase, readStatusWord, requireTaskId } from './kit';
 import {
@@ -221,4 +222,5 @@ export const aimlApi: ProviderAdapter = {
 		parse: parseStatus,
 	},
 	readError,
+	balance: aimlApiBalance,
 };

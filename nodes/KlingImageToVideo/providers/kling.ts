@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { klingBalance, klingTaskCost, klingVideoUrlExpiresAt } from './accountFacts';
 import { isObject, readNumber, readString } from './fields';
 import { failedTaskError, lowerCase, readStatusWord, requireTaskId } from './kit';
 import {
@@ -203,6 +204,9 @@ function parseStatus(taskId: string, body: unknown): TaskSnapshot {
 		...readStatusWord(providerStatus, STATUS_BY_PROVIDER_STATUS, videoUrl, lowerCase),
 	};
 	if (videoUrl) snapshot.videoUrl = videoUrl;
+	if (videoUrl) snapshot.videoUrlExpiresAt = klingVideoUrlExpiresAt(task);
+	const cost = snapshot.status === 'succeeded' ? klingTaskCost(task) : undefined;
+	if (cost) snapshot.cost = cost;
 
 	// A failed task answers 200 with code 0; the reason is in task_status_msg [3P].
 	if (snapshot.status === 'failed') {
@@ -339,4 +343,5 @@ export const kling: ProviderAdapter = {
 	},
 	readError,
 	findSubmission: { build: buildFindSubmission, parse: parseFindSubmission },
+	balance: klingBalance,
 };

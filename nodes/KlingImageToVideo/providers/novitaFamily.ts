@@ -1,3 +1,4 @@
+import { novitaBalance, novitaVideoUrlExpiresAt } from './accountFacts';
 import { isObject, readErrorField, readNumber, readString } from './fields';
 import { errorReader, failedTaskError, readStatusWord, requireTaskId, upperCase } from './kit';
 import {
@@ -181,6 +182,8 @@ function parseStatus(taskId: string, body: unknown): TaskSnapshot {
 	};
 	const { status } = snapshot;
 	if (videoUrl) snapshot.videoUrl = videoUrl;
+	const videoUrlExpiresAt = videoUrl ? novitaVideoUrlExpiresAt(videos) : undefined;
+	if (videoUrlExpiresAt) snapshot.videoUrlExpiresAt = videoUrlExpiresAt;
 
 	const progress = readNumber(task.progress_percent);
 	if (progress !== undefined) snapshot.progress = progress;
@@ -241,6 +244,8 @@ function novitaStyleProvider(
 			parse: parseStatus,
 		},
 		readError,
+		// Only Novita documents its balance request; MyRouter's and HighwayAPI's are unknown.
+		...(id === 'novita' && { balance: novitaBalance }),
 	};
 }
 

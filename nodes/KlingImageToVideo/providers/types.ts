@@ -116,10 +116,28 @@ export interface TaskSnapshot {
 	error?: { message: string; code?: string };
 	/** The provider's status word, when the adapter did not know it (read as processing, or as success with a video). */
 	unrecognizedStatus?: string;
+	/** What the task was charged, only where the provider's answer says (never estimated). */
+	cost?: TaskCost;
+	/** When the video URL stops working (ISO time), only where the provider documents its lifetime. */
+	videoUrlExpiresAt?: string;
+}
+
+export interface TaskCost {
+	amount: number;
+	/** The provider's unit: a currency amount ('USD') or its own credits ('units'). */
+	unit: string;
+	currency?: string;
+}
+
+/** An account's remaining credit, as the provider's balance request reports it. */
+export interface AccountBalance {
+	balance: number;
+	unit: string;
+	currency?: string;
 }
 
 /** Which of our calls an answer belongs to: the same error can mean different things. */
-export type ApiAction = 'submit' | 'status' | 'result' | 'findSubmission';
+export type ApiAction = 'submit' | 'status' | 'result' | 'findSubmission' | 'balance';
 
 /** What an error answer means beyond its HTTP status, where the provider says so. */
 export type ErrorMeaning =
@@ -205,6 +223,13 @@ export interface ProviderAdapter {
 	 * 2xx answers whose body carries an error code (otherwise undefined).
 	 */
 	readError(statusCode: number, body: unknown, action: ApiAction): ProviderError | undefined;
+	/** The account's balance through the provider's documented free request; unset where it documents none. */
+	balance?: {
+		/** `now`: ms since the epoch, for requests that take a time range (Kling's). */
+		build(now: number): ApiCall;
+		/** Throws a plain Error when the answer carries no balance. */
+		parse(body: unknown): AccountBalance;
+	};
 	/** Where the provider can look a submission up by its submissionId: uncertain submissions become safe to retry. */
 	findSubmission?: {
 		build(submissionId: string, request: GenerationRequest): ApiCall;

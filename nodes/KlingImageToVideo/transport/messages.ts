@@ -10,7 +10,9 @@ import type { NetworkFailure } from './networkErrors';
  */
 
 export type RefusalContext =
-	{ action: 'submit'; refusedForms?: readonly string[] } | { action: 'status'; taskId: string };
+	| { action: 'submit'; refusedForms?: readonly string[] }
+	| { action: 'status'; taskId: string }
+	| { action: 'balance' };
 
 export class TransportMessages {
 	constructor(
@@ -67,6 +69,11 @@ export class TransportMessages {
 		} else if (statusCode === 404 && context.action === 'status') {
 			message = `${name} does not know task ${context.taskId} (404${code})${said}`;
 			description = `The task id may be mistyped, belong to another provider or account, or be too old to be kept. Check the task id and that the ${credentialName} is the one that created it.`;
+		} else if (context.action === 'balance') {
+			message = `${name} refused the balance request (${statusCode}${code})${said}`;
+			description = isThrottle(answer)
+				? 'The provider limits how often the balance may be asked (Kling AI: once a second). Ask again in a moment.'
+				: `Check the ${credentialName}. The balance can also be read at ${provider.billingPageUrl}.`;
 		} else if (answer.error?.meaning === 'concurrencyLimit') {
 			const minutes = Math.round(this.capacityPatienceMs / 60_000);
 			message = `${name} kept refusing new tasks: the account already runs as many as its plan allows (${statusCode}${code})${said}`;

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { GenerationRequest, KlingModel, ProviderAdapter } from '../providers';
+import type { ApiCall, GenerationRequest, KlingModel, ProviderAdapter } from '../providers';
 import { ProviderHttp, type ClientOptions } from './http';
 import { TransportMessages } from './messages';
 import { StatusRouting, type StatusAnswer } from './statusRouting';
@@ -20,6 +20,7 @@ export class ProviderClient {
 		private readonly http: ProviderHttp,
 		private readonly submission: Submission,
 		private readonly status: StatusRouting,
+		private readonly messages: TransportMessages,
 	) {}
 
 	static async connect(
@@ -34,6 +35,7 @@ export class ProviderClient {
 			http,
 			new Submission(http, messages, timings),
 			new StatusRouting(http, messages),
+			messages,
 		);
 	}
 
@@ -60,5 +62,15 @@ export class ProviderClient {
 
 	fetchStatus(taskId: string, itemIndex: number, model?: KlingModel): Promise<StatusAnswer> {
 		return this.status.fetchStatus(taskId, itemIndex, model);
+	}
+
+	/** One free account request (the balance): its JSON answer, or an error for the user. */
+	async fetchAccount(call: ApiCall, itemIndex: number): Promise<unknown> {
+		const result = await this.http.send(call);
+		if (result.kind === 'network') throw this.messages.unreachable(itemIndex, result.failure);
+		const answer = this.http.read(result, 'balance');
+		if (!answer.error && answer.text === undefined) return answer.json;
+		if (!answer.error) answer.error = {};
+		throw this.messages.refusal(answer, itemIndex, { action: 'balance' });
 	}
 }

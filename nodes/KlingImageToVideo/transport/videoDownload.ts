@@ -5,6 +5,12 @@ import type {
 	IN8nHttpFullResponse,
 } from 'n8n-workflow';
 
+import {
+	Mp4FactsReader,
+	readFactsAsItStreams,
+	type ChunkEmitter,
+	type VideoFacts,
+} from '../media/mp4Facts';
 import { describeNetworkFailure } from './networkErrors';
 
 /**
@@ -14,7 +20,8 @@ import { describeNetworkFailure } from './networkErrors';
  */
 
 export type DownloadOutcome =
-	| { kind: 'stored'; binary: IBinaryData }
+	/** `facts`: read from the MP4's moov as it streamed; absent when the file is not a readable MP4. */
+	| { kind: 'stored'; binary: IBinaryData; facts?: VideoFacts & { bytes: number } }
 	/** 401/403/404/410 at the storage host: signed URLs expire, so ask the provider for a fresh one. */
 	| { kind: 'urlRejected'; statusCode: number }
 	| { kind: 'retryable'; reason: string };
@@ -59,6 +66,8 @@ export async function downloadVideo(
 	}
 
 	const expectedBytes = Number((response.headers as IDataObject)['content-length']);
+	const mp4 = new Mp4FactsReader();
+	readFactsAsItStreams(response.body as ChunkEmitter, mp4);
 	let binary: IBinaryData;
 	try {
 		binary = await ctx.helpers.prepareBinaryData(response.body as Buffer, fileName, 'video/mp4');
@@ -80,5 +89,8 @@ export async function downloadVideo(
 			reason: `the video arrived incomplete (${binary.bytes} of ${expectedBytes} bytes)`,
 		};
 	}
-	return { kind: 'stored', binary };
+	mp4.end();
+	if (!mp4.facts) ctx.logger.debug(`Video ${fileName} stored without its facts: ${mp4.problem}`);
+	const facts = mp4.facts && { ...mp4.facts, bytes: binary.bytes ?? mp4.bytes };
+	return { kind: 'stored', binary, ...(facts && { facts }) };
 }

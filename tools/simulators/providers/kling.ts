@@ -261,6 +261,21 @@ function taskData(task: SimTask, view: StatusView | undefined): Record<string, u
 	};
 }
 
+/** One resource pack as `GET /account/costs` lists it [C*]. */
+function klingPack(name: string, status: string, total: number, remaining: number) {
+	return {
+		resource_pack_name: name,
+		resource_pack_id: `${name}-id`,
+		resource_pack_type: 'decreasing_total',
+		total_quantity: total,
+		remaining_quantity: remaining,
+		purchase_time: 1_750_000_000_000,
+		effective_time: 1_750_000_000_000,
+		invalid_time: 1_790_000_000_000,
+		status,
+	};
+}
+
 /** `shapes.klingRefusals: 'http200'` answers refusals with HTTP 200 and the code, as one client reports [3P]. */
 export function klingAdapter(shapes: ResponseShapes): ProviderAdapter {
 	return {
@@ -274,6 +289,8 @@ export function klingAdapter(shapes: ResponseShapes): ProviderAdapter {
 					? { kind: 'list', collection, pageSize }
 					: { kind: 'lookup', collection, pageSize, externalId };
 			}
+			// [C*] the account's resource packs, bought between start_time and end_time (ms).
+			if (method === 'GET' && path === '/account/costs') return { kind: 'balance' };
 			const status = /^(\/v1\/videos\/(?:image2video|omni-video))\/([^/]+)$/.exec(path);
 			if (status && method === 'GET')
 				return {
@@ -314,7 +331,16 @@ export function klingAdapter(shapes: ResponseShapes): ProviderAdapter {
 		concurrencyRefusal: { status: 429, reason: 'CONCURRENCY_LIMIT' },
 		duplicateRefusal: { status: 400, reason: 'DUPLICATE_EXTERNAL_ID' },
 
-		balanceResponse: () => ok({}),
+		balanceResponse: (insufficient) =>
+			ok({
+				code: 0,
+				msg: 'success',
+				resource_pack_subscribe_infos: [
+					klingPack('video-pack-a', 'online', 1000, insufficient ? 0 : 250),
+					klingPack('video-pack-b', 'online', 500, insufficient ? 0 : 120.5),
+					klingPack('video-pack-old', 'expired', 500, 40),
+				],
+			}),
 		modelsResponse: () => ok([]),
 	};
 }

@@ -1,3 +1,4 @@
+import packageJson from '../../package.json';
 import { KlingImageToVideo } from '../../nodes/KlingImageToVideo/KlingImageToVideo.node';
 import { MODEL_OPTIONS } from '../../nodes/KlingImageToVideo/description/generationFields';
 import {
@@ -77,5 +78,10 @@ describe('the model catalogue', () => {
 		);
 		for (const entry of MODEL_CATALOGUE)
 			expect(description).toContain(entry.name.replace(/^Kling /, ''));
+	});
+
+	it("package.json's description names every model (npm search shows it)", () => {
+		for (const entry of MODEL_CATALOGUE)
+			expect(packageJson.description).toContain(entry.name.replace(/^Kling /, ''));
 	});
 });

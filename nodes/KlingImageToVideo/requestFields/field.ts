@@ -8,7 +8,8 @@ import type { FrameSource, ImageFrame, ImageSource } from './imageFrames';
  * One optional request field (negative prompt, sound, end frame...), all in one object: how an
  * adapter's model row offers it, how the editor shows it, how an item's parameters are read and
  * checked, how it is written into a provider's body and how the README's model table shows it.
- * `Seen` is what the field is handed: its own parts (`Shape`), or more.
+ * `Seen` is what it is handed: its own parts by default; the code that treats every field alike
+ * (AnyRequestField) hands it whole forms, offers and requests.
  */
 export interface RequestField<
 	Shape extends FieldShape,

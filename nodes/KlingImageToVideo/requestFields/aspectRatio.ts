@@ -4,7 +4,7 @@ import { ASPECT_RATIOS, type AspectRatio } from '../models/catalogue';
 import { listNames } from '../shared/wording';
 import { readingOf, type RequestField } from './field';
 
-interface AspectRatioShape {
+export interface AspectRatioShape {
 	name: 'aspectRatio';
 	form: { aspectRatio?: string };
 	/** Where not every ratio is accepted (default: all three, when the form has an aspect ratio). */

@@ -6,7 +6,7 @@ import type { ImageInput } from './core';
 import type { RequestField } from './field';
 import { END_FRAME, IMAGE_LIMITS, imageSourceOptions, type FrameSource } from './imageFrames';
 
-interface EndFrameShape {
+export interface EndFrameShape {
 	name: 'endFrame';
 	form: { endImage?: string };
 	facts: {

@@ -1,7 +1,7 @@
 import { LIMITS } from '../models/limits';
 import { readingOf, type RequestField } from './field';
 
-interface GuidanceScaleShape {
+export interface GuidanceScaleShape {
 	name: 'guidanceScale';
 	/** The body field, where the model takes one (cfg_scale, guidance_scale...). */
 	form: { guidance?: string };

@@ -1,7 +1,7 @@
 import { formatCount, LIMITS } from '../models/limits';
 import { readingOf, type RequestField } from './field';
 
-interface NegativePromptShape {
+export interface NegativePromptShape {
 	name: 'negativePrompt';
 	/** The body field, where the model takes one. */
 	form: { negativePrompt?: string };

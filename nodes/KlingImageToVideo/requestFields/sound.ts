@@ -11,7 +11,7 @@ export interface SoundForm {
 	alternate?: { on: string | boolean; off: string | boolean };
 }
 
-interface SoundShape {
+export interface SoundShape {
 	name: 'sound';
 	form: { sound?: SoundForm };
 	/** Tiers that take sound, where not all do (default: every tier, when the form has sound). */

@@ -2,8 +2,8 @@
 /**
  * The table of docs/models.md: which provider offers which Kling model, tier, length, sound, aspect
  * ratio and end frame, written from the adapters' offers so it cannot drift from what the node does.
- * `npx tsx scripts/modelTable.ts` prints it, `--write` puts it into docs/models.md;
- * test/unit/docs.test.ts checks docs/models.md holds it.
+ * Each optional request field that has a column writes its own cells. `npx tsx scripts/modelTable.ts`
+ * prints it, `--write` puts it into docs/models.md; test/unit/docs.test.ts checks docs/models.md holds it.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,34 +15,37 @@ import {
 	PROVIDERS,
 	type ModelOffer,
 } from '../nodes/KlingImageToVideo/providers';
+import { REQUEST_FIELDS, type AnyRequestField } from '../nodes/KlingImageToVideo/requestFields';
+
+const COLUMNS = (REQUEST_FIELDS as readonly AnyRequestField[]).flatMap((field) =>
+	field.readme ? [field.readme] : [],
+);
 
 function durations(seconds: readonly number[]): string {
 	return seconds.length > 2 ? `${seconds[0]}–${seconds[seconds.length - 1]}` : seconds.join(', ');
 }
 
 function cells(offer: ModelOffer): string[] {
-	const modes = (list: readonly string[]) =>
-		list.map((mode) => MODE_NAMES[mode as keyof typeof MODE_NAMES]).join(', ');
-	const inModes = (list: readonly string[]) =>
-		list.length === offer.modes.length ? 'yes' : `in ${modes(list)}`;
 	return [
-		modes(offer.modes),
+		offer.modes.map((mode) => MODE_NAMES[mode]).join(', '),
 		durations(offer.durations),
-		offer.soundModes.length > 0 ? inModes(offer.soundModes) : '–',
-		offer.aspectRatios.length > 0 ? offer.aspectRatios.join(', ') : '–',
-		offer.endFrameModes.length > 0
-			? `${inModes(offer.endFrameModes)}${offer.endFrameWithSound ? '' : ', without sound'}`
-			: '–',
+		...COLUMNS.map((column) => column.cell(offer)),
 		offer.acceptsImageBytes ? 'URL, binary, base64' : 'URL only',
 		offer.promptRequired ? 'required' : 'optional',
 	];
 }
 
 export function modelTableMarkdown(): string {
-	const rows = [
-		'| Model | Providers | Mode | Duration (s) | Sound | Aspect ratio | End frame | Image | Prompt |',
-		'| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+	const headers = [
+		'Model',
+		'Providers',
+		'Mode',
+		'Duration (s)',
+		...COLUMNS.map((column) => column.header),
+		'Image',
+		'Prompt',
 	];
+	const rows = [`| ${headers.join(' | ')} |`, `|${' --- |'.repeat(headers.length)}`];
 	for (const model of KLING_MODELS) {
 		// Providers whose offers read the same share a row.
 		const byCells = new Map<string, string[]>();

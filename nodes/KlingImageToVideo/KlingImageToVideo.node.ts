@@ -7,12 +7,17 @@ import {
 } from 'n8n-workflow';
 
 import { properties, providerCredentials } from './description';
+import { MODEL_CATALOGUE } from './models/catalogue';
+import { listNames } from './shared/wording';
 
 /**
  * The node's one input and output. n8n-workflow has NodeConnectionTypes from 1.83 (n8n 1.85) on; in
  * n8n 1.82 to 1.84 it is undefined and 'main', its value, is what n8n reads.
  */
 const MAIN_CONNECTION = NodeConnectionTypes?.Main ?? 'main';
+
+/** "Kling 2.1, 2.5 Turbo, 2.6, 3.0 or O1". */
+const MODEL_LIST = `Kling ${listNames(MODEL_CATALOGUE.map((entry) => entry.name.replace(/^Kling /, '')))}`;
 
 export class KlingImageToVideo implements INodeType {
 	description: INodeTypeDescription = {
@@ -23,8 +28,7 @@ export class KlingImageToVideo implements INodeType {
 		version: 1,
 		subtitle:
 			'={{ {generate: "Generate Video", submit: "Submit Task", waitForCompletion: "Wait for Completion", getStatus: "Get Status", getBalance: "Get Balance"}[$parameter["operation"]] }}',
-		description:
-			"Turn a still image into a short video with Kling 2.1, 2.5 Turbo, 2.6, 3.0 or O1, through Kling's own API, fal.ai, Novita AI, MyRouter, HighwayAPI, AI/ML API or GMI Cloud",
+		description: `Turn a still image into a short video with ${MODEL_LIST}, through Kling's own API, fal.ai, Novita AI, MyRouter, HighwayAPI, AI/ML API or GMI Cloud`,
 		defaults: { name: 'Kling Image-to-Video' },
 		usableAsTool: true,
 		inputs: [MAIN_CONNECTION],

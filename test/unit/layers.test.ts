@@ -10,10 +10,11 @@ const LAYERS = [
 	'actions',
 	'description',
 	'input',
-	'requestFields',
 	'waiting',
 	'transport',
 	'providers',
+	// One module per optional request field: the adapters write their bodies through them.
+	'requestFields',
 	// Reads facts from the video files transport streams; depends on nothing.
 	'media',
 	// Small helpers several layers use (wording, the item error factory), above the catalogue.

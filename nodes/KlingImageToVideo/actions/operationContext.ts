@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { invalidInput } from '../input/readGenerationRequest';
+import { invalidInput } from '../shared/itemError';
 import type { ProviderAdapter } from '../providers';
 import { ConcurrencyLimit } from '../transport/concurrencyLimit';
 import { ProviderClient } from '../transport/providerClient';

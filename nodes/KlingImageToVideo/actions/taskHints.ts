@@ -1,6 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { KLING_MODELS, VIDEO_MODES, type KlingModel, type VideoMode } from '../providers';
+import {
+	isKlingModel,
+	LEGACY_DEFAULT_MODEL,
+	VIDEO_MODES,
+	type VideoMode,
+} from '../models/catalogue';
 import type { TaskHints } from '../waiting/poller';
 
 /**
@@ -16,8 +21,9 @@ export function hintsFromInput(json: IDataObject | undefined): TaskHints {
 	const duration = Number(json?.duration);
 	if (Number.isInteger(duration) && duration > 0) hints.duration = duration;
 	// Submit Task of 0.1.0 wrote no model: it only made Kling 2.1.
-	if (KLING_MODELS.includes(json?.model as KlingModel)) hints.model = json!.model as KlingModel;
-	else if (hints.mode) hints.model = 'v2.1';
+	const model = json?.model;
+	if (isKlingModel(model)) hints.model = model;
+	else if (hints.mode) hints.model = LEGACY_DEFAULT_MODEL;
 	return hints;
 }
 

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { invalidInput, readTaskId } from '../input/readGenerationRequest';
+import { readTaskId } from '../input/readGenerationRequest';
+import { invalidInput } from '../shared/itemError';
 import { TERMINAL_STATUSES, type TaskSnapshot, type TaskStatus } from '../providers';
 import type { TaskHints, WatchedTask } from '../waiting/poller';
 import type { OperationContext } from './operationContext';

@@ -1,21 +1,26 @@
-import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { isKlingModel, LEGACY_DEFAULT_MODEL, MODEL_NAMES } from '../models/catalogue';
+import { formatCount, LIMITS } from '../models/limits';
 import {
-	ASPECT_RATIOS,
-	KLING_MODELS,
-	MODE_NAMES,
-	MODEL_NAMES,
 	offerFor,
-	type AspectRatio,
 	type GenerationRequest,
-	type ImageInput,
-	type KlingModel,
 	type ModelOffer,
 	type ProviderAdapter,
 	type VideoMode,
 } from '../providers';
-import { inspectImage, MIME_TYPE_BY_FORMAT, type ImageFormat } from './imageInspection';
-import { formatCount, LIMITS } from './limits';
+import {
+	FIRST_FRAME,
+	REQUEST_FIELDS,
+	type AnyRequestField,
+	type FieldChoices,
+	type FieldInput,
+	type FrameSource,
+} from '../requestFields';
+import { checkRulesAcrossFields } from '../requestFields/rulesAcrossFields';
+import { invalidInput } from '../shared/itemError';
+import { describeType, listModes } from '../shared/wording';
+import { checkLength, readImage, readImageSource, readText } from './parameters';
 
 /**
  * Reads and checks one item's generation parameters against what the chosen provider offers for
@@ -23,74 +28,11 @@ import { formatCount, LIMITS } from './limits';
  * before any request is sent, so a bad item never costs a video.
  */
 
-export function invalidInput(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	message: string,
-	description?: string,
-): NodeOperationError {
-	// ItemRun adds the "[item N]" every item error carries.
-	return new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
-}
-
-const FORMAT_NAMES: Record<ImageFormat, string> = {
-	png: 'a PNG',
-	jpeg: 'a JPEG',
-	gif: 'a GIF',
-	webp: 'a WebP image',
-	bmp: 'a BMP image',
-	heic: 'a HEIC/AVIF image',
-	unknown: 'not an image this node recognises',
-};
-
-function describeType(value: unknown): string {
-	if (value === null) return 'null';
-	if (Array.isArray(value)) return 'a list';
-	return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
-function formatMegabytes(bytes: number): string {
-	return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
-
-function readText(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	name: string,
-	label: string,
-	fallback = '',
-): string {
-	const value = ctx.getNodeParameter(name, itemIndex, fallback) as unknown;
-	if (value === undefined || value === null) return '';
-	if (typeof value === 'number') return String(value);
-	if (typeof value !== 'string') {
-		throw invalidInput(
-			ctx,
-			itemIndex,
-			`"${label}" must be text, but its value is ${describeType(value)}`,
-		);
-	}
-	return value;
-}
-
-function checkLength(ctx: IExecuteFunctions, itemIndex: number, label: string, text: string): void {
-	const length = [...text].length;
-	if (length > LIMITS.maxPromptChars) {
-		throw invalidInput(
-			ctx,
-			itemIndex,
-			`"${label}" is ${formatCount(length)} characters long; the limit is ${formatCount(LIMITS.maxPromptChars)}`,
-		);
-	}
-}
+const FIELDS: readonly AnyRequestField[] = REQUEST_FIELDS;
 
 /** "Kling 3.0 at AI/ML API": what a refusal is measured against. */
 function offerName(provider: ProviderAdapter, offer: ModelOffer): string {
 	return `${MODEL_NAMES[offer.model]} at ${provider.displayName}`;
-}
-
-function listModes(modes: readonly VideoMode[]): string {
-	return modes.map((mode) => `"${mode}" (${MODE_NAMES[mode]})`).join(', ');
 }
 
 function listDurations(durations: readonly number[]): string {
@@ -107,10 +49,8 @@ function readModel(
 	itemIndex: number,
 	provider: ProviderAdapter,
 ): ModelOffer {
-	const model = ctx.getNodeParameter('model', itemIndex, 'v2.1') as unknown;
-	const offer = KLING_MODELS.includes(model as KlingModel)
-		? offerFor(provider, model as KlingModel)
-		: undefined;
+	const model = ctx.getNodeParameter('model', itemIndex, LEGACY_DEFAULT_MODEL) as unknown;
+	const offer = isKlingModel(model) ? offerFor(provider, model) : undefined;
 	if (!offer) {
 		const offered = provider.offers
 			.map((candidate) => `"${candidate.model}" (${MODEL_NAMES[candidate.model]})`)
@@ -178,333 +118,24 @@ function readDuration(
 	return duration as number;
 }
 
-function readGuidanceScale(ctx: IExecuteFunctions, itemIndex: number): number {
-	const raw = ctx.getNodeParameter('options.guidanceScale', itemIndex, 0.5) as unknown;
-	const scale = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-	if (
-		typeof scale !== 'number' ||
-		!Number.isFinite(scale) ||
-		scale < LIMITS.minGuidanceScale ||
-		scale > LIMITS.maxGuidanceScale
-	) {
-		throw invalidInput(
-			ctx,
-			itemIndex,
-			`"Guidance Scale" must be a number from ${LIMITS.minGuidanceScale} to ${LIMITS.maxGuidanceScale}, not ${String(raw)}`,
-		);
-	}
-	return scale;
-}
-
-/** Sound where the model has it: always set, false unless asked for, as some providers default it on. */
-function readSound(
+/** The item's parameters as the field modules read them. */
+function fieldInput(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	provider: ProviderAdapter,
 	offer: ModelOffer,
-	mode: VideoMode,
-): boolean | undefined {
-	if (offer.soundModes.length === 0) return undefined;
-	const sound = ctx.getNodeParameter('sound', itemIndex, false) as unknown;
-	if (typeof sound !== 'boolean') {
-		throw invalidInput(
-			ctx,
-			itemIndex,
-			`"Sound" must be true or false, but its value is ${describeType(sound)}`,
-		);
-	}
-	if (sound && !offer.soundModes.includes(mode)) {
-		throw invalidInput(
-			ctx,
-			itemIndex,
-			`"Sound" is not available in mode "${mode}" for ${offerName(provider, offer)}; it is in ${listModes(offer.soundModes)}`,
-		);
-	}
-	return sound;
-}
-
-function readAspectRatio(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	provider: ProviderAdapter,
-	offer: ModelOffer,
-): AspectRatio | undefined {
-	if (offer.aspectRatios.length === 0) return undefined;
-	const ratio = ctx.getNodeParameter('aspectRatio', itemIndex, '') as unknown;
-	if (ratio === '' || ratio === undefined || ratio === null) return undefined;
-	if (!offer.aspectRatios.includes(ratio as AspectRatio)) {
-		const accepted = (offer.aspectRatios.length ? offer.aspectRatios : ASPECT_RATIOS).join(', ');
-		throw invalidInput(
-			ctx,
-			itemIndex,
-			`"Aspect Ratio" ${JSON.stringify(ratio)} is not offered for ${offerName(provider, offer)}; use ${accepted}`,
-		);
-	}
-	return ratio as AspectRatio;
-}
-
-/** The parameters of one frame: the first (required), or the last (where the model takes one). */
-interface Frame {
-	source: string;
-	url: string;
-	binary: string;
-	base64: string;
-	/** How its fields are named to the user. */
-	labels: { source: string; url: string; binary: string; base64: string };
-}
-
-const FIRST_FRAME: Frame = {
-	source: 'imageSource',
-	url: 'imageUrl',
-	binary: 'binaryPropertyName',
-	base64: 'imageBase64',
-	labels: {
-		source: 'Image Source',
-		url: 'Image URL',
-		binary: 'Input Binary Field',
-		base64: 'Image (Base64)',
-	},
-};
-
-const END_FRAME: Frame = {
-	source: 'endImageSource',
-	url: 'endImageUrl',
-	binary: 'endBinaryPropertyName',
-	base64: 'endImageBase64',
-	labels: {
-		source: 'End Image Source',
-		url: 'End Image URL',
-		binary: 'End Image Binary Field',
-		base64: 'End Image (Base64)',
-	},
-};
-
-function readImageUrl(ctx: IExecuteFunctions, itemIndex: number, frame: Frame): ImageInput {
-	const label = frame.labels.url;
-	const text = readText(ctx, itemIndex, frame.url, label).trim();
-	if (text === '')
-		throw invalidInput(
-			ctx,
-			itemIndex,
-			`"${label}" is empty; give an http(s) link to a JPEG or PNG`,
-		);
-	let url: URL;
-	try {
-		url = new URL(text);
-	} catch {
-		throw invalidInput(
-			ctx,
-			itemIndex,
-			`"${label}" is not a URL: ${JSON.stringify(text.slice(0, 100))}`,
-		);
-	}
-	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-		throw invalidInput(
-			ctx,
-			itemIndex,
-			`"${label}" must start with http:// or https:// (the provider downloads it), not ${url.protocol}`,
-			`To send a local file, read it into binary data and set "${frame.labels.source}" to Binary.`,
-		);
-	}
-	return { kind: 'url', url: url.toString() };
-}
-
-/** Checks decoded bytes against every documented limit and returns them as the providers take them. */
-function checkImageBytes(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	label: string,
-	bytes: Buffer,
-	declaredMimeType?: string,
-): ImageInput {
-	if (bytes.length > LIMITS.maxImageBytes) {
-		throw invalidInput(
-			ctx,
-			itemIndex,
-			`the image in ${label} is ${formatMegabytes(bytes.length)}; the limit is 10 MB`,
-		);
-	}
-	const facts = inspectImage(bytes);
-	const mimeType = MIME_TYPE_BY_FORMAT[facts.format];
-	if (mimeType === undefined) {
-		throw invalidInput(
-			ctx,
-			itemIndex,
-			`the image in ${label} is ${FORMAT_NAMES[facts.format]}; only JPEG and PNG are accepted`,
-		);
-	}
-	if (
-		declaredMimeType &&
-		declaredMimeType !== mimeType &&
-		!(declaredMimeType === 'image/jpg' && mimeType === 'image/jpeg')
-	) {
-		throw invalidInput(
-			ctx,
-			itemIndex,
-			`the image in ${label} is declared as ${declaredMimeType} but its bytes are ${FORMAT_NAMES[facts.format]}`,
-		);
-	}
-	if (facts.truncated || facts.width === undefined || facts.height === undefined) {
-		throw invalidInput(
-			ctx,
-			itemIndex,
-			`the image in ${label} is incomplete (the ${facts.format.toUpperCase()} data is cut short)`,
-		);
-	}
-	const { width, height } = facts;
-	if (width < LIMITS.minImageSidePx || height < LIMITS.minImageSidePx) {
-		throw invalidInput(
-			ctx,
-			itemIndex,
-			`the image in ${label} is ${width}×${height} px; both sides must be at least ${LIMITS.minImageSidePx} px`,
-		);
-	}
-	const ratio = Math.max(width / height, height / width);
-	if (ratio > LIMITS.maxAspectRatio) {
-		throw invalidInput(
-			ctx,
-			itemIndex,
-			`the image in ${label} is ${width}×${height} px, an aspect ratio of ${ratio.toFixed(2)}:1; it must be between 1:2.5 and 2.5:1`,
-		);
-	}
-	return { kind: 'bytes', base64: bytes.toString('base64'), mimeType };
-}
-
-async function readBinaryImage(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	frame: Frame,
-): Promise<ImageInput> {
-	const field = frame.labels.binary;
-	const propertyName = readText(ctx, itemIndex, frame.binary, field, 'data').trim();
-	const label = `"${field}" (${propertyName || 'empty'})`;
-	const binary = ctx.getInputData()[itemIndex]?.binary ?? {};
-	const binaryData = binary[propertyName];
-	if (!binaryData) {
-		const present = Object.keys(binary);
-		throw invalidInput(
-			ctx,
-			itemIndex,
-			`the input item has no binary field "${propertyName}"`,
-			present.length
-				? `Binary fields on this item: ${present.join(', ')}. Set "${field}" to one of them.`
-				: 'This item carries no binary data. Read the image first (for example with Read/Write Files from Disk or HTTP Request) or use an image URL.',
-		);
-	}
-	if (typeof binaryData.bytes === 'number' && binaryData.bytes > LIMITS.maxImageBytes) {
-		throw invalidInput(
-			ctx,
-			itemIndex,
-			`the image in ${label} is ${formatMegabytes(binaryData.bytes)}; the limit is 10 MB`,
-		);
-	}
-	const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, propertyName);
-	return checkImageBytes(ctx, itemIndex, label, bytes);
-}
-
-const DATA_URI = /^data:([^;,]*)(?:;[^,]*)?;base64,/i;
-const BASE64_BODY = /^[A-Za-z0-9+/]+={0,2}$|^[A-Za-z0-9_-]+={0,2}$/;
-
-function readBase64Image(ctx: IExecuteFunctions, itemIndex: number, frame: Frame): ImageInput {
-	const label = `"${frame.labels.base64}"`;
-	let text = readText(ctx, itemIndex, frame.base64, frame.labels.base64).trim();
-	let declaredMimeType: string | undefined;
-	const dataUri = DATA_URI.exec(text);
-	if (dataUri) {
-		declaredMimeType = dataUri[1].toLowerCase() || undefined;
-		text = text.slice(dataUri[0].length);
-	}
-	text = text.replace(/\s+/g, '');
-	if (text === '')
-		throw invalidInput(
-			ctx,
-			itemIndex,
-			`${label} is empty; give the image as base64 or as a data: URI`,
-		);
-	if (!BASE64_BODY.test(text) || text.replace(/=+$/, '').length % 4 === 1) {
-		throw invalidInput(ctx, itemIndex, `${label} is not valid base64`);
-	}
-	return checkImageBytes(ctx, itemIndex, label, Buffer.from(text, 'base64'), declaredMimeType);
-}
-
-type ImageSource = 'url' | 'binary' | 'base64' | 'none';
-type FrameSource = Exclude<ImageSource, 'none'>;
-
-/** The frame's source, checked against what the provider takes before any bytes are read. */
-function readImageSource(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	frame: Frame,
-	provider: ProviderAdapter,
-	offer: ModelOffer,
-): ImageSource {
-	const optional = frame === END_FRAME;
-	const source = ctx.getNodeParameter(
-		frame.source,
-		itemIndex,
-		optional ? 'none' : 'url',
-	) as unknown;
-	const sources: ImageSource[] = optional
-		? ['none', 'url', 'binary', 'base64']
-		: ['url', 'binary', 'base64'];
-	if (!sources.includes(source as ImageSource)) {
-		throw invalidInput(
-			ctx,
-			itemIndex,
-			`"${frame.labels.source}" must be ${sources.join(', ')}, not ${JSON.stringify(source)}`,
-		);
-	}
-	if ((source === 'binary' || source === 'base64') && !offer.acceptsImageBytes) {
-		throw invalidInput(
-			ctx,
-			itemIndex,
-			`${offerName(provider, offer)} takes images as URLs only; set "${frame.labels.source}" to Image URL`,
-			'The provider documents only image links for this model. Put the image somewhere public (for example a storage bucket or CDN) and pass its URL.',
-		);
-	}
-	return source as ImageSource;
-}
-
-async function readImage(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	frame: Frame,
-	source: FrameSource,
-): Promise<ImageInput> {
-	if (source === 'url') return readImageUrl(ctx, itemIndex, frame);
-	if (source === 'binary') return await readBinaryImage(ctx, itemIndex, frame);
-	return readBase64Image(ctx, itemIndex, frame);
-}
-
-/** The end frame's source, where the model takes one, with the combinations it allows. */
-function readEndImageSource(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	provider: ProviderAdapter,
-	offer: ModelOffer,
-	mode: VideoMode,
-	sound: boolean | undefined,
-): ImageSource {
-	if (offer.endFrameModes.length === 0) return 'none';
-	const source = readImageSource(ctx, itemIndex, END_FRAME, provider, offer);
-	if (source === 'none') return source;
-	if (!offer.endFrameModes.includes(mode)) {
-		throw invalidInput(
-			ctx,
-			itemIndex,
-			`An end frame is not available in mode "${mode}" for ${offerName(provider, offer)}; it is in ${listModes(offer.endFrameModes)}`,
-			'Set "End Image Source" to None, or choose a mode that takes an end frame.',
-		);
-	}
-	if (sound && !offer.endFrameWithSound) {
-		throw invalidInput(
-			ctx,
-			itemIndex,
-			`An end frame cannot be combined with "Sound" for ${offerName(provider, offer)}`,
-			'Turn "Sound" off, or set "End Image Source" to None.',
-		);
-	}
-	return source;
+): FieldInput {
+	const name = offerName(provider, offer);
+	return {
+		offerName: name,
+		parameter: (parameter, fallback) => ctx.getNodeParameter(parameter, itemIndex, fallback),
+		text: (parameter, label) => readText(ctx, itemIndex, parameter, label),
+		checkLength: (label, text) => checkLength(ctx, itemIndex, label, text),
+		refuse: (message, description) => invalidInput(ctx, itemIndex, message, description),
+		imageSource: (frame) =>
+			readImageSource(ctx, itemIndex, frame, offer.acceptsImageBytes ? undefined : name),
+		image: async (frame, source) => await readImage(ctx, itemIndex, frame, source),
+	};
 }
 
 export async function readGenerationRequest(
@@ -516,33 +147,18 @@ export async function readGenerationRequest(
 	const mode = readMode(ctx, itemIndex, provider, offer);
 	const duration = readDuration(ctx, itemIndex, provider, offer);
 	const prompt = readPrompt(ctx, itemIndex, provider, offer);
-	const negativePrompt = offer.negativePrompt
-		? readText(ctx, itemIndex, 'options.negativePrompt', 'Negative Prompt').trim()
-		: '';
-	checkLength(ctx, itemIndex, 'Negative Prompt', negativePrompt);
-	const guidanceScale = offer.guidanceScale ? readGuidanceScale(ctx, itemIndex) : undefined;
-	const sound = readSound(ctx, itemIndex, provider, offer, mode);
-	const aspectRatio = readAspectRatio(ctx, itemIndex, provider, offer);
+	const input = fieldInput(ctx, itemIndex, provider, offer);
+	const readings = FIELDS.map((field) => ({ field, reading: field.read(input, offer) }));
+	const choices: FieldChoices = Object.fromEntries(
+		readings.flatMap(({ field, reading }) => (reading ? [[field.name, reading.choice]] : [])),
+	);
+	checkRulesAcrossFields(input, offer, mode, choices);
+	const imageSource = input.imageSource(FIRST_FRAME) as FrameSource;
 	// Every choice is checked before any image bytes are read: those are the expensive part.
-	const imageSource = readImageSource(ctx, itemIndex, FIRST_FRAME, provider, offer);
-	const endImageSource = readEndImageSource(ctx, itemIndex, provider, offer, mode, sound);
-	const image = await readImage(ctx, itemIndex, FIRST_FRAME, imageSource as FrameSource);
-	const endImage =
-		endImageSource === 'none'
-			? undefined
-			: await readImage(ctx, itemIndex, END_FRAME, endImageSource);
-	return {
-		model: offer.model,
-		mode,
-		duration,
-		image,
-		prompt,
-		...(endImage && { endImage }),
-		...(negativePrompt && { negativePrompt }),
-		...(guidanceScale !== undefined && { guidanceScale }),
-		...(sound !== undefined && { sound }),
-		...(aspectRatio && { aspectRatio }),
-	};
+	const image = await readImage(ctx, itemIndex, FIRST_FRAME, imageSource);
+	const request: GenerationRequest = { model: offer.model, mode, duration, image, prompt };
+	for (const { reading } of readings) if (reading) Object.assign(request, await reading.value());
+	return request;
 }
 
 /** Task ids are checked loosely: enough to catch an empty field, a pasted object or another provider's id. */

@@ -1,18 +1,28 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { toDataUri } from './fields';
+import { DEFAULT_MODES } from '../models/catalogue';
 import {
-	ASPECT_RATIOS,
-	DEFAULT_MODES,
-	type AlternateForm,
-	type AspectRatio,
-	type GenerationRequest,
-	type ImageInput,
-	type KlingModel,
-	type ModelOffer,
-	type SubmitPlan,
-	type VideoMode,
+	REQUEST_FIELDS,
+	type AnyRequestField,
+	type BodyWriter,
+	type FieldFacts,
+	type FieldForms,
+} from '../requestFields';
+import { toDataUri } from './fields';
+import type {
+	AlternateForm,
+	GenerationRequest,
+	ImageInput,
+	KlingModel,
+	ModelOffer,
+	SubmitPlan,
+	VideoMode,
 } from './types';
+
+export type { SoundForm } from '../requestFields';
+
+/** The field modules, as code that treats them alike sees them. */
+const FIELDS: readonly AnyRequestField[] = REQUEST_FIELDS;
 
 /**
  * The data each adapter keeps per Kling model: where each tier goes and how the provider wants
@@ -28,65 +38,44 @@ export const THREE_TO_FIFTEEN_SECONDS: readonly number[] = Array.from(
 	(_, index) => index + 3,
 );
 
-/** How the audio switch is written: a boolean, or words such as "on"/"off". */
-export interface SoundForm {
-	field: string;
-	on: string | boolean;
-	off: string | boolean;
-	/** A second reading of the docs, sent once if the provider refuses the first (a 400 creates no task). */
-	alternate?: { on: string | boolean; off: string | boolean };
-}
-
-/** How one provider wants one model's request fields: their names and value forms. */
-export interface RequestForm {
+/**
+ * How one provider wants one model's request fields: their names and value forms. The optional
+ * fields' members (negativePrompt, guidance, sound, aspectRatio, endImage) come from their modules.
+ */
+export type RequestForm = {
 	image: string;
 	/** How image bytes go first (the other encoding is tried once if refused); unset: URLs only. */
 	imageBytes?: ImageEncoding;
 	promptRequired: boolean;
 	duration: 'string' | 'integer';
-	negativePrompt?: string;
-	guidance?: string;
-	sound?: SoundForm;
-	aspectRatio?: string;
-	endImage?: string;
-}
+} & FieldForms;
 
-/** One row of an adapter's model table. `Target` is the adapter's own routing (endpoint, model id...). */
-export interface ModelRow<Target> {
+/**
+ * One row of an adapter's model table. `Target` is the adapter's own routing (endpoint, model
+ * id...). The optional fields add their facts (soundModes, endFrameModes, aspectRatios...).
+ */
+export type ModelRow<Target> = {
 	model: KlingModel;
 	form: RequestForm;
 	/** Where each tier goes; the keys are the tiers offered. */
 	tiers: Partial<Record<VideoMode, Target>>;
 	durations: readonly number[];
-	/** Tiers that take sound, where not all do (default: every tier, when the form has sound). */
-	soundModes?: readonly VideoMode[];
-	/** Tiers that take an end frame, where not all do (default: every tier, when the form has one). */
-	endFrameModes?: readonly VideoMode[];
-	/** False where an end frame cannot be combined with sound. */
-	endFrameWithSound?: boolean;
-	/** Where not every ratio is accepted (default: all three, when the form has an aspect ratio). */
-	aspectRatios?: readonly AspectRatio[];
 	publishedSeconds?: Partial<Record<VideoMode, number>>;
-}
+} & FieldFacts;
 
 export function offerOf<Target>(row: ModelRow<Target>): ModelOffer {
 	const modes = Object.keys(row.tiers) as VideoMode[];
 	const { form } = row;
-	return {
+	const core = {
 		model: row.model,
 		modes,
 		defaultMode: modes.includes(DEFAULT_MODES[row.model]) ? DEFAULT_MODES[row.model] : modes[0],
 		durations: row.durations,
 		promptRequired: form.promptRequired,
 		acceptsImageBytes: form.imageBytes !== undefined,
-		negativePrompt: form.negativePrompt !== undefined,
-		guidanceScale: form.guidance !== undefined,
-		soundModes: form.sound ? (row.soundModes ?? modes) : [],
-		aspectRatios: form.aspectRatio ? (row.aspectRatios ?? ASPECT_RATIOS) : [],
-		endFrameModes: form.endImage ? (row.endFrameModes ?? modes) : [],
-		endFrameWithSound: row.endFrameWithSound ?? true,
 		...(row.publishedSeconds && { publishedSeconds: row.publishedSeconds }),
 	};
+	return Object.assign(core, ...FIELDS.map((field) => field.offerOf(row, modes))) as ModelOffer;
 }
 
 /** What a provider does not document of a table it otherwise shares: a whole model, or some tiers of it. */
@@ -114,14 +103,8 @@ export function withoutOmissions<Target>(
 			Object.entries(row.tiers).filter(([mode]) => kept(mode as VideoMode)),
 		) as ModelRow<Target>['tiers'];
 		if (Object.keys(tiers).length === 0) return [];
-		return [
-			{
-				...row,
-				tiers,
-				...(row.soundModes && { soundModes: row.soundModes.filter(kept) }),
-				...(row.endFrameModes && { endFrameModes: row.endFrameModes.filter(kept) }),
-			},
-		];
+		const facts = FIELDS.map((field) => field.keepTiers?.(row, kept));
+		return [Object.assign({ ...row, tiers }, ...facts) as ModelRow<Target>];
 	});
 }
 
@@ -149,37 +132,39 @@ const OTHER_ENCODING: Record<ImageEncoding, ImageEncoding> = {
 
 /**
  * The request's fields in the form a provider wants, and the alternate forms still available.
- * Optional fields are sent only when the request has them; sound is sent whenever it is set.
+ * Optional fields are written by their modules, only when the request has them.
  */
 export function requestFields(
 	request: GenerationRequest,
 	form: RequestForm,
 	alternates: ReadonlySet<AlternateForm>,
 ): { fields: IDataObject; alternates: SubmitPlan['alternates'] } {
+	const fields: IDataObject = {};
 	const available: Array<SubmitPlan['alternates'][number]> = [];
-	const imageFields = [form.image, ...(request.endImage && form.endImage ? [form.endImage] : [])];
-	const sendsBytes = [request.image, request.endImage].some((image) => image?.kind === 'bytes');
-	let encoding = form.imageBytes ?? 'rawBase64';
-	if (alternates.has('imageEncoding')) encoding = OTHER_ENCODING[encoding];
-	else if (sendsBytes && form.imageBytes)
-		available.push({ form: 'imageEncoding', fields: imageFields });
-
-	const fields: IDataObject = { [form.image]: encodeImage(request.image, encoding) };
+	const encoding = alternates.has('imageEncoding')
+		? OTHER_ENCODING[form.imageBytes ?? 'rawBase64']
+		: (form.imageBytes ?? 'rawBase64');
+	const images: Array<{ field: string; image: ImageInput }> = [];
+	const body: BodyWriter = {
+		set: (field, value) => {
+			fields[field] = value;
+		},
+		image: (field, image) => {
+			fields[field] = encodeImage(image, encoding);
+			images.push({ field, image });
+		},
+		uses: (alternate) => alternates.has(alternate),
+		couldSwitch: (alternate, changed) => {
+			available.push({ form: alternate, fields: changed });
+		},
+	};
+	body.image(form.image, request.image);
 	if (request.prompt) fields.prompt = request.prompt;
-	if (request.negativePrompt && form.negativePrompt)
-		fields[form.negativePrompt] = request.negativePrompt;
 	fields.duration = form.duration === 'string' ? String(request.duration) : request.duration;
-	if (request.guidanceScale !== undefined && form.guidance)
-		fields[form.guidance] = request.guidanceScale;
-	if (request.sound !== undefined && form.sound) {
-		const { field, alternate } = form.sound;
-		const values = alternate && alternates.has('soundValues') ? alternate : form.sound;
-		fields[field] = request.sound ? values.on : values.off;
-		if (alternate && !alternates.has('soundValues'))
-			available.push({ form: 'soundValues', fields: [field] });
-	}
-	if (request.aspectRatio && form.aspectRatio) fields[form.aspectRatio] = request.aspectRatio;
-	if (request.endImage && form.endImage)
-		fields[form.endImage] = encodeImage(request.endImage, encoding);
+	for (const field of FIELDS) field.write(request, form, body);
+	// The image encoding changes every image field, known once all are written.
+	const sendsBytes = images.some(({ image }) => image.kind === 'bytes');
+	if (sendsBytes && form.imageBytes && !alternates.has('imageEncoding'))
+		available.unshift({ form: 'imageEncoding', fields: images.map(({ field }) => field) });
 	return { fields, alternates: available };
 }

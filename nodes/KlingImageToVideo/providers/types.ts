@@ -1,5 +1,27 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import type { KlingModel, VideoMode } from '../models/catalogue';
+import type {
+	AlternateForm,
+	CoreOffer,
+	FieldOffers,
+	FieldRequests,
+	ImageInput,
+} from '../requestFields';
+
+export {
+	ASPECT_RATIOS,
+	DEFAULT_MODES,
+	KLING_MODELS,
+	MODE_NAMES,
+	MODEL_NAMES,
+	VIDEO_MODES,
+	type AspectRatio,
+	type KlingModel,
+	type VideoMode,
+} from '../models/catalogue';
+export type { AlternateForm, ImageInput } from '../requestFields';
+
 import type { PROVIDERS } from './index';
 
 /** A key of the provider registry: registering an adapter there is what makes its id valid. */
@@ -10,69 +32,25 @@ export type TaskStatus = 'queued' | 'processing' | 'succeeded' | 'failed' | 'can
 
 export const TERMINAL_STATUSES: readonly TaskStatus[] = ['succeeded', 'failed', 'cancelled'];
 
-/** The Kling generations the node can ask for; each provider offers those it documents. */
-export const KLING_MODELS = ['v2.1', 'v2.5-turbo', 'v2.6', 'v3.0', 'o1'] as const;
-
-export type KlingModel = (typeof KLING_MODELS)[number];
-
-/** Quality tiers: 720p, 1080p, Kling 2.1 Master, and the 4K tier of 3.0 where it is sold. */
-export const VIDEO_MODES = ['standard', 'professional', 'master', '4k'] as const;
-
-export type VideoMode = (typeof VIDEO_MODES)[number];
-
-export const ASPECT_RATIOS = ['16:9', '9:16', '1:1'] as const;
-
-export type AspectRatio = (typeof ASPECT_RATIOS)[number];
-
-/** The image as the user gave it: a URL the provider fetches, or bytes we checked ourselves. */
-export type ImageInput =
-	| { kind: 'url'; url: string }
-	| { kind: 'bytes'; base64: string; mimeType: 'image/png' | 'image/jpeg' };
-
-/** A validated, provider-neutral request for one video; optional fields are set only where offered. */
-export interface GenerationRequest {
+/**
+ * A validated, provider-neutral request for one video; the optional fields (one module each in
+ * requestFields/) are set only where offered.
+ */
+export type GenerationRequest = {
 	model: KlingModel;
 	mode: VideoMode;
 	/** Seconds, one of the offer's durations. */
 	duration: number;
 	image: ImageInput;
-	/** The last frame, where the model takes one. */
-	endImage?: ImageInput;
 	prompt: string;
-	negativePrompt?: string;
-	guidanceScale?: number;
-	/** Set, true or false, wherever the offer has sound: some providers add paid audio unless told not to. */
-	sound?: boolean;
-	aspectRatio?: AspectRatio;
-}
+} & FieldRequests;
 
 /**
- * What one provider sells of one model. Derived from the adapter's model table; the editor shows
- * only these fields and values, and the input checks refuse anything else before paying.
+ * What one provider sells of one model, with what each optional field adds. Derived from the
+ * adapter's model table; the editor shows only these fields and values, and the input checks
+ * refuse anything else before paying.
  */
-export interface ModelOffer {
-	model: KlingModel;
-	modes: readonly VideoMode[];
-	/** The mode a node shows and sends until the user picks one (see DEFAULT_MODES). */
-	defaultMode: VideoMode;
-	/** Video lengths in seconds. */
-	durations: readonly number[];
-	promptRequired: boolean;
-	/** Whether image bytes (binary or base64 input) can be sent; otherwise URLs only. */
-	acceptsImageBytes: boolean;
-	negativePrompt: boolean;
-	guidanceScale: boolean;
-	/** Modes in which audio can be asked for; empty: no sound option. */
-	soundModes: readonly VideoMode[];
-	/** Empty: the model takes no aspect ratio here (the image decides). */
-	aspectRatios: readonly AspectRatio[];
-	/** Modes that take an end frame; empty: none. */
-	endFrameModes: readonly VideoMode[];
-	/** Whether an end frame can be combined with sound. */
-	endFrameWithSound: boolean;
-	/** Seconds the provider publishes for a 5 s video of each mode, where it does: seeds the waiting schedule. */
-	publishedSeconds?: Partial<Record<VideoMode, number>>;
-}
+export type ModelOffer = CoreOffer & FieldOffers;
 
 /** One HTTP call to a provider's API, relative to the credential's base URL. */
 export interface ApiCall {
@@ -82,12 +60,6 @@ export interface ApiCall {
 	headers?: Record<string, string>;
 	body?: IDataObject;
 }
-
-/**
- * Request forms an adapter can switch to when the provider refuses the primary one with a 400
- * naming the field (a 400 creates no task, so trying the other form cannot charge twice).
- */
-export type AlternateForm = 'imageEncoding' | 'soundValues';
 
 export interface SubmitOptions {
 	/** Unique to this item's submission; sent where the provider takes a client id. */
@@ -245,32 +217,3 @@ export interface ProviderAdapter {
 export function offerFor(provider: ProviderAdapter, model: KlingModel): ModelOffer | undefined {
 	return provider.offers.find((offer) => offer.model === model);
 }
-
-/**
- * The default mode of each model, wherever a provider offers it (else the offer's first mode).
- * Never change one: n8n saves no value that equals the default, so a saved workflow showing the
- * default holds no mode, and would silently switch tier (and price).
- */
-export const DEFAULT_MODES: Record<KlingModel, VideoMode> = {
-	'v2.1': 'standard',
-	'v2.5-turbo': 'professional',
-	'v2.6': 'professional',
-	'v3.0': 'standard',
-	o1: 'professional',
-};
-
-/** How models and modes are named to users, in the editor and in messages. */
-export const MODEL_NAMES: Record<KlingModel, string> = {
-	'v2.1': 'Kling 2.1',
-	'v2.5-turbo': 'Kling 2.5 Turbo',
-	'v2.6': 'Kling 2.6',
-	'v3.0': 'Kling 3.0',
-	o1: 'Kling O1',
-};
-
-export const MODE_NAMES: Record<VideoMode, string> = {
-	standard: 'Standard',
-	professional: 'Professional',
-	master: 'Master',
-	'4k': '4K',
-};

@@ -1,3 +1,4 @@
+import { LEGACY_DEFAULT_MODEL } from '../models/catalogue';
 import type { KlingModel, VideoMode } from '../providers';
 
 /**
@@ -45,7 +46,7 @@ const ETA_ERROR_BOUNDS = [0.03, 0.5] as const;
 
 /** Tasks of one class are expected to take alike; a 3 s 3.0 clip and a 10 s 2.1 Master are not alike. */
 export function durationClassOf({ model, mode, duration }: TaskClass): string {
-	return mode && duration ? `${model ?? 'v2.1'}/${mode}/${duration}` : 'unknown';
+	return mode && duration ? `${model ?? LEGACY_DEFAULT_MODEL}/${mode}/${duration}` : 'unknown';
 }
 
 function parseClass(durationClass: string): TaskClass {

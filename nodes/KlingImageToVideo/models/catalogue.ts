@@ -1,0 +1,119 @@
+/**
+ * The Kling generations the node knows, each declared once: its id (saved in workflows), its name
+ * in the editor and in messages, its default mode and its editor description. Which provider sells
+ * which tiers, lengths and extras is each adapter's model table.
+ */
+
+export const VIDEO_MODE_CATALOGUE = [
+	{
+		id: 'standard',
+		name: 'Standard',
+		editorName: 'Standard (720p)',
+		editorDescription: 'Fastest and cheapest',
+	},
+	{
+		id: 'professional',
+		name: 'Professional',
+		editorName: 'Professional (1080p)',
+		editorDescription: 'Higher quality, costs more',
+	},
+	{
+		id: 'master',
+		name: 'Master',
+		editorName: 'Master (1080p)',
+		editorDescription: 'Kling 2.1 Master: the best motion, costs the most',
+	},
+	{
+		id: '4k',
+		name: '4K',
+		editorName: '4K',
+		editorDescription: 'Kling 3.0 in 4K: the sharpest, costs the most',
+	},
+] as const;
+
+/** Quality tiers: 720p, 1080p, Kling 2.1 Master, and the 4K tier of 3.0 where it is sold. */
+export type VideoMode = (typeof VIDEO_MODE_CATALOGUE)[number]['id'];
+
+interface CatalogueEntry {
+	id: string;
+	name: string;
+	/**
+	 * The mode a node shows and sends until the user picks one, wherever a provider offers it (else
+	 * the offer's first mode). Never change one: n8n saves no value that equals the default, so a
+	 * saved workflow showing the default holds no mode, and would silently switch tier (and price).
+	 */
+	defaultMode: VideoMode;
+	editorDescription: string;
+}
+
+/** Oldest first: the editor lists the models in this order. */
+export const MODEL_CATALOGUE = [
+	{
+		id: 'v2.1',
+		name: 'Kling 2.1',
+		defaultMode: 'standard',
+		editorDescription: 'Standard (720p), Professional (1080p) or Master; 5 or 10 s',
+	},
+	{
+		id: 'v2.5-turbo',
+		name: 'Kling 2.5 Turbo',
+		defaultMode: 'professional',
+		editorDescription: 'Better motion than 2.1 for less; 1080p, 5 or 10 s',
+	},
+	{
+		id: 'v2.6',
+		name: 'Kling 2.6',
+		defaultMode: 'professional',
+		editorDescription: 'Can add sound; 1080p, 5 or 10 s',
+	},
+	{
+		id: 'v3.0',
+		name: 'Kling 3.0',
+		defaultMode: 'standard',
+		editorDescription: 'The newest: 3 to 15 s, sound, an end frame where offered',
+	},
+	{
+		id: 'o1',
+		name: 'Kling O1',
+		defaultMode: 'professional',
+		editorDescription: "Kling's omni model: a first and a last frame; 5 or 10 s",
+	},
+] as const satisfies readonly CatalogueEntry[];
+
+export type KlingModel = (typeof MODEL_CATALOGUE)[number]['id'];
+
+/**
+ * The model of a node saved without one, and of a task whose item names none: node version 1 and
+ * Submit Task of 0.1.0 made Kling 2.1 before the model could be chosen.
+ */
+export const LEGACY_DEFAULT_MODEL: KlingModel = 'v2.1';
+
+export const KLING_MODELS: readonly KlingModel[] = MODEL_CATALOGUE.map((entry) => entry.id);
+
+export const VIDEO_MODES: readonly VideoMode[] = VIDEO_MODE_CATALOGUE.map((entry) => entry.id);
+
+/** How models and modes are named to users, in the editor and in messages. */
+export const MODEL_NAMES = Object.fromEntries(
+	MODEL_CATALOGUE.map((entry) => [entry.id, entry.name]),
+) as Record<KlingModel, string>;
+
+export const MODE_NAMES = Object.fromEntries(
+	VIDEO_MODE_CATALOGUE.map((entry) => [entry.id, entry.name]),
+) as Record<VideoMode, string>;
+
+/** How modes are named in the editor's options, with their resolution. */
+export const MODE_EDITOR_NAMES = Object.fromEntries(
+	VIDEO_MODE_CATALOGUE.map((entry) => [entry.id, entry.editorName]),
+) as Record<VideoMode, string>;
+
+export const DEFAULT_MODES = Object.fromEntries(
+	MODEL_CATALOGUE.map((entry) => [entry.id, entry.defaultMode]),
+) as Record<KlingModel, VideoMode>;
+
+export const ASPECT_RATIOS = ['16:9', '9:16', '1:1'] as const;
+
+export type AspectRatio = (typeof ASPECT_RATIOS)[number];
+
+export function isKlingModel(value: unknown): value is KlingModel {
+	return KLING_MODELS.includes(value as KlingModel);
+}

@@ -1,6 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling runs in plain Node, outside n8n's sandbox */
 /**
- * The newest Kling model every founding provider offers (3.0), in a real n8n with the packed
+ * The newest Kling model every provider of the Novita family, AI/ML API and GMI Cloud offers (3.0), in a real n8n with the packed
  * package: an image downloaded by an earlier node goes in as binary, with sound, an end frame and
  * the provider's top tier, and the video comes out as a file the next node saves.
  */
@@ -29,7 +29,7 @@ import {
 	writeFileNode,
 } from '../../tools/n8n/workflows';
 
-/** The five providers this node started with (the official Kling API and fal.ai have their own e2e suite). */
+/** The Novita family, AI/ML API and GMI Cloud (the official Kling API and fal.ai have their own e2e suite). */
 const FOUNDING = ['novita', 'myRouter', 'highwayApi', 'aimlApi', 'gmiCloud'] as const;
 type FoundingProvider = (typeof FOUNDING)[number];
 
@@ -108,109 +108,112 @@ const IMAGE_FIELD: Record<FoundingProvider, string> = {
 	gmiCloud: 'image',
 };
 
-describe.each(N8N_TARGETS)('Kling 3.0 at every founding provider, in $name', (target) => {
-	let suite: N8nSuite;
-	let imageServer: FileServer;
-	const simulators = {} as Record<FoundingProvider, Simulator>;
-	const runs = new Map<string, Promise<WorkflowRun>>();
+describe.each(N8N_TARGETS)(
+	'Kling 3.0 at the Novita family, AI/ML API and GMI Cloud, in $name',
+	(target) => {
+		let suite: N8nSuite;
+		let imageServer: FileServer;
+		const simulators = {} as Record<FoundingProvider, Simulator>;
+		const runs = new Map<string, Promise<WorkflowRun>>();
 
-	beforeAll(async () => {
-		suite = await startN8nSuite('models', { target });
-		imageServer = await startFileServer({
-			'/product.png': { body: SAMPLE_PNG, contentType: 'image/png' },
+		beforeAll(async () => {
+			suite = await startN8nSuite('models', { target });
+			imageServer = await startFileServer({
+				'/product.png': { body: SAMPLE_PNG, contentType: 'image/png' },
+			});
+			const credentials = [];
+			const workflows: WorkflowJson[] = [];
+			for (const [index, provider] of FOUNDING.entries()) {
+				const sim = await startSimulator({
+					provider,
+					apiKey: `dummy-e2e-models-${provider}-key`,
+					latency: { meanMs: 400 },
+					videoBytes: CASES[provider].videoBytes,
+					seed: 200 + index + 10 * target.major,
+				});
+				simulators[provider] = sim;
+				const credential = simulatorCredential(sim, `e2eModelsSim${provider}`);
+				credentials.push(credential);
+				workflows.push(
+					chainWorkflow(`e2eModels${provider}`, `Kling 3.0 at ${provider}: binary in, file out`, [
+						manualTrigger(),
+						downloadNode('Download Image', imageServer.url('/product.png')),
+						klingNode(
+							'Animate',
+							{
+								provider,
+								operation: 'generate',
+								model: 'v3.0',
+								imageSource: 'binary',
+								binaryPropertyName: 'data',
+								prompt: PROMPT,
+								mode: CASES[provider].mode,
+								duration: String(CASES[provider].duration),
+								sound: true,
+								endImageSource: 'url',
+								endImageUrl: END_IMAGE_URL,
+							},
+							credential.ref,
+						),
+						writeFileNode('Save Video', `=${suite.filesDir}/${provider}-{{ $json.taskId }}.mp4`),
+					]),
+				);
+			}
+			await suite.cli.importCredentials(credentials);
+			await suite.cli.importWorkflows(workflows);
+
+			const limit = limitConcurrency(3);
+			FOUNDING.forEach((provider, index) => {
+				const execution = limit(async () => await suite.cli.execute(workflows[index].id!));
+				execution.catch(() => undefined); // reported by the test that awaits it
+				runs.set(provider, execution);
+			});
+		}, 30 * 60_000);
+
+		afterAll(async () => {
+			await logDurations(runs);
+			await suite?.close();
+			await imageServer?.close();
+			await Promise.all(Object.values(simulators).map(async (sim) => await sim.close()));
 		});
-		const credentials = [];
-		const workflows: WorkflowJson[] = [];
-		for (const [index, provider] of FOUNDING.entries()) {
-			const sim = await startSimulator({
-				provider,
-				apiKey: `dummy-e2e-models-${provider}-key`,
-				latency: { meanMs: 400 },
-				videoBytes: CASES[provider].videoBytes,
-				seed: 200 + index + 10 * target.major,
-			});
-			simulators[provider] = sim;
-			const credential = simulatorCredential(sim, `e2eModelsSim${provider}`);
-			credentials.push(credential);
-			workflows.push(
-				chainWorkflow(`e2eModels${provider}`, `Kling 3.0 at ${provider}: binary in, file out`, [
-					manualTrigger(),
-					downloadNode('Download Image', imageServer.url('/product.png')),
-					klingNode(
-						'Animate',
-						{
-							provider,
-							operation: 'generate',
-							model: 'v3.0',
-							imageSource: 'binary',
-							binaryPropertyName: 'data',
-							prompt: PROMPT,
-							mode: CASES[provider].mode,
-							duration: String(CASES[provider].duration),
-							sound: true,
-							endImageSource: 'url',
-							endImageUrl: END_IMAGE_URL,
-						},
-						credential.ref,
-					),
-					writeFileNode('Save Video', `=${suite.filesDir}/${provider}-{{ $json.taskId }}.mp4`),
-				]),
-			);
-		}
-		await suite.cli.importCredentials(credentials);
-		await suite.cli.importWorkflows(workflows);
 
-		const limit = limitConcurrency(3);
-		FOUNDING.forEach((provider, index) => {
-			const execution = limit(async () => await suite.cli.execute(workflows[index].id!));
-			execution.catch(() => undefined); // reported by the test that awaits it
-			runs.set(provider, execution);
-		});
-	}, 30 * 60_000);
+		it.each(FOUNDING)(
+			'%s: the downloaded image goes in as binary, with sound and an end frame; the video comes out as a file',
+			async (provider) => {
+				const execution = await runs.get(provider)!;
+				assertSucceeded(execution);
+				const sim = simulators[provider];
+				const expected = CASES[provider];
 
-	afterAll(async () => {
-		await logDurations(runs);
-		await suite?.close();
-		await imageServer?.close();
-		await Promise.all(Object.values(simulators).map(async (sim) => await sim.close()));
-	});
+				expect(sim.submissions()).toBe(1);
+				const [task] = sim.tasks;
+				expect(task.model).toBe(expected.receivedModel);
+				const body = task.body as Record<string, unknown>;
+				const received = provider === 'gmiCloud' ? (body.payload as Record<string, unknown>) : body;
+				expect(received).toEqual({
+					...expected.body,
+					[IMAGE_FIELD[provider]]: expected.image(SAMPLE_PNG),
+					prompt: PROMPT,
+				});
+				if (provider === 'gmiCloud') expect(body.model).toBe(expected.receivedModel);
 
-	it.each(FOUNDING)(
-		'%s: the downloaded image goes in as binary, with sound and an end frame; the video comes out as a file',
-		async (provider) => {
-			const execution = await runs.get(provider)!;
-			assertSucceeded(execution);
-			const sim = simulators[provider];
-			const expected = CASES[provider];
+				const [animated] = execution.items('Animate');
+				expect(animated.json).toMatchObject({
+					provider,
+					taskId: task.id,
+					status: 'succeeded',
+					model: 'v3.0',
+					mode: expected.mode,
+					duration: expected.duration,
+				});
+				expect(animated.binary?.data).toMatchObject({ mimeType: 'video/mp4' });
 
-			expect(sim.submissions()).toBe(1);
-			const [task] = sim.tasks;
-			expect(task.model).toBe(expected.receivedModel);
-			const body = task.body as Record<string, unknown>;
-			const received = provider === 'gmiCloud' ? (body.payload as Record<string, unknown>) : body;
-			expect(received).toEqual({
-				...expected.body,
-				[IMAGE_FIELD[provider]]: expected.image(SAMPLE_PNG),
-				prompt: PROMPT,
-			});
-			if (provider === 'gmiCloud') expect(body.model).toBe(expected.receivedModel);
-
-			const [animated] = execution.items('Animate');
-			expect(animated.json).toMatchObject({
-				provider,
-				taskId: task.id,
-				status: 'succeeded',
-				model: 'v3.0',
-				mode: expected.mode,
-				duration: expected.duration,
-			});
-			expect(animated.binary?.data).toMatchObject({ mimeType: 'video/mp4' });
-
-			const [saved] = execution.items('Save Video');
-			const file = path.join(suite.filesDir, `${provider}-${task.id}.mp4`);
-			expect(saved.json.fileName).toBe(file);
-			expect(existsSync(file)).toBe(true);
-			expect(readFileSync(file).equals(expectedVideoBytes(expected.videoBytes))).toBe(true);
-		},
-	);
-});
+				const [saved] = execution.items('Save Video');
+				const file = path.join(suite.filesDir, `${provider}-${task.id}.mp4`);
+				expect(saved.json.fileName).toBe(file);
+				expect(existsSync(file)).toBe(true);
+				expect(readFileSync(file).equals(expectedVideoBytes(expected.videoBytes))).toBe(true);
+			},
+		);
+	},
+);

@@ -22,7 +22,7 @@ import { IMAGE_URL, klingNode, runKling, statusRequests } from './kling';
 let sim: Simulator;
 afterEach(async () => await sim?.close());
 
-/** n8n's Wait node parks an execution in the database from 65 s (66 to be safe, see n8n-notes). */
+/** n8n's Wait node parks an execution in the database from 65 s (66 to be safe: n8n's own threshold is 65 s). */
 const PARKS_FROM_SECONDS = 66;
 const VIDEO_BYTES = 3_000;
 

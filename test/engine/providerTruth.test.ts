@@ -10,7 +10,7 @@ import { IMAGE_URL, klingNode, runKling, statusRequests, submitRequests } from '
 
 /**
  * What the providers' own docs and other clients of their APIs show, answered by the simulators
- * and met by the node in n8n's engine (providers-2026.md §1). Each case names its source: [C] the
+ * and met by the node in n8n's engine. Each case names its source: [C] the
  * provider's docs, [3P] third-party clients only, [?] unverified. Every item ends as a user
  * expects, and no case creates a second task.
  */

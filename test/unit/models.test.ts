@@ -63,7 +63,7 @@ const NOVITA_FAMILY: Record<string, Row> = {
 	},
 };
 
-/** The five providers this issue covers; the official Kling API and fal.ai have their own tests. */
+/** The Novita family, AI/ML API and GMI Cloud; the official Kling API and fal.ai have their own tests. */
 const EXPECTED: Record<Exclude<ProviderId, 'kling' | 'fal'>, Record<string, Row>> = {
 	novita: NOVITA_FAMILY,
 	// MyRouter's docs have no 3.0 4K page.

@@ -22,8 +22,8 @@ export function novitaVideoUrlExpiresAt(videos: unknown[], now = Date.now()): st
 }
 
 /**
- * Kling AI: generated videos "will be cleared after 30 days" (Kling's task query pages, as copied
- * in providers-2026.md §8.6 [C*]); counted from the task's last update (ms), else from now.
+ * Kling AI: generated videos "will be cleared after 30 days" (Kling's task query pages [C*]);
+ * counted from the task's last update (ms), else from now.
  */
 const KLING_VIDEO_LIFETIME_MS = 30 * DAY_MS;
 

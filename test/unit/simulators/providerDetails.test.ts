@@ -226,7 +226,7 @@ describe('GMI Cloud specifics', () => {
 	});
 });
 
-describe('answer variants (providers-2026.md §1)', () => {
+describe("answer variants the providers' docs and public clients show", () => {
 	it.each([
 		['novita', { succeeded: 'TASK_STATUS_SUCCEEDED' }, 'TASK_STATUS_SUCCEEDED'],
 		['aimlApi', { succeeded: 'complete' }, 'complete'],

@@ -14,6 +14,7 @@ import {
 	type ProviderId,
 	type VideoMode,
 } from '../providers';
+import { CALLBACK_URL } from './callbackField';
 import { offerVariants, showFor } from './offerVariants';
 
 /** Saved workflows of node version 1 made Kling 2.1 before the model could be chosen: it stays the default. */
@@ -341,11 +342,10 @@ function aspectRatioFields(): INodeProperties[] {
  * same name keeps saved values).
  */
 function optionsCollections(): INodeProperties[] {
-	return offerVariants((offer) =>
-		offer.guidanceScale || offer.negativePrompt
-			? { guidance: offer.guidanceScale, negative: offer.negativePrompt }
-			: undefined,
-	).map((variant): INodeProperties => ({
+	return offerVariants((offer) => ({
+		guidance: offer.guidanceScale,
+		negative: offer.negativePrompt,
+	})).map((variant): INodeProperties => ({
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
@@ -354,6 +354,7 @@ function optionsCollections(): INodeProperties[] {
 		options: [
 			...(variant.form.guidance ? [GUIDANCE_SCALE] : []),
 			...(variant.form.negative ? [NEGATIVE_PROMPT] : []),
+			CALLBACK_URL,
 		],
 		displayOptions: showFor(variant),
 	}));

@@ -42,6 +42,8 @@ export interface GenerationRequest {
 	/** Set, true or false, wherever the offer has sound: some providers add paid audio unless told not to. */
 	sound?: boolean;
 	aspectRatio?: AspectRatio;
+	/** Where the route documents a callback: the address it calls when the task changes. */
+	callbackUrl?: string;
 }
 
 /**

@@ -17,6 +17,7 @@ import type {
 	ProviderError,
 	TaskSnapshot,
 } from '../providers';
+import { callbackSecrets, withCallback } from '../providers/callbacks';
 import { sleepUnlessAborted } from '../waiting/abortableSleep';
 import { describeNetworkFailure, type NetworkFailure } from './networkErrors';
 
@@ -239,6 +240,7 @@ export class ProviderClient {
 	 * never arrived.
 	 */
 	async submit(request: GenerationRequest, itemIndex: number): Promise<string> {
+		if (request.callbackUrl) this.secrets.push(...callbackSecrets(request.callbackUrl));
 		const submissionId = this.newSubmissionId(itemIndex);
 		const alternates = new Set<AlternateForm>();
 		/** What the provider said about each form it refused before the one sent now. */
@@ -250,7 +252,9 @@ export class ProviderClient {
 		const startedAt = Date.now();
 		for (;;) {
 			const plan = this.provider.buildSubmit(request, { submissionId, alternates });
-			const result = await this.send(plan.call);
+			const result = await this.send(
+				withCallback(this.provider.id, plan.call, request.callbackUrl),
+			);
 			const canRetry = refusals < SUBMIT_ATTEMPTS - 1;
 
 			let uncertainty: string;

@@ -544,7 +544,7 @@ async function main(): Promise<void> {
 	const options = readOptions();
 	const facts = await machine();
 	const started = Date.now();
-	const wantsRuns = ['loop', 'node', 'durable'].some((part) =>
+	const wantsRuns = ['loop', 'node', 'durable', 'push'].some((part) =>
 		options.parts.includes(part as Part),
 	);
 	console.log(`# Kling node benchmark, ${new Date().toISOString()}`);

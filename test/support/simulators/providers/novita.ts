@@ -164,13 +164,12 @@ function novitaApi(provider: ProviderId): ProviderAdapter {
 			const found = route.kind === 'submit' ? endpoint(route.endpointModel ?? '') : undefined;
 			if (!found) return { error: 'no such model endpoint' };
 			if (!isObject(body)) return { error: 'request body must be a JSON object' };
-			// Novita's webhook page documents `extra.webhook.url`; its white labels document none.
-			const { extra, ...fields } = body;
-			if (provider === 'novita' && extra !== undefined) {
-				const problem = webhookProblem(extra);
+			// Novita's webhook page: `extra.webhook.url`, the address called when the task ends.
+			if (provider === 'novita' && body.extra !== undefined) {
+				const problem = webhookProblem(body.extra);
 				if (problem) return { error: problem };
 			}
-			const problem = schemaProblem(provider === 'novita' ? fields : body, found.schema, checks);
+			const problem = schemaProblem(body, found.schema, checks);
 			return problem ? { error: problem } : { model: found.model };
 		},
 

@@ -264,17 +264,12 @@ it('a forged call to the resume URL wakes one round and changes no output', asyn
 
 	const execution = await scenario.finished!;
 	expectEveryVideoOnce(scenario, execution);
-	// The forged call woke one round before any task had ended: it found nothing done and went
-	// round again; the videos came from the provider's own answers.
+	// The forged call woke a round before any task had ended: it asked the provider and followed
+	// the tasks as any round does (at most 60 s), and took each video from the provider's answer.
 	const firstEnd = Math.min(...sim.tasks.map((task) => task.finishesAt));
 	const [woken] = execution.runData['Check for Videos'];
 	expect(woken.startTime!).toBeGreaterThanOrEqual(forgedAt);
 	expect(woken.startTime!).toBeLessThan(firstEnd);
-	expect(runsOf(execution, 'Check for Videos')[0].map((item) => item.json.done)).toEqual([
-		false,
-		false,
-		false,
-	]);
 	// Each video was taken from the provider's own answer, after the task really ended.
 	for (const task of sim.tasks)
 		expect(task.firstReportedTerminalAt!).toBeGreaterThanOrEqual(task.finishesAt);

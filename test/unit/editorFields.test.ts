@@ -52,7 +52,7 @@ describe.each(OFFERS)('the editor for %s, Kling %s', (provider, model, offer) =>
 		expect(offer.durations).toContain(Number(view.parameters.duration));
 	});
 
-	it('shows sound, aspect ratio, end frame, negative prompt and guidance only where offered', () => {
+	it('shows sound, aspect ratio, end frame, negative prompt and guidance only where offered, a callback everywhere', () => {
 		expect(view.field('sound') !== undefined).toBe(offer.soundModes.length > 0);
 		if (offer.soundModes.length > 0) expect(view.parameters.sound).toBe(false);
 		expect(view.optionValues('aspectRatio') ?? []).toEqual(offer.aspectRatios);
@@ -70,6 +70,7 @@ describe.each(OFFERS)('the editor for %s, Kling %s', (provider, model, offer) =>
 			[
 				...(offer.guidanceScale ? ['guidanceScale'] : []),
 				...(offer.negativePrompt ? ['negativePrompt'] : []),
+				'callbackUrl',
 			].sort(),
 		);
 	});

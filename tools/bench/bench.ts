@@ -34,6 +34,7 @@ import {
 	loopWorkflow,
 	nodeWorkflow,
 } from './workflows';
+import { pushWebhookPath, pushWorkflow } from './pushWorkflow';
 
 /** Video size of the waiting runs: small, so the span measures waiting rather than bandwidth. */
 const RUN_VIDEO_BYTES = 1_000_000;
@@ -42,7 +43,7 @@ const MIB = 1024 * 1024;
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
 interface Contender {
-	label: 'loop' | 'node' | 'durable';
+	label: 'loop' | 'node' | 'durable' | 'push';
 	provider: ProviderId;
 	sim: Simulator;
 	workflow: WorkflowJson;
@@ -52,6 +53,8 @@ interface Contender {
 	loadAverage?: number;
 	/** The durable loop: what each Wait node was fed, in seconds (Submit's value, then each round's). */
 	waits?: number[];
+	/** The push loop: rounds whose Wait node a call resumed (the others ran out their time). */
+	wokenByCallback?: number;
 }
 
 interface DownloadCase {
@@ -333,10 +336,15 @@ async function runDurables(
 		for (const durable of durables) {
 			const slowest = options.latencyMs * (1 + options.spread);
 			log(
-				`${durable.provider} durable: running (about ${Math.round(slowest / 1000 + PARKS_FROM_SECONDS)} s)`,
+				`${durable.provider} ${durable.label}: running (about ${Math.round(slowest / 1000 + PARKS_FROM_SECONDS)} s)`,
 			);
 			const stopLoad = loadWatcher();
-			const response = await server.postWebhook(durableWebhookPath(durable.provider), {});
+			const response = await server.postWebhook(
+				durable.label === 'push'
+					? pushWebhookPath(durable.provider)
+					: durableWebhookPath(durable.provider),
+				{},
+			);
 			if (response.status !== 200) throw new Error(`webhook: ${response.status}`);
 			const execution = await server.waitForExecution(
 				durable.workflow.id!,
@@ -350,13 +358,18 @@ async function runDurables(
 			durable.loadAverage = stopLoad();
 			if (execution.status !== 'success')
 				durable.failure = `${execution.status}: ${execution.error?.message ?? ''}`;
-			durable.waits = (execution.runData.Wait ?? []).map(
+			// The push loop's Wait node, resumed by a call, hands on the call: its input says what it was fed.
+			const fedBy = durable.label === 'push' ? 'Pending Tasks' : 'Wait';
+			durable.waits = (execution.runData[fedBy] ?? []).map(
 				(run) => run.data?.main?.[0]?.[0]?.json.checkAfterSeconds as number,
 			);
+			durable.wokenByCallback = (execution.runData.Wait ?? []).filter(
+				(run) => run.data?.main?.[0]?.[0]?.json.taskId === undefined,
+			).length;
 			durable.figures = figuresOf(durable.sim);
 			const f = durable.figures;
 			log(
-				`${durable.provider} durable: span ${seconds(f.spanMs)}, ${fixed(f.statusCallsPerTask)} status calls/task, lag p50 ${seconds(f.lagP50Ms, 2)} p95 ${seconds(f.lagP95Ms, 2)}, waits ${durable.waits.join(', ')} s, ${f.downloaded}/${f.tasks} videos`,
+				`${durable.provider} ${durable.label}: span ${seconds(f.spanMs)}, ${fixed(f.statusCallsPerTask)} status calls/task, lag p50 ${seconds(f.lagP50Ms, 2)} p95 ${seconds(f.lagP95Ms, 2)}, waits ${durable.waits.join(', ')} s, ${f.downloaded}/${f.tasks} videos`,
 			);
 		}
 	} finally {
@@ -368,16 +381,28 @@ async function runDurables(
 function durableTable(
 	loop: Contender | undefined,
 	node: Contender | undefined,
-	durable: Contender,
+	durable: Contender | undefined,
+	push?: Contender,
 ): string {
-	const contenders = [loop, node, durable];
+	const contenders = [loop, node, durable, push];
 	const row = (name: string, value: (c: Contender) => string): Cell[] => [
 		name,
 		...contenders.map((c) => (c?.figures ? value(c) : '')),
 	];
-	const waits = durable.waits ?? [];
+	const fed = (c: Contender | undefined) => {
+		const waits = c?.waits ?? [];
+		return waits.length === 0
+			? ''
+			: `${waits.join(', ')}; ${waits.filter((wait) => wait >= PARKS_FROM_SECONDS).length} of ${waits.length} parked`;
+	};
 	return table(
-		['', 'loop (Wait 10 s)', 'node (in memory)', `durable (hold ${DURABLE_HOLD_SECONDS} s)`],
+		[
+			'',
+			'loop (Wait 10 s)',
+			'node (in memory)',
+			`durable (hold ${DURABLE_HOLD_SECONDS} s)`,
+			'push (callback wakes the Wait)',
+		],
 		[
 			row('tasks / videos stored', (c) => `${c.figures!.tasks} / ${c.figures!.downloaded}`),
 			row('status calls per task', (c) => fixed(c.figures!.statusCallsPerTask)),
@@ -386,11 +411,22 @@ function durableTable(
 			row('detection lag max', (c) => seconds(c.figures!.lagMaxMs, 2)),
 			row('span − slowest task', (c) => seconds(c.figures!.overSlowestMs)),
 			row('most status calls in 1 s', (c) => String(c.figures!.maxStatusPerSecond)),
+			['Wait node fed (s), parked', '', '', fed(durable), fed(push)],
 			[
-				'Wait node fed (s), parked',
+				'rounds (resumes of the Wait node)',
 				'',
 				'',
-				`${waits.join(', ')}; ${waits.filter((wait) => wait >= PARKS_FROM_SECONDS).length} of ${waits.length} parked`,
+				durable?.waits ? String(durable.waits.length) : '',
+				push?.waits ? `${push.waits.length} (${push.wokenByCallback} woken by a call)` : '',
+			],
+			[
+				'callbacks sent (answered 2xx)',
+				'',
+				'',
+				'',
+				push
+					? `${push.sim.callbacks.length} (${push.sim.callbacks.filter((call) => typeof call.status === 'number' && call.status < 300).length})`
+					: '',
 			],
 		],
 	);
@@ -503,7 +539,7 @@ async function main(): Promise<void> {
 	const options = readOptions();
 	const facts = await machine();
 	const started = Date.now();
-	const wantsRuns = ['loop', 'node', 'durable'].some((part) =>
+	const wantsRuns = ['loop', 'node', 'durable', 'push'].some((part) =>
 		options.parts.includes(part as Part),
 	);
 	console.log(`# Kling node benchmark, ${new Date().toISOString()}`);
@@ -590,6 +626,18 @@ async function main(): Promise<void> {
 				);
 				durables.push({ label: 'durable', provider, sim, workflow });
 			}
+			if (options.parts.includes('push')) {
+				const sim = await simulator(provider, RUN_VIDEO_BYTES);
+				const credential = simulatorCredential(sim, `benchPush${provider}`);
+				credentials.push(credential);
+				const workflow = pushWorkflow(
+					`benchPush${provider}`,
+					provider,
+					credential.ref,
+					options.tasks,
+				);
+				durables.push({ label: 'push', provider, sim, workflow });
+			}
 		}
 		const downloadCases: DownloadCase[] = [];
 		if (options.parts.includes('download')) {
@@ -634,22 +682,23 @@ async function main(): Promise<void> {
 		for (const provider of wantsRuns ? options.providers : []) {
 			const loop = contenders.find((c) => c.provider === provider && c.label === 'loop');
 			const node = contenders.find((c) => c.provider === provider && c.label === 'node');
-			const durable = durables.find((c) => c.provider === provider);
+			const durable = durables.find((c) => c.provider === provider && c.label === 'durable');
+			const push = durables.find((c) => c.provider === provider && c.label === 'push');
 			console.log(
 				`\n## ${provider}: ${options.tasks} tasks, ${options.latencyMs / 1000} s ±${Math.round(options.spread * 100)}%, loop Wait ${options.waitSeconds} s\n`,
 			);
 			if (loop || node) console.log(comparisonTable(loop, node, options));
-			if (durable) {
+			if (durable || push) {
 				console.log(
-					`\n### The durable loop (Submit Task → Wait checkAfterSeconds → Wait for Completion holding ${DURABLE_HOLD_SECONDS} s → back), n8n as a server\n`,
+					`\n### The durable loop (Submit Task → Wait checkAfterSeconds → Wait for Completion holding ${DURABLE_HOLD_SECONDS} s → back), n8n as a server; push: its Wait resumed by the provider's callback\n`,
 				);
-				console.log(durableTable(loop, node, durable));
+				console.log(durableTable(loop, node, durable, push));
 			}
-			for (const failed of [loop, node, durable].filter((c) => c?.failure))
+			for (const failed of [loop, node, durable, push].filter((c) => c?.failure))
 				console.log(`\n${failed!.label} run did not succeed: ${failed!.failure}`);
 			if (loop?.measured) console.log(`\n${loopPasses(loop.measured)}`);
 			results[provider] = Object.fromEntries(
-				[loop, node, durable]
+				[loop, node, durable, push]
 					.filter((c): c is Contender => c !== undefined)
 					.map((c) => [
 						c.label,

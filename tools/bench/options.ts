@@ -5,7 +5,7 @@
 import type { ProviderId } from '../n8n/workflows';
 import { PROVIDER_IDS } from '../n8n/workflows';
 
-export const PARTS = ['loop', 'node', 'durable', 'download', 'startup'] as const;
+export const PARTS = ['loop', 'node', 'durable', 'push', 'download', 'startup'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface BenchOptions {
@@ -55,8 +55,9 @@ const HELP = `npm run bench -- [--name=value ...]   (or BENCH_<NAME>=value)
   --eta-noise=0.1           relative error of the eta the Novita-family simulator reports
   --seed=1                  seed of the simulated latencies (the simulator hashes seed XOR task index, so
                             nearby seeds give the same latencies in another order: use e.g. 1, 1001, 2001)
-  --parts=loop,node,durable,download,startup   which parts to run (durable: the Wait-node loop of
-                            examples/durable-loop.json, run by n8n as a server)
+  --parts=loop,node,durable,push,download,startup   which parts to run (durable: the Wait-node loop of
+                            examples/durable-loop.json, run by n8n as a server; push: the same loop
+                            woken by the provider's callback, examples/durable-loop-push.json)
   --poll-interval=0         the node's "Poll Interval (Seconds)" (0: the node decides)
   --video-mb=200            size(s) of the large video in the download-memory part (e.g. 200,1000)
   --download-reps=2         runs of each download-memory case (median reported)

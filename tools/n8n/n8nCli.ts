@@ -46,6 +46,8 @@ export interface RunError {
 
 /** One run of one node. */
 export interface TaskData {
+	/** When the node began this run, ms since the epoch. */
+	startTime?: number;
 	executionStatus?: string;
 	executionTime?: number;
 	data?: { main?: Array<RunItem[] | null> };

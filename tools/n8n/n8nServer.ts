@@ -62,6 +62,8 @@ export class N8nServer {
 		const child = await suite.cli.spawn(['start'], {
 			N8N_PORT: String(port),
 			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			// The address n8n builds its resume URLs from (callbacks must reach this very process).
+			WEBHOOK_URL: `http://127.0.0.1:${port}/`,
 			N8N_LOG_LEVEL: 'debug',
 		});
 		return new N8nProcess('main', child);

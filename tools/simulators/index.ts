@@ -23,6 +23,7 @@ export type {
 	TaskStatus,
 } from './types';
 export type { SimTask } from './tasks';
+export type { CallbackEvent, CallbackOptions, CallbackRecord } from './callbacks';
 export type { RandomFaultsOptions } from './faults';
 /** FaultPlan is the type of `simulator.faults`; randomFaults builds a reproducible mix; DEFAULT_RANDOM_FAULTS is its menu. */
 export { DEFAULT_RANDOM_FAULTS, FaultPlan, randomFaults } from './faults';

@@ -2,6 +2,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { CallbackSender, callbackUrlOf } from './callbacks';
 import { now, TimerSet } from './clock';
 import { FaultPlan } from './faults';
 import type { ApiRoute, ProviderAdapter, Refusal, StatusView } from './providers/adapter';
@@ -9,6 +10,7 @@ import { reasonForStatus } from './providers/adapter';
 import { adapterFor } from './providers';
 import { createRandom, randomFor, seededUuid } from './random';
 import { OutcomeRules, SimTask } from './tasks';
+import type { CallbackRecord } from './callbacks';
 import type {
 	FaultAction,
 	FaultKind,
@@ -75,6 +77,7 @@ export class ProviderSimulator implements Simulator {
 	private readonly ports = {} as Record<ServerName, number>;
 	private readonly timers = new TimerSet();
 	private readonly outcomes = new OutcomeRules();
+	private readonly callbackSender: CallbackSender;
 	private readonly taskById = new Map<string, SimTask>();
 	private readonly taskByExternalId = new Map<string, SimTask>();
 	/** Issued video URLs made to fail, by their token. */
@@ -98,6 +101,11 @@ export class ProviderSimulator implements Simulator {
 		this.idRandom = createRandom(this.seed ^ hashString(options.provider));
 		this.adapter = adapterFor(options.provider, options.shapes ?? {}, options.requestForms);
 		if (options.faults) this.faults.add(...options.faults);
+		this.callbackSender = new CallbackSender(options.provider, this.timers, options.callbacks);
+	}
+
+	get callbacks(): CallbackRecord[] {
+		return this.callbackSender.sent;
 	}
 
 	async start(): Promise<void> {
@@ -164,6 +172,7 @@ export class ProviderSimulator implements Simulator {
 		this.taskById.clear();
 		this.taskByExternalId.clear();
 		this.requests.length = 0;
+		this.callbackSender.sent.length = 0;
 		this.faults.clear();
 		this.outcomes.clear();
 		this.expiredUrls.clear();
@@ -369,6 +378,8 @@ export class ProviderSimulator implements Simulator {
 		const collection = route.kind === 'submit' ? route.collection : undefined;
 		const task = this.createTask(verdict.model, body, collection, verdict.externalId);
 		entry.taskId = task.id;
+		const callbackUrl = callbackUrlOf(this.provider, body, entry.query);
+		if (callbackUrl) this.callbackSender.schedule(task, callbackUrl);
 		return jsonReply(200, this.adapter.submitResponse(task, this.baseUrl));
 	}
 

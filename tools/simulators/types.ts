@@ -1,3 +1,4 @@
+import type { CallbackOptions, CallbackRecord } from './callbacks';
 import type { FaultPlan } from './faults';
 import type { SimTask } from './tasks';
 import type { Mp4Facts, Mp4Layout } from './mp4';
@@ -216,6 +217,8 @@ export interface SimulatorOptions {
 	balance?: 'ok' | 'insufficient';
 	/** Faults active from the first request (same as calling faults.add). */
 	faults?: FaultRule[];
+	/** How the routes that document a callback (Kling, fal, Novita) call the address a submission carried. */
+	callbacks?: CallbackOptions;
 	/** API port (default 0: any free port). */
 	port?: number;
 }
@@ -238,6 +241,8 @@ export interface Simulator {
 	readonly requests: RecordedRequest[];
 	/** Every task created, in creation order. */
 	readonly tasks: SimTask[];
+	/** Every callback sent to a submission's callback address, retries included, in order. */
+	readonly callbacks: CallbackRecord[];
 	/** Number of tasks created (what a duplicate-submission test counts). */
 	submissions(): number;
 	statusCallsFor(taskId: string): number;

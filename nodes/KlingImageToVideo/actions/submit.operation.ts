@@ -1,4 +1,5 @@
 import type { GenerationRequest } from '../providers';
+import { withCallbackUrl } from '../input/readCallbackUrl';
 import { readGenerationRequest } from '../input/readGenerationRequest';
 import type { WatchedTask } from '../waiting/poller';
 import type { OperationContext } from './operationContext';
@@ -20,14 +21,25 @@ export async function submitTasks(
 ): Promise<void> {
 	const { run, provider, client } = ctx;
 	const checked = await run.checkEach(itemIndexes, async (itemIndex) => {
-		const request = await readGenerationRequest(run.ctx, itemIndex, provider);
+		const request = withCallbackUrl(
+			run.ctx,
+			itemIndex,
+			provider,
+			await readGenerationRequest(run.ctx, itemIndex, provider),
+		);
 		return request.image.kind === 'url' ? request : undefined;
 	});
 
 	await run.forEachItem([...checked.keys()], async (itemIndex) => {
 		const { taskId, request, submittedAt } = await ctx.submissions.run(async () => {
 			const request =
-				checked.get(itemIndex) ?? (await readGenerationRequest(run.ctx, itemIndex, provider));
+				checked.get(itemIndex) ??
+				withCallbackUrl(
+					run.ctx,
+					itemIndex,
+					provider,
+					await readGenerationRequest(run.ctx, itemIndex, provider),
+				);
 			const submittedAt = Date.now();
 			const taskId = await client.submit(request, itemIndex);
 			return { taskId, request, submittedAt };

@@ -24,6 +24,7 @@ import {
 	type PerForm,
 } from '../requestFields';
 import { listNames } from '../shared/wording';
+import { CALLBACK_URL } from './callbackField';
 import { offerVariants, showFor } from './offerVariants';
 
 export const MODEL_OPTIONS = Object.fromEntries(
@@ -191,18 +192,21 @@ function optionalFields(): INodeProperties[] {
  */
 function optionsCollections(): INodeProperties[] {
 	const inOptions = FIELDS.flatMap((field) => (field.editor.inOptions ? [field.editor] : []));
-	return offerVariants((offer) => {
-		const offered = inOptions.map((editor) => editor.offered(offer));
-		return offered.some(Boolean) ? offered : undefined;
-	}).map((variant): INodeProperties => ({
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: inOptions.filter((_, index) => variant.form[index]).map((editor) => editor.property),
-		displayOptions: showFor(variant),
-	}));
+	// Every offer has the collection: Callback URL is in each (it says where it is sent).
+	return offerVariants((offer) => inOptions.map((editor) => editor.offered(offer))).map(
+		(variant): INodeProperties => ({
+			displayName: 'Options',
+			name: 'options',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			options: [
+				...inOptions.filter((_, index) => variant.form[index]).map((editor) => editor.property),
+				CALLBACK_URL,
+			],
+			displayOptions: showFor(variant),
+		}),
+	);
 }
 
 const fields: INodeProperties[] = [

@@ -43,6 +43,8 @@ export type GenerationRequest = {
 	duration: number;
 	image: ImageInput;
 	prompt: string;
+	/** Where the route documents a callback: the address it calls when the task changes. */
+	callbackUrl?: string;
 } & FieldRequests;
 
 /**

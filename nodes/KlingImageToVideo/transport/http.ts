@@ -125,6 +125,11 @@ export class ProviderHttp {
 		return new ProviderHttp(ctx, provider, baseUrl, secrets, options);
 	}
 
+	/** Adds texts to redact beside the credential's secrets (a callback address with its token). */
+	hideSecrets(texts: readonly string[]): void {
+		for (const text of texts) if (!this.secrets.includes(text)) this.secrets.push(text);
+	}
+
 	/** Removes the credential's secrets from any text that could reach the user, in case a provider echoes them. */
 	redact(text: string): string {
 		return this.secrets

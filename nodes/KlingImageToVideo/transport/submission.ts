@@ -1,4 +1,5 @@
 import type { AlternateForm, GenerationRequest, SubmitPlan } from '../providers';
+import { callbackSecrets, withCallback } from '../providers/callbacks';
 import { sleepUnlessAborted } from './cancellation';
 import { isThrottle, parseRetryAfterMs, type ProviderHttp, type ReadAnswer } from './http';
 import type { TransportMessages } from './messages';
@@ -40,8 +41,12 @@ export class Submission {
 		const state: SubmitState = { ...EMPTY_SUBMIT_STATE };
 		const startedAt = Date.now();
 		const capabilities = { findsSubmissions: provider.findSubmission !== undefined };
+		// The callback address carries n8n's resume token: kept out of every message like a key.
+		if (request.callbackUrl) this.http.hideSecrets(callbackSecrets(request.callbackUrl));
 		for (;;) {
-			const plan = provider.submit.build(request, { submissionId, alternates });
+			const built = provider.submit.build(request, { submissionId, alternates });
+			const call = withCallback(provider.id, built.call, request.callbackUrl);
+			const plan = { ...built, call };
 			const { outcome, answer, failure } = await this.attempt(plan);
 			state.elapsedMs = Date.now() - startedAt;
 			const first = decideAfterSubmitAnswer(outcome, state, capabilities, this.timings);

@@ -164,6 +164,11 @@ function novitaApi(provider: ProviderId): ProviderAdapter {
 			const found = route.kind === 'submit' ? endpoint(route.endpointModel ?? '') : undefined;
 			if (!found) return { error: 'no such model endpoint' };
 			if (!isObject(body)) return { error: 'request body must be a JSON object' };
+			// Novita's webhook page: `extra.webhook.url`, the address called when the task ends.
+			if (provider === 'novita' && body.extra !== undefined) {
+				const problem = webhookProblem(body.extra);
+				if (problem) return { error: problem };
+			}
 			const problem = schemaProblem(body, found.schema, checks);
 			return problem ? { error: problem } : { model: found.model };
 		},
@@ -233,4 +238,14 @@ function novitaApi(provider: ProviderId): ProviderAdapter {
 
 		modelsResponse: () => ({}),
 	};
+}
+
+/** `extra: {webhook: {url}}` with an http(s) address, as Novita's webhook page shows it. */
+function webhookProblem(extra: unknown): string | undefined {
+	const webhook = isObject(extra) ? extra.webhook : undefined;
+	if (!isObject(webhook)) return 'extra.webhook must be an object';
+	const url = webhook.url;
+	if (typeof url !== 'string' || !/^https?:\/\/[^\s]+$/.test(url))
+		return 'extra.webhook.url must be an http(s) URL';
+	return undefined;
 }

@@ -16,7 +16,6 @@ import {
 import { formatCount, LIMITS } from '../models/limits';
 import { PROVIDERS, type ModelOffer, type ProviderId } from '../providers';
 import {
-	FIRST_FRAME,
 	IMAGE_LIMITS,
 	imageSourceOptions,
 	REQUEST_FIELDS,
@@ -70,7 +69,8 @@ function firstFrameFields(): INodeProperties[] {
 		...offerVariants((offer) => ({ acceptsBytes: offer.acceptsImageBytes })).map(
 			(variant): INodeProperties => ({
 				displayName: 'Image Source',
-				name: FIRST_FRAME.source,
+				// Literal: saved workflows hold this name.
+				name: 'imageSource',
 				type: 'options',
 				options: imageSourceOptions(variant.form.acceptsBytes, false),
 				default: 'url',

@@ -350,14 +350,21 @@ const AIML_CASES: ModelCase[] = [
 				negative_prompt: 'blur',
 				cfg_scale: 0.5,
 				generate_audio: true,
+				// [?] The schema's name and the docs example's, the same image under both.
 				tail_image_url: END_IMAGE_URL,
+				last_image_url: END_IMAGE_URL,
 			},
 		},
 		{
 			modelId: 'klingai/video-v3-standard-image-to-video',
 			mode: 'standard',
 			duration: 3,
-			fields: { cfg_scale: 0.5, generate_audio: false, tail_image_url: dataUri(LAST_PNG) },
+			fields: {
+				cfg_scale: 0.5,
+				generate_audio: false,
+				tail_image_url: dataUri(LAST_PNG),
+				last_image_url: dataUri(LAST_PNG),
+			},
 		},
 	]),
 	aimlCase('o1', [

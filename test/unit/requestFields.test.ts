@@ -354,6 +354,25 @@ describe('end frame', () => {
 		expect(body({ endImage: endUrl }, form).alternates).toEqual([]);
 	});
 
+	it('named two ways ([?] AI/ML API 3.0), goes under each name, the same image, switching together', () => {
+		const form = { endImage: ['tail_image_url', 'last_image_url'], imageBytes: 'dataUri' as const };
+		const named = offerOf(row({ form }));
+		expect(named.endFrameModes).toEqual(['standard', 'professional']);
+		expect(endFrame.readme?.cell(named)).toBe('yes');
+		expect(body({ endImage: endUrl }, form).fields).toMatchObject({
+			tail_image_url: endUrl.url,
+			last_image_url: endUrl.url,
+		});
+		const bytes = body({ image: png, endImage: png }, form);
+		expect(bytes.alternates).toEqual([
+			{ form: 'imageEncoding', fields: ['image', 'tail_image_url', 'last_image_url'] },
+		]);
+		expect(body({ image: png, endImage: png }, form, ['imageEncoding']).fields).toMatchObject({
+			tail_image_url: png.base64,
+			last_image_url: png.base64,
+		});
+	});
+
 	it('has a README column naming its limits', () => {
 		expect(endFrame.readme?.cell(offer)).toBe('yes');
 		expect(endFrame.readme?.cell(proOnlySilent)).toBe('in Professional, without sound');

@@ -154,9 +154,17 @@ export type ImageBytesForm = 'rawBase64' | 'dataUri';
 /** GMI 2.6 `sound`: both readings of its page (default), or only one of them. */
 export type GmiSoundValues = 'both' | 'onOff' | 'yesNo';
 
+/**
+ * AI/ML API 3.0, the end frame's field: the schema's `tail_image_url`, the example's
+ * `last_image_url`, or either (default). The field not read is taken and ignored, as a live API
+ * that reads the other one would.
+ */
+export type AimlEndFrameField = 'either' | 'tailImageUrl' | 'lastImageUrl';
+
 /** Request forms the simulated API takes where a provider's docs allow two readings. */
 export interface RequestForms {
 	gmiSoundValues?: GmiSoundValues;
+	aimlEndFrame?: AimlEndFrameField;
 }
 
 /** Task latency: uniform around a mean, or any function of the task's creation index. */

@@ -80,3 +80,39 @@ describe('AI/ML API, Kling 3.0 end frame: [?] the schema says tail_image_url, th
 		expect(sim.tasks[0].readAs.endFrame).toBe(sent);
 	});
 });
+
+describe('GMI Cloud, Kling 2.6 sound: [?] the table says "yes"/"no" (default "no"), the example sends "on"', () => {
+	const soundNode = (sound: boolean) =>
+		klingNode(sim, {
+			operation: 'generate',
+			model: 'v2.6',
+			imageUrl: IMAGE_URL,
+			duration: '5',
+			sound,
+		});
+	const payloadOf = (task: Simulator['tasks'][number]) => bodyOf(task).payload as object;
+
+	it.each<NonNullable<RequestForms['gmiSoundValues']>>(['yesNo', 'onOff', 'both'])(
+		'off, at an API reading %s: the field is left out, one request, a silent video',
+		async (gmiSoundValues) => {
+			await simulate('gmiCloud', { gmiSoundValues });
+			const run = await runKling(sim, { nodes: [soundNode(false)] }).result;
+
+			expect(run.error).toBeUndefined();
+			expect(run.output('Kling')[0].json.status).toBe('succeeded');
+			expect(submitRequests(sim).map((request) => request.status)).toEqual([200]);
+			expect(payloadOf(sim.tasks[0])).not.toHaveProperty('sound');
+			expect(sim.tasks[0].readAs.sound).toBe(false);
+		},
+	);
+
+	it('on, at an API reading "on"/"off": the example\'s "on", one request, a video with sound', async () => {
+		await simulate('gmiCloud', { gmiSoundValues: 'onOff' });
+		const run = await runKling(sim, { nodes: [soundNode(true)] }).result;
+
+		expect(run.error).toBeUndefined();
+		expect(submitRequests(sim).map((request) => request.status)).toEqual([200]);
+		expect(payloadOf(sim.tasks[0])).toMatchObject({ sound: 'on' });
+		expect(sim.tasks[0].readAs.sound).toBe(true);
+	});
+});

@@ -253,6 +253,17 @@ describe('sound', () => {
 		expect(second.alternates).toEqual([]);
 	});
 
+	it('without an off word ([?] GMI Cloud 2.6), off leaves the field out and offers no switch', () => {
+		const form = { sound: { field: 'sound', on: 'on', alternate: { on: 'yes' } } };
+		for (const alternates of [[], ['soundValues' as const]]) {
+			const silent = body({ sound: false }, form, alternates);
+			expect(silent.fields).not.toHaveProperty('sound');
+			expect(silent.alternates).toEqual([]);
+		}
+		expect(body({ sound: true }, form).fields.sound).toBe('on');
+		expect(body({ sound: true }, form, ['soundValues']).fields.sound).toBe('yes');
+	});
+
 	it('has a README column: yes, or the tiers it is in', () => {
 		expect(sound.readme?.cell(everyTier)).toBe('yes');
 		expect(sound.readme?.cell(standardOnly)).toBe('in Standard');

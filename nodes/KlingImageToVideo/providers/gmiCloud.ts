@@ -58,16 +58,17 @@ const MODELS: ReadonlyArray<ModelRow<GmiTarget>> = [
 	},
 	{
 		// kling-v2-6: URLs only, `mode` "pro", no negative prompt listed. `sound` [?]: the page's table
-		// says "yes"/"no", its example sends "on" (as its 3.0 page and Kling do): "on"/"off" first,
-		// "yes"/"no" once if a 400 names the field. `cfg_scale` is typed string in the table but
-		// sent as the number 0.5 in the example: sent as a number.
+		// says "yes"/"no" with default "no", its example sends "on" (as its 3.0 page and Kling do), and
+		// "off" is on neither: off leaves the field out (the documented silent default, under both
+		// readings); on sends the example's "on", and "yes" once if a 400 names the field. `cfg_scale`
+		// is typed string in the table but sent as the number 0.5 in the example: sent as a number.
 		model: 'v2.6',
 		form: {
 			image: 'image',
 			promptRequired: true,
 			duration: 'string',
 			guidance: 'cfg_scale',
-			sound: { field: 'sound', on: 'on', off: 'off', alternate: { on: 'yes', off: 'no' } },
+			sound: { field: 'sound', on: 'on', alternate: { on: 'yes' } },
 		},
 		tiers: { professional: { modelId: 'kling-v2-6', mode: 'pro' } },
 		durations: FIVE_OR_TEN_SECONDS,

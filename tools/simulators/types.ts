@@ -125,11 +125,26 @@ export interface FaultRule {
 export interface ResponseShapes {
 	/**
 	 * GMI success: outcome.video_url (2.1 guide, default), outcome.media_urls[0].url (newer
-	 * quickstarts) or outcome.url ([3P] genblaze connector).
+	 * quickstarts), outcome.url ([3P] genblaze connector), or outcome.medias[] as objects with a
+	 * url or as URL strings ([3P] a third-party GMI client).
 	 */
-	gmiVideoUrl?: 'outcome.video_url' | 'outcome.media_urls' | 'outcome.url';
-	/** GMI failure reason: top-level error string (default), error {code, message}, or outcome.error. */
-	gmiFailure?: 'error.string' | 'error.object' | 'outcome.error';
+	gmiVideoUrl?:
+		| 'outcome.video_url'
+		| 'outcome.media_urls'
+		| 'outcome.url'
+		| 'outcome.medias'
+		| 'outcome.medias.strings';
+	/**
+	 * GMI failure reason: top-level error string (default), error {code, message}, outcome.error,
+	 * or ([3P] a third-party GMI client) a top-level error_message, outcome.message or outcome.fail_reason.
+	 */
+	gmiFailure?:
+		| 'error.string'
+		| 'error.object'
+		| 'outcome.error'
+		| 'error_message'
+		| 'outcome.message'
+		| 'outcome.fail_reason';
 	/**
 	 * Novita family, a failed task: TASK_STATUS_FAILED in a 200 (default), or the status request
 	 * answered HTTP 500 with reason TASK_FAILED (Novita's error table, "Task execution failed").

@@ -94,9 +94,11 @@ const MODELS: ReadonlyArray<ModelRow<GmiTarget>> = [
 
 /**
  * [C] The quickstart tables: queued, processing, success, failed; the API reference prose also says
- * dispatched and finished. `completed` is not on GMI's pages but is read as done all the same.
+ * dispatched and finished. `completed` is not on GMI's pages but is read as done all the same;
+ * [3P] a third-party GMI client knows `created`, before queued.
  */
 const STATUS_BY_PROVIDER_STATUS: Record<string, TaskStatus> = {
+	created: 'queued',
 	queued: 'queued',
 	dispatched: 'queued',
 	processing: 'processing',
@@ -127,15 +129,37 @@ function parseSubmit(body: unknown): string {
 
 /**
  * [C] `outcome.video_url` (2.1 guide) and `outcome.media_urls[].url` (newer quickstarts);
- * [3P] `outcome.url` (the genblaze connector).
+ * [3P] `outcome.url` (the genblaze connector) and `outcome.medias[]` (a third-party GMI client),
+ * each list entry an object with a url or the URL itself.
  */
 function readVideoUrl(outcome: Record<string, unknown>): string | undefined {
 	const direct = readString(outcome.video_url) ?? readString(outcome.url);
 	if (direct) return direct;
-	const mediaUrls = Array.isArray(outcome.media_urls) ? outcome.media_urls : [];
-	return mediaUrls
+	const lists = [outcome.media_urls, outcome.medias].filter(Array.isArray);
+	return lists
+		.flat()
 		.map((media) => (isObject(media) ? readString(media.url) : readString(media)))
 		.find(Boolean);
+}
+
+/**
+ * Why a request failed: [C] none documented; `error` (a string or `{code, message}`, top level
+ * or in the outcome), and [3P] `error_message`, `outcome.message`, `outcome.fail_reason` (a
+ * third-party GMI client; where it reads error_message is not sure, so both places).
+ */
+function readFailure(body: Record<string, unknown>, outcome: Record<string, unknown>) {
+	const texts = [
+		body.error_message,
+		outcome.error_message,
+		outcome.message,
+		outcome.fail_reason,
+	].map(readString);
+	const text = texts.find(Boolean);
+	return (
+		readErrorField(outcome.error) ??
+		readErrorField(body.error) ??
+		(text !== undefined ? { message: text } : undefined)
+	);
 }
 
 function parseStatus(taskId: string, body: unknown): TaskSnapshot {
@@ -153,7 +177,7 @@ function parseStatus(taskId: string, body: unknown): TaskSnapshot {
 	if (videoUrl) snapshot.videoUrl = videoUrl;
 
 	if (status === 'failed' || status === 'cancelled') {
-		const error = readErrorField(outcome.error) ?? readErrorField(body.error);
+		const error = readFailure(body, outcome);
 		snapshot.error = failedTaskError(error, `the request ended with status ${providerStatus}`);
 	}
 	return snapshot;

@@ -91,10 +91,16 @@ export function gmiCloudAdapter(shapes: ResponseShapes, forms: RequestForms = {}
 			if (videoShape === 'outcome.media_urls')
 				return { media_urls: [{ url: view.videoUrl }], thumbnail_image_url };
 			if (videoShape === 'outcome.url') return { url: view.videoUrl, thumbnail_image_url };
+			if (videoShape === 'outcome.medias')
+				return { medias: [{ type: 'video', url: view.videoUrl }], thumbnail_image_url };
+			if (videoShape === 'outcome.medias.strings')
+				return { medias: [view.videoUrl], thumbnail_image_url };
 			return { video_url: view.videoUrl, thumbnail_image_url };
 		}
-		if (view.status === 'failed' && failureShape === 'outcome.error')
-			return { error: failureReason(task) };
+		if (view.status !== 'failed') return null;
+		if (failureShape === 'outcome.error') return { error: failureReason(task) };
+		if (failureShape === 'outcome.message') return { message: failureReason(task) };
+		if (failureShape === 'outcome.fail_reason') return { fail_reason: failureReason(task) };
 		return null;
 	}
 
@@ -155,6 +161,8 @@ export function gmiCloudAdapter(shapes: ResponseShapes, forms: RequestForms = {}
 			};
 			if (view.status === 'failed' && failureShape === 'error.string')
 				response.error = failureReason(task);
+			if (view.status === 'failed' && failureShape === 'error_message')
+				response.error_message = failureReason(task);
 			if (view.status === 'failed' && failureShape === 'error.object') {
 				response.error = { code: 'GENERATION_FAILED', message: failureReason(task) };
 			}

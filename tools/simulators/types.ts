@@ -180,6 +180,11 @@ export type AimlEndFrameField = 'either' | 'tailImageUrl' | 'lastImageUrl';
 export interface RequestForms {
 	gmiSoundValues?: GmiSoundValues;
 	aimlEndFrame?: AimlEndFrameField;
+	/**
+	 * fal's Kling endpoints and image bytes [?]: data URIs taken (default), or refused with fal's
+	 * validation 422 (`detail: [{loc, msg, type}]`) naming the image field.
+	 */
+	falDataUris?: 'accepted' | 'refused';
 }
 
 /** Task latency: uniform around a mean, or any function of the task's creation index. */

@@ -24,6 +24,6 @@ export function adapterFor(
 		case 'kling':
 			return klingAdapter(shapes);
 		case 'fal':
-			return falAdapter(shapes);
+			return falAdapter(shapes, forms);
 	}
 }

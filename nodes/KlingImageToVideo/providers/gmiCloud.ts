@@ -36,6 +36,7 @@ const MODELS: ReadonlyArray<ModelRow<GmiTarget>> = [
 			guidance: 'cfg_scale',
 		},
 		tiers: {
+			// [C] GMI's usage guide is titled with this id ("Kling-Image2Video-V2.1-Standard API Usage Guide").
 			standard: { modelId: 'Kling-Image2Video-V2.1-Standard' },
 			// [3P] only third-party clients show the Pro id; kept from 0.1.0, where saved workflows use it.
 			professional: { modelId: 'Kling-Image2Video-V2.1-Pro' },

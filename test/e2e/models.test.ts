@@ -85,7 +85,9 @@ const CASES: Record<
 			model: 'klingai/video-v3-pro-image-to-video',
 			duration: 12,
 			generate_audio: true,
+			// [?] The schema's name and the docs example's, the same image under both.
 			tail_image_url: END_IMAGE_URL,
+			last_image_url: END_IMAGE_URL,
 			cfg_scale: 0.5,
 		},
 		image: (png) => `data:image/png;base64,${png.toString('base64')}`,

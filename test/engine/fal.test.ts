@@ -110,6 +110,68 @@ it('sends binary first and last frames as data URIs, in the one request to the A
 	);
 });
 
+describe('image bytes an endpoint refuses ([?] fal: data URIs work for "some" models)', () => {
+	const png = makeTestPng(640, 480);
+	const withBinary = (parameters: object) => ({
+		nodes: [generate(parameters)],
+		input: [{ json: {}, binary: { data: { data: png, mimeType: 'image/png' } } }],
+	});
+
+	it('a 422 naming the first frame says to pass it as a URL, that nothing was charged; sent once', async () => {
+		await start({ requestForms: { falDataUris: 'refused' } });
+		const run = await runKling(sim, withBinary({ model: 'v3.0', imageSource: 'binary' })).result;
+
+		expect(run.error?.message).toBe(
+			'fal.ai rejected the task (422 value_error): start_image_url: start_image_url must be an http(s) URL: this model takes image links only; pass the image as a URL (Image Source: URL) [item 0]',
+		);
+		expect(run.error?.description).toBe(
+			'fal.ai did not take the image sent as bytes (a data: URI) in start_image_url: fal accepts data URIs for some models only, links for all. Set Image Source to URL and give a link fal can download. No task was created, so nothing was charged, and nothing was sent again.',
+		);
+		expect(submitRequests(sim).map((request) => request.status)).toEqual([422]);
+		expect(sim.submissions()).toBe(0);
+	});
+
+	it('a 422 naming the end frame names End Image Source; the first frame, a URL, is fine', async () => {
+		await start({ requestForms: { falDataUris: 'refused' } });
+		const endFromBinary = { endImageSource: 'binary', endBinaryPropertyName: 'data' };
+		const run = await runKling(
+			sim,
+			withBinary({ model: 'v2.1', mode: 'professional', ...endFromBinary }),
+		).result;
+
+		expect(run.error?.message).toMatch(
+			/^fal\.ai rejected the task \(422 value_error\): tail_image_url: .*; pass the end image as a URL \(End Image Source: URL\) \[item 0\]$/,
+		);
+		expect(run.error?.description).toContain('Set End Image Source to URL');
+		expect(submitRequests(sim)).toHaveLength(1);
+		expect(sim.submissions()).toBe(0);
+	});
+
+	it('a 422 naming an image given as a URL gives no such advice', async () => {
+		await start();
+		sim.faults.next('submit', {
+			type: 'http',
+			status: 422,
+			body: {
+				detail: [
+					{
+						loc: ['body', 'start_image_url'],
+						msg: 'Failed to download the file',
+						type: 'file_download_error',
+					},
+				],
+			},
+		});
+		const run = await runKling(sim, { nodes: [generate({ model: 'v3.0' })] }).result;
+
+		expect(run.error?.message).toBe(
+			'fal.ai rejected the task (422 file_download_error): start_image_url: Failed to download the file [item 0]',
+		);
+		expect(run.error?.description).toMatch(/^No task was created\. The provider's message above/);
+		expect(submitRequests(sim)).toHaveLength(1);
+	});
+});
+
 describe('a request that fails after COMPLETED', () => {
 	it.each([
 		['a 422 from the result request (what a client saw live [3P])', 'result' as const, 1],

@@ -211,7 +211,7 @@ function submitCall(
 }
 
 describe('request forms with a second reading', () => {
-	it('GMI Cloud 2.6 sends sound as "on"/"off", and as "yes"/"no" once the first is refused', () => {
+	it('GMI Cloud 2.6 sends sound on as "on", as "yes" once the first is refused, and off as no field', () => {
 		const plan = submitCall(PROVIDERS.gmiCloud, {
 			model: 'v2.6',
 			mode: 'professional',
@@ -233,8 +233,21 @@ describe('request forms with a second reading', () => {
 			{ model: 'v2.6', mode: 'professional', sound: false },
 			['soundValues'],
 		);
-		expect((second.call.body!.payload as { sound: string }).sound).toBe('no');
+		expect(second.call.body!.payload).not.toHaveProperty('sound');
 		expect(second.alternates).toEqual([]);
+		const on = submitCall(
+			PROVIDERS.gmiCloud,
+			{ model: 'v2.6', mode: 'professional', sound: true },
+			['soundValues'],
+		);
+		expect((on.call.body!.payload as { sound: string }).sound).toBe('yes');
+		const silent = submitCall(PROVIDERS.gmiCloud, {
+			model: 'v2.6',
+			mode: 'professional',
+			sound: false,
+		});
+		expect(silent.call.body!.payload).not.toHaveProperty('sound');
+		expect(silent.alternates).toEqual([]);
 	});
 
 	it('GMI Cloud 3.0 sends bytes as raw base64 first, a data: URI for the first and the end frame if refused', () => {

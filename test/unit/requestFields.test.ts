@@ -253,6 +253,17 @@ describe('sound', () => {
 		expect(second.alternates).toEqual([]);
 	});
 
+	it('without an off word ([?] GMI Cloud 2.6), off leaves the field out and offers no switch', () => {
+		const form = { sound: { field: 'sound', on: 'on', alternate: { on: 'yes' } } };
+		for (const alternates of [[], ['soundValues' as const]]) {
+			const silent = body({ sound: false }, form, alternates);
+			expect(silent.fields).not.toHaveProperty('sound');
+			expect(silent.alternates).toEqual([]);
+		}
+		expect(body({ sound: true }, form).fields.sound).toBe('on');
+		expect(body({ sound: true }, form, ['soundValues']).fields.sound).toBe('yes');
+	});
+
 	it('has a README column: yes, or the tiers it is in', () => {
 		expect(sound.readme?.cell(everyTier)).toBe('yes');
 		expect(sound.readme?.cell(standardOnly)).toBe('in Standard');
@@ -352,6 +363,25 @@ describe('end frame', () => {
 			image_tail: dataUri,
 		});
 		expect(body({ endImage: endUrl }, form).alternates).toEqual([]);
+	});
+
+	it('named two ways ([?] AI/ML API 3.0), goes under each name, the same image, switching together', () => {
+		const form = { endImage: ['tail_image_url', 'last_image_url'], imageBytes: 'dataUri' as const };
+		const named = offerOf(row({ form }));
+		expect(named.endFrameModes).toEqual(['standard', 'professional']);
+		expect(endFrame.readme?.cell(named)).toBe('yes');
+		expect(body({ endImage: endUrl }, form).fields).toMatchObject({
+			tail_image_url: endUrl.url,
+			last_image_url: endUrl.url,
+		});
+		const bytes = body({ image: png, endImage: png }, form);
+		expect(bytes.alternates).toEqual([
+			{ form: 'imageEncoding', fields: ['image', 'tail_image_url', 'last_image_url'] },
+		]);
+		expect(body({ image: png, endImage: png }, form, ['imageEncoding']).fields).toMatchObject({
+			tail_image_url: png.base64,
+			last_image_url: png.base64,
+		});
 	});
 
 	it('has a README column naming its limits', () => {

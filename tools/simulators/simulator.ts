@@ -377,6 +377,7 @@ export class ProviderSimulator implements Simulator {
 		if (refusal) return this.errorReply(refusal.status, refusal.reason, undefined, entry.path);
 		const collection = route.kind === 'submit' ? route.collection : undefined;
 		const task = this.createTask(verdict.model, body, collection, verdict.externalId);
+		if (verdict.readAs) task.readAs = verdict.readAs;
 		entry.taskId = task.id;
 		const callbackUrl = callbackUrlOf(this.provider, body, entry.query);
 		if (callbackUrl) this.callbackSender.schedule(task, callbackUrl);

@@ -13,6 +13,11 @@ export class SimTask {
 	collection?: string;
 	/** Status answers that reported success without the video URL (the videoUrlLate option). */
 	answersWithoutUrl = 0;
+	/**
+	 * What the simulated API read from fields its docs name or value two ways (the end frame, the
+	 * sound switch), under the requestForms reading: what the video is made with.
+	 */
+	readAs: { endFrame?: string; sound?: boolean } = {};
 
 	constructor(
 		readonly id: string,

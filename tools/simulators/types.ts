@@ -125,11 +125,26 @@ export interface FaultRule {
 export interface ResponseShapes {
 	/**
 	 * GMI success: outcome.video_url (2.1 guide, default), outcome.media_urls[0].url (newer
-	 * quickstarts) or outcome.url ([3P] genblaze connector).
+	 * quickstarts), outcome.url ([3P] genblaze connector), or outcome.medias[] as objects with a
+	 * url or as URL strings ([3P] a third-party GMI client).
 	 */
-	gmiVideoUrl?: 'outcome.video_url' | 'outcome.media_urls' | 'outcome.url';
-	/** GMI failure reason: top-level error string (default), error {code, message}, or outcome.error. */
-	gmiFailure?: 'error.string' | 'error.object' | 'outcome.error';
+	gmiVideoUrl?:
+		| 'outcome.video_url'
+		| 'outcome.media_urls'
+		| 'outcome.url'
+		| 'outcome.medias'
+		| 'outcome.medias.strings';
+	/**
+	 * GMI failure reason: top-level error string (default), error {code, message}, outcome.error,
+	 * or ([3P] a third-party GMI client) a top-level error_message, outcome.message or outcome.fail_reason.
+	 */
+	gmiFailure?:
+		| 'error.string'
+		| 'error.object'
+		| 'outcome.error'
+		| 'error_message'
+		| 'outcome.message'
+		| 'outcome.fail_reason';
 	/**
 	 * Novita family, a failed task: TASK_STATUS_FAILED in a 200 (default), or the status request
 	 * answered HTTP 500 with reason TASK_FAILED (Novita's error table, "Task execution failed").
@@ -154,9 +169,22 @@ export type ImageBytesForm = 'rawBase64' | 'dataUri';
 /** GMI 2.6 `sound`: both readings of its page (default), or only one of them. */
 export type GmiSoundValues = 'both' | 'onOff' | 'yesNo';
 
+/**
+ * AI/ML API 3.0, the end frame's field: the schema's `tail_image_url`, the example's
+ * `last_image_url`, or either (default). The field not read is taken and ignored, as a live API
+ * that reads the other one would.
+ */
+export type AimlEndFrameField = 'either' | 'tailImageUrl' | 'lastImageUrl';
+
 /** Request forms the simulated API takes where a provider's docs allow two readings. */
 export interface RequestForms {
 	gmiSoundValues?: GmiSoundValues;
+	aimlEndFrame?: AimlEndFrameField;
+	/**
+	 * fal's Kling endpoints and image bytes [?]: data URIs taken (default), or refused with fal's
+	 * validation 422 (`detail: [{loc, msg, type}]`) naming the image field.
+	 */
+	falDataUris?: 'accepted' | 'refused';
 }
 
 /** Task latency: uniform around a mean, or any function of the task's creation index. */

@@ -82,7 +82,10 @@ const MODELS: ReadonlyArray<ModelRow<string>> = [
 		publishedSeconds: PUBLISHED_SECONDS['v2.6'],
 	},
 	{
-		// video-v3-{standard,pro}-image-to-video.json: 3 to 15 s, `tail_image_url`, audio on by default.
+		// video-v3-{standard,pro}-image-to-video.json: 3 to 15 s, audio on by default. The end frame
+		// [?]: the schema names it `tail_image_url`, the same docs' example
+		// (kling-ai/v3-standard-image-to-video.md) sends `last_image_url`: the image goes under both,
+		// so it is read whichever the live API takes.
 		model: 'v3.0',
 		form: {
 			image: 'image_url',
@@ -92,7 +95,7 @@ const MODELS: ReadonlyArray<ModelRow<string>> = [
 			negativePrompt: 'negative_prompt',
 			guidance: 'cfg_scale',
 			sound: { field: 'generate_audio', on: true, off: false },
-			endImage: 'tail_image_url',
+			endImage: ['tail_image_url', 'last_image_url'],
 		},
 		tiers: {
 			standard: 'klingai/video-v3-standard-image-to-video',

@@ -12,8 +12,10 @@ import {
 import type {
 	ApiAction,
 	ApiCall,
+	GenerationRequest,
 	ProviderAdapter,
 	ProviderError,
+	RefusalAdvice,
 	TaskSnapshot,
 	TaskStatus,
 } from './types';
@@ -123,8 +125,37 @@ const buildSubmit: ProviderAdapter['submit']['build'] = (request, options) => {
 	const { row, target } = routeOf(MODELS, request);
 	const { fields } = requestFields(request, row.form, options.alternates);
 	// Raw base64 is no form fal documents for a file input: no second encoding to try.
-	return { call: { method: 'POST', path: `/${target}`, body: fields }, alternates: [] };
+	return {
+		call: { method: 'POST', path: `/${target}`, body: fields },
+		alternates: [],
+		refusalAdvice: bytesAdvice(request, row.form),
+	};
 };
+
+/**
+ * [?] fal: "Some models also accept data URIs … URLs are the universal format" [C]; whether its
+ * Kling endpoints do is not shown. Where an endpoint refuses the data URI sent in an image field
+ * (a validation 422 naming it [C: fal's error shape]), the user is told to send a URL instead;
+ * nothing is sent again (uploading the bytes to fal's storage would need another host).
+ */
+function bytesAdvice(request: GenerationRequest, form: RequestForm): RefusalAdvice[] {
+	const frames = [
+		{ image: request.image, fields: [form.image], source: 'Image Source', label: 'the image' },
+		{
+			image: request.endImage,
+			fields: typeof form.endImage === 'string' ? [form.endImage] : (form.endImage ?? []),
+			source: 'End Image Source',
+			label: 'the end image',
+		},
+	];
+	return frames
+		.filter((frame) => frame.image?.kind === 'bytes' && frame.fields.length > 0)
+		.map(({ fields, source, label }) => ({
+			fields,
+			message: `pass ${label} as a URL (${source}: URL)`,
+			description: `fal.ai did not take ${label} sent as bytes (a data: URI) in ${fields.join(', ')}: fal accepts data URIs for some models only, links for all. Set ${source} to URL and give a link fal can download. No task was created, so nothing was charged, and nothing was sent again.`,
+		}));
+}
 
 function parseSubmit(body: unknown): string {
 	return requireTaskId(isObject(body) ? readString(body.request_id) : undefined, 'request_id');

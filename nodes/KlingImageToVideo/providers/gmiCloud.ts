@@ -36,6 +36,7 @@ const MODELS: ReadonlyArray<ModelRow<GmiTarget>> = [
 			guidance: 'cfg_scale',
 		},
 		tiers: {
+			// [C] GMI's usage guide is titled with this id ("Kling-Image2Video-V2.1-Standard API Usage Guide").
 			standard: { modelId: 'Kling-Image2Video-V2.1-Standard' },
 			// [3P] only third-party clients show the Pro id; kept from 0.1.0, where saved workflows use it.
 			professional: { modelId: 'Kling-Image2Video-V2.1-Pro' },
@@ -58,16 +59,17 @@ const MODELS: ReadonlyArray<ModelRow<GmiTarget>> = [
 	},
 	{
 		// kling-v2-6: URLs only, `mode` "pro", no negative prompt listed. `sound` [?]: the page's table
-		// says "yes"/"no", its example sends "on" (as its 3.0 page and Kling do): "on"/"off" first,
-		// "yes"/"no" once if a 400 names the field. `cfg_scale` is typed string in the table but
-		// sent as the number 0.5 in the example: sent as a number.
+		// says "yes"/"no" with default "no", its example sends "on" (as its 3.0 page and Kling do), and
+		// "off" is on neither: off leaves the field out (the documented silent default, under both
+		// readings); on sends the example's "on", and "yes" once if a 400 names the field. `cfg_scale`
+		// is typed string in the table but sent as the number 0.5 in the example: sent as a number.
 		model: 'v2.6',
 		form: {
 			image: 'image',
 			promptRequired: true,
 			duration: 'string',
 			guidance: 'cfg_scale',
-			sound: { field: 'sound', on: 'on', off: 'off', alternate: { on: 'yes', off: 'no' } },
+			sound: { field: 'sound', on: 'on', alternate: { on: 'yes' } },
 		},
 		tiers: { professional: { modelId: 'kling-v2-6', mode: 'pro' } },
 		durations: FIVE_OR_TEN_SECONDS,
@@ -93,9 +95,11 @@ const MODELS: ReadonlyArray<ModelRow<GmiTarget>> = [
 
 /**
  * [C] The quickstart tables: queued, processing, success, failed; the API reference prose also says
- * dispatched and finished. `completed` is not on GMI's pages but is read as done all the same.
+ * dispatched and finished. `completed` is not on GMI's pages but is read as done all the same;
+ * [3P] a third-party GMI client knows `created`, before queued.
  */
 const STATUS_BY_PROVIDER_STATUS: Record<string, TaskStatus> = {
+	created: 'queued',
 	queued: 'queued',
 	dispatched: 'queued',
 	processing: 'processing',
@@ -126,15 +130,37 @@ function parseSubmit(body: unknown): string {
 
 /**
  * [C] `outcome.video_url` (2.1 guide) and `outcome.media_urls[].url` (newer quickstarts);
- * [3P] `outcome.url` (the genblaze connector).
+ * [3P] `outcome.url` (the genblaze connector) and `outcome.medias[]` (a third-party GMI client),
+ * each list entry an object with a url or the URL itself.
  */
 function readVideoUrl(outcome: Record<string, unknown>): string | undefined {
 	const direct = readString(outcome.video_url) ?? readString(outcome.url);
 	if (direct) return direct;
-	const mediaUrls = Array.isArray(outcome.media_urls) ? outcome.media_urls : [];
-	return mediaUrls
+	const lists = [outcome.media_urls, outcome.medias].filter(Array.isArray);
+	return lists
+		.flat()
 		.map((media) => (isObject(media) ? readString(media.url) : readString(media)))
 		.find(Boolean);
+}
+
+/**
+ * Why a request failed: [C] none documented; `error` (a string or `{code, message}`, top level
+ * or in the outcome), and [3P] `error_message`, `outcome.message`, `outcome.fail_reason` (a
+ * third-party GMI client; where it reads error_message is not sure, so both places).
+ */
+function readFailure(body: Record<string, unknown>, outcome: Record<string, unknown>) {
+	const texts = [
+		body.error_message,
+		outcome.error_message,
+		outcome.message,
+		outcome.fail_reason,
+	].map(readString);
+	const text = texts.find(Boolean);
+	return (
+		readErrorField(outcome.error) ??
+		readErrorField(body.error) ??
+		(text !== undefined ? { message: text } : undefined)
+	);
 }
 
 function parseStatus(taskId: string, body: unknown): TaskSnapshot {
@@ -152,7 +178,7 @@ function parseStatus(taskId: string, body: unknown): TaskSnapshot {
 	if (videoUrl) snapshot.videoUrl = videoUrl;
 
 	if (status === 'failed' || status === 'cancelled') {
-		const error = readErrorField(outcome.error) ?? readErrorField(body.error);
+		const error = readFailure(body, outcome);
 		snapshot.error = failedTaskError(error, `the request ended with status ${providerStatus}`);
 	}
 	return snapshot;

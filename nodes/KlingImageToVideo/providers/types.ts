@@ -74,6 +74,16 @@ export interface SubmitPlan {
 	call: ApiCall;
 	/** The alternate forms this call could still switch to, with the request fields each changes. */
 	alternates: ReadonlyArray<{ form: AlternateForm; fields: readonly string[] }>;
+	/** What the user can do instead when a validation refusal names one of these request fields. */
+	refusalAdvice?: readonly RefusalAdvice[];
+}
+
+export interface RefusalAdvice {
+	fields: readonly string[];
+	/** Added to the error's message: what to change, in the editor's words. */
+	message: string;
+	/** The error's description in place of the general one. */
+	description: string;
 }
 
 /** What a provider told us about a task, in the shared vocabulary. */

@@ -8,7 +8,11 @@ import { END_FRAME, IMAGE_LIMITS, imageSourceOptions, type FrameSource } from '.
 
 export interface EndFrameShape {
 	name: 'endFrame';
-	form: { endImage?: string };
+	/**
+	 * The body field of the last frame; a list where a provider's docs name it two ways, so the
+	 * same image goes under each name and is read under either.
+	 */
+	form: { endImage?: string | readonly string[] };
 	facts: {
 		/** Tiers that take an end frame, where not all do (default: every tier, when the form has one). */
 		endFrameModes?: readonly VideoMode[];
@@ -111,7 +115,10 @@ export const endFrame: RequestField<EndFrameShape> = {
 		};
 	},
 	write(request, form, body) {
-		if (request.endImage && form.endImage) body.image(form.endImage, request.endImage);
+		const { endImage } = request;
+		if (!endImage || !form.endImage) return;
+		const fields = typeof form.endImage === 'string' ? [form.endImage] : form.endImage;
+		for (const field of fields) body.image(field, endImage);
 	},
 	readme: {
 		header: 'End frame',

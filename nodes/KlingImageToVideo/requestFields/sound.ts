@@ -6,9 +6,10 @@ import { readingOf, type RequestField } from './field';
 export interface SoundForm {
 	field: string;
 	on: string | boolean;
-	off: string | boolean;
+	/** Unset: off is the field left out, where silence is the documented default and no "off" word is sure. */
+	off?: string | boolean;
 	/** A second reading of the docs, sent once if the provider refuses the first (a 400 creates no task). */
-	alternate?: { on: string | boolean; off: string | boolean };
+	alternate?: { on: string | boolean; off?: string | boolean };
 }
 
 export interface SoundShape {
@@ -55,7 +56,8 @@ export const sound: RequestField<SoundShape> = {
 				},
 			),
 	},
-	// Always set where the model has sound, false unless asked for: some providers default it on.
+	// Always set where the model has sound, false unless asked for: some providers default it on
+	// (the form decides whether off is written or left out).
 	read(input, offer) {
 		if (offer.soundModes.length === 0) return undefined;
 		const value = input.parameter('sound', false);
@@ -67,7 +69,9 @@ export const sound: RequestField<SoundShape> = {
 		if (request.sound === undefined || !form.sound) return;
 		const { field, alternate } = form.sound;
 		const values = alternate && body.uses('soundValues') ? alternate : form.sound;
-		body.set(field, request.sound ? values.on : values.off);
+		const value = request.sound ? values.on : values.off;
+		if (value === undefined) return;
+		body.set(field, value);
 		if (alternate && !body.uses('soundValues')) body.couldSwitch('soundValues', [field]);
 	},
 	readme: {

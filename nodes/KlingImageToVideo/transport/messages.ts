@@ -1,5 +1,6 @@
 import { NodeApiError, type JsonObject } from 'n8n-workflow';
 
+import type { RefusalAdvice } from '../providers';
 import { isThrottle, type ProviderHttp, type ReadAnswer } from './http';
 import type { NetworkFailure } from './networkErrors';
 
@@ -10,7 +11,7 @@ import type { NetworkFailure } from './networkErrors';
  */
 
 export type RefusalContext =
-	| { action: 'submit'; refusedForms?: readonly string[] }
+	| { action: 'submit'; refusedForms?: readonly string[]; advice?: RefusalAdvice }
 	| { action: 'status'; taskId: string }
 	| { action: 'balance' };
 
@@ -86,8 +87,11 @@ export class TransportMessages {
 			const earlier = context.refusedForms?.length
 				? ` Another documented form of that field was refused first (${context.refusedForms.join('; ')}).`
 				: '';
-			message = `${name} rejected the task (${statusCode}${code})${said}`;
-			description = `No task was created. The provider's message above names the field it refused; fix it and run the item again.${earlier}`;
+			const { advice } = context;
+			message = `${name} rejected the task (${statusCode}${code})${said}${advice ? `; ${advice.message}` : ''}`;
+			description = advice
+				? `${advice.description}${earlier}`
+				: `No task was created. The provider's message above names the field it refused; fix it and run the item again.${earlier}`;
 		} else {
 			message = `${name} refused the status request for task ${context.taskId} (${statusCode}${code})${said}`;
 			description = 'Check the task id and the credential.';

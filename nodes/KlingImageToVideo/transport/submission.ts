@@ -1,4 +1,4 @@
-import type { AlternateForm, GenerationRequest, SubmitPlan } from '../providers';
+import type { AlternateForm, GenerationRequest, RefusalAdvice, SubmitPlan } from '../providers';
 import { callbackSecrets, withCallback } from '../providers/callbacks';
 import { sleepUnlessAborted } from './cancellation';
 import { isThrottle, parseRetryAfterMs, type ProviderHttp, type ReadAnswer } from './http';
@@ -19,6 +19,8 @@ interface Attempt {
 	outcome: SubmitOutcome;
 	answer?: ReadAnswer;
 	failure?: NetworkFailure;
+	/** What the adapter advises for a refusal that names the field it is about. */
+	advice?: RefusalAdvice;
 }
 
 /**
@@ -47,7 +49,7 @@ export class Submission {
 			const built = provider.submit.build(request, { submissionId, alternates });
 			const call = withCallback(provider.id, built.call, request.callbackUrl);
 			const plan = { ...built, call };
-			const { outcome, answer, failure } = await this.attempt(plan);
+			const { outcome, answer, failure, advice } = await this.attempt(plan);
 			state.elapsedMs = Date.now() - startedAt;
 			const first = decideAfterSubmitAnswer(outcome, state, capabilities, this.timings);
 			const decision =
@@ -80,7 +82,11 @@ export class Submission {
 						throw this.messages.uncertainSubmission(itemIndex, decision.uncertainty, submissionId);
 					if (decision.because === 'unreachable')
 						throw this.messages.unreachable(itemIndex, failure!);
-					throw this.messages.refusal(answer!, itemIndex, { action: 'submit', refusedForms });
+					throw this.messages.refusal(answer!, itemIndex, {
+						action: 'submit',
+						refusedForms,
+						advice,
+					});
 			}
 		}
 	}
@@ -113,7 +119,8 @@ export class Submission {
 			namedForm: formNamedBy(plan, said),
 			said: this.http.said(answer),
 		};
-		return { outcome, answer };
+		const advice = plan.refusalAdvice?.find(({ fields }) => namesAField(said, fields));
+		return { outcome, answer, ...(advice && { advice }) };
 	}
 
 	/**
@@ -212,14 +219,17 @@ function escapeRegExp(text: string): string {
 	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** Whether a refusal's words name one of these request fields. */
+function namesAField(said: string, fields: readonly string[]): boolean {
+	return fields.some((field) =>
+		new RegExp(`(^|[^A-Za-z0-9_])${escapeRegExp(field)}([^A-Za-z0-9_]|$)`, 'i').test(said),
+	);
+}
+
 /** The alternate form whose request field a refusal's words name, if any. */
 export function formNamedBy(
 	plan: Pick<SubmitPlan, 'alternates'>,
 	said: string,
 ): AlternateForm | undefined {
-	return plan.alternates.find(({ fields }) =>
-		fields.some((field) =>
-			new RegExp(`(^|[^A-Za-z0-9_])${escapeRegExp(field)}([^A-Za-z0-9_]|$)`, 'i').test(said),
-		),
-	)?.form;
+	return plan.alternates.find(({ fields }) => namesAField(said, fields))?.form;
 }

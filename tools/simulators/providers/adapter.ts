@@ -83,12 +83,15 @@ export interface ApiError {
 /** One provider's routes, validation and response shapes; the simulator core owns timing, faults and recording. */
 export interface ProviderAdapter {
 	route(method: string, path: string, query: URLSearchParams): ApiRoute | undefined;
-	/** The accepted model name (and the client's own id for the task, where it sends one), or the message of the 400. */
+	/**
+	 * The accepted model name (and the client's own id for the task, where it sends one, and what
+	 * it read from fields with two readings), or the message of the 400.
+	 */
 	validateSubmit(
 		route: ApiRoute,
 		body: unknown,
 		checks: SubmitChecks,
-	): { model: string; externalId?: string } | { error: string };
+	): { model: string; externalId?: string; readAs?: SimTask['readAs'] } | { error: string };
 	submitResponse(task: SimTask, origin: string): unknown;
 	statusResponse(task: SimTask, view: StatusView): unknown;
 	/** Where the provider answers a task's state with an HTTP error instead (Novita's 500 TASK_FAILED). */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SimTask } from '../tasks';
+import type { AimlEndFrameField, RequestForms } from '../types';
 import { defaultMessage, isObject } from './adapter';
 import type { ApiError, ApiRoute, ProviderAdapter, StatusView } from './adapter';
 import { schemaProblem, type FieldRule, type RequestSchema } from './validation';
@@ -36,7 +37,9 @@ const V3_SCHEMA: RequestSchema = {
 	image_url: IMAGE_URL,
 	prompt: PROMPT,
 	multi_prompt: UNUSED,
+	// [?] The schema's name, and the one the same docs' example sends: both taken (see END_FRAME_READ).
 	tail_image_url: TAIL_IMAGE,
+	last_image_url: TAIL_IMAGE,
 	duration: INTEGER_3_TO_15,
 	elements: UNUSED,
 	shot_type: UNUSED,
@@ -84,6 +87,31 @@ const MODELS: Record<string, RequestSchema> = {
 	},
 };
 
+const V3_MODELS = [
+	'klingai/video-v3-standard-image-to-video',
+	'klingai/video-v3-pro-image-to-video',
+];
+
+/** The 3.0 end frame fields a reading of the docs looks at, first found first. */
+const END_FRAME_READ: Record<AimlEndFrameField, readonly string[]> = {
+	either: ['tail_image_url', 'last_image_url'],
+	tailImageUrl: ['tail_image_url'],
+	lastImageUrl: ['last_image_url'],
+};
+
+/** The end frame a model reads from a valid body, under the requestForms reading for 3.0. */
+function endFrameRead(
+	model: string,
+	body: Record<string, unknown>,
+	reading: AimlEndFrameField,
+): string | undefined {
+	const fields = V3_MODELS.includes(model)
+		? END_FRAME_READ[reading]
+		: ['tail_image_url', 'last_image_url'];
+	return fields.map((field) => body[field]).find((value) => typeof value === 'string') as
+		string | undefined;
+}
+
 // The documented path and the legacy one both take POST (submit) and GET ?generation_id= (status).
 const GENERATION_PATHS = ['/v2/video/generations', '/v2/generate/video/kling/generation'];
 
@@ -105,8 +133,8 @@ const MESSAGES: Record<string, string> = {
 	RATE_LIMIT_EXCEEDED: 'Too Many Requests',
 };
 
-/** AI/ML API's v2 video generation API. */
-export const aimlApiAdapter: ProviderAdapter = {
+/** AI/ML API's v2 video generation API; `forms.aimlEndFrame` picks the 3.0 end frame reading. */
+export const aimlApiAdapter = (forms: RequestForms = {}): ProviderAdapter => ({
 	route(method, path, query): ApiRoute | undefined {
 		if (GENERATION_PATHS.includes(path)) {
 			if (method === 'POST') return { kind: 'submit' };
@@ -126,7 +154,9 @@ export const aimlApiAdapter: ProviderAdapter = {
 			return { error: `model must be one of ${Object.keys(MODELS).join(', ')}` };
 		}
 		const problem = schemaProblem(body, MODELS[model], checks);
-		return problem ? { error: problem } : { model };
+		if (problem) return { error: problem };
+		const endFrame = endFrameRead(model, body, forms.aimlEndFrame ?? 'either');
+		return { model, readAs: endFrame === undefined ? {} : { endFrame } };
 	},
 
 	submitResponse: (task) => ({ id: task.id, status: 'queued' }),
@@ -175,4 +205,4 @@ export const aimlApiAdapter: ProviderAdapter = {
 			: { current_balance: insufficient ? 0 : 123.45, currency: 'USD' },
 
 	modelsResponse: () => ({}),
-};
+});

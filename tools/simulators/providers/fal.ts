@@ -1,5 +1,5 @@
 import type { SimTask } from '../tasks';
-import type { ResponseShapes } from '../types';
+import type { RequestForms, ResponseShapes } from '../types';
 import { defaultMessage, isObject } from './adapter';
 import type { ApiError, ApiRoute, AuthKeys, ProviderAdapter, StatusView } from './adapter';
 import { imageProblem, textProblem, unitNumberProblem } from './validation';
@@ -83,7 +83,11 @@ function validationDetail(message: string) {
 	return [{ loc: field ? ['body', field] : ['body'], msg: message, type: 'value_error' }];
 }
 
-function validate(schema: EndpointSchema, body: Record<string, unknown>): string | undefined {
+function validate(
+	schema: EndpointSchema,
+	body: Record<string, unknown>,
+	forms: RequestForms,
+): string | undefined {
 	const unknown = Object.keys(body).find(
 		(field) =>
 			!KNOWN_FIELDS.includes(field) ||
@@ -98,7 +102,11 @@ function validate(schema: EndpointSchema, body: Record<string, unknown>): string
 		return `duration must be one of ${schema.durations.map((d) => `'${d}'`).join(', ')}`;
 	if (body.generate_audio !== undefined && typeof body.generate_audio !== 'boolean')
 		return 'generate_audio must be a boolean';
-	const images = { accepted: ['url', 'dataUri'] as Array<'url' | 'dataUri'> };
+	const images = {
+		accepted: (forms.falDataUris === 'refused' ? ['url'] : ['url', 'dataUri']) as Array<
+			'url' | 'dataUri'
+		>,
+	};
 	return (
 		imageProblem(schema.image, body[schema.image], images) ??
 		(schema.endImage && body[schema.endImage] !== undefined
@@ -135,11 +143,12 @@ function failedResult(task: SimTask, shapes: ResponseShapes): { status: number; 
 }
 
 /**
+ * `forms.falDataUris: 'refused'` refuses image bytes in any image field as a validation 422.
  * `shapes.falFailure`: 'result' (default: COMPLETED, the error only from the result, as a 422),
  * 'requestError' (the result answers 504 with an error_type), or 'statusError' (COMPLETED carries
  * `error` and `error_type`, as fal's Python client reads them, and the result answers 422 too).
  */
-export function falAdapter(shapes: ResponseShapes): ProviderAdapter {
+export function falAdapter(shapes: ResponseShapes, forms: RequestForms = {}): ProviderAdapter {
 	return {
 		route(method, path, query): ApiRoute | undefined {
 			if (method === 'GET' && path === PRICING_PATH)
@@ -158,7 +167,7 @@ export function falAdapter(shapes: ResponseShapes): ProviderAdapter {
 		validateSubmit(route, body) {
 			const endpoint = route.kind === 'submit' ? (route.endpointModel ?? '') : '';
 			if (!isObject(body)) return { error: 'body must be a JSON object' };
-			const problem = validate(ENDPOINTS[endpoint], body);
+			const problem = validate(ENDPOINTS[endpoint], body, forms);
 			return problem ? { error: problem } : { model: endpoint };
 		},
 

@@ -45,7 +45,7 @@ function payloadSchemas(soundValues: GmiSoundValues): Record<string, RequestSche
 		'kling-v2-6': {
 			image: IMAGE_URL_ONLY,
 			prompt: PROMPT,
-			// [?] the table says yes/no, the example sends "on".
+			// [?] the table says yes/no (default no), the example sends "on".
 			sound: { kind: 'oneOf', values: SOUND_VALUES[soundValues] },
 			duration: STRING_5_OR_10,
 			mode: { kind: 'oneOf', values: ['pro'] },
@@ -61,6 +61,9 @@ function payloadSchemas(soundValues: GmiSoundValues): Record<string, RequestSche
 		},
 	};
 }
+
+/** The words that turn sound on; anything else taken, or no field at all, is silent (the default). */
+const SOUND_ON = ['on', 'yes'];
 
 const SOUND_VALUES: Record<GmiSoundValues, string[]> = {
 	both: ['on', 'off', 'yes', 'no'],
@@ -88,10 +91,16 @@ export function gmiCloudAdapter(shapes: ResponseShapes, forms: RequestForms = {}
 			if (videoShape === 'outcome.media_urls')
 				return { media_urls: [{ url: view.videoUrl }], thumbnail_image_url };
 			if (videoShape === 'outcome.url') return { url: view.videoUrl, thumbnail_image_url };
+			if (videoShape === 'outcome.medias')
+				return { medias: [{ type: 'video', url: view.videoUrl }], thumbnail_image_url };
+			if (videoShape === 'outcome.medias.strings')
+				return { medias: [view.videoUrl], thumbnail_image_url };
 			return { video_url: view.videoUrl, thumbnail_image_url };
 		}
-		if (view.status === 'failed' && failureShape === 'outcome.error')
-			return { error: failureReason(task) };
+		if (view.status !== 'failed') return null;
+		if (failureShape === 'outcome.error') return { error: failureReason(task) };
+		if (failureShape === 'outcome.message') return { message: failureReason(task) };
+		if (failureShape === 'outcome.fail_reason') return { fail_reason: failureReason(task) };
 		return null;
 	}
 
@@ -117,7 +126,16 @@ export function gmiCloudAdapter(shapes: ResponseShapes, forms: RequestForms = {}
 			const problem =
 				schemaProblem(body, { model: { kind: 'unused' }, payload: { kind: 'unused' } }, checks) ??
 				schemaProblem(payload, schemas[model], checks, 'payload.');
-			return problem ? { error: problem } : { model };
+			if (problem) return { error: problem };
+			const takesSound = 'sound' in schemas[model];
+			const endFrame = typeof payload.image_tail === 'string' ? payload.image_tail : undefined;
+			return {
+				model,
+				readAs: {
+					...(takesSound && { sound: SOUND_ON.includes(payload.sound as string) }),
+					...(endFrame !== undefined && { endFrame }),
+				},
+			};
 		},
 
 		submitResponse: (task) => ({
@@ -143,6 +161,8 @@ export function gmiCloudAdapter(shapes: ResponseShapes, forms: RequestForms = {}
 			};
 			if (view.status === 'failed' && failureShape === 'error.string')
 				response.error = failureReason(task);
+			if (view.status === 'failed' && failureShape === 'error_message')
+				response.error_message = failureReason(task);
 			if (view.status === 'failed' && failureShape === 'error.object') {
 				response.error = { code: 'GENERATION_FAILED', message: failureReason(task) };
 			}

@@ -18,12 +18,12 @@ export function adapterFor(
 		case 'highwayApi':
 			return novitaAdapter(provider, shapes);
 		case 'aimlApi':
-			return aimlApiAdapter;
+			return aimlApiAdapter(forms);
 		case 'gmiCloud':
 			return gmiCloudAdapter(shapes, forms);
 		case 'kling':
 			return klingAdapter(shapes);
 		case 'fal':
-			return falAdapter(shapes);
+			return falAdapter(shapes, forms);
 	}
 }

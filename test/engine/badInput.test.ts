@@ -323,17 +323,6 @@ const cases: Case[] = [
 			'"Mode" "4k" is not offered for Kling 3.0 at MyRouter; use "standard" (Standard), "professional" (Professional) [item 1]',
 	},
 	{
-		name: 'Kling O1 at HighwayAPI, whose docs lack it',
-		provider: 'highwayApi',
-		parameters: {
-			operation: 'generate',
-			model: 'o1',
-			imageUrl: 'https://images.example.com/a.png',
-		},
-		message:
-			'"Model" "o1" is not offered by HighwayAPI; use "v2.1" (Kling 2.1), "v2.5-turbo" (Kling 2.5 Turbo), "v2.6" (Kling 2.6), "v3.0" (Kling 3.0) [item 0]',
-	},
-	{
 		name: 'Kling O1 at GMI Cloud, which documents none',
 		provider: 'gmiCloud',
 		parameters: { operation: 'submit', model: 'o1', imageUrl: 'https://images.example.com/a.png' },

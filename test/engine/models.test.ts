@@ -82,7 +82,7 @@ const least = (json: IDataObject): IDataObject => ({
 
 /** Novita AI, MyRouter and HighwayAPI: one endpoint per model (and tier), raw base64 images. */
 function novitaFamilyCases(provider: ProviderId, topV3Tier: '4k' | 'professional'): ModelCase[] {
-	const cases: ModelCase[] = [
+	return [
 		{
 			provider,
 			model: 'v2.1',
@@ -257,8 +257,6 @@ function novitaFamilyCases(provider: ProviderId, topV3Tier: '4k' | 'professional
 			],
 		},
 	];
-	// HighwayAPI documents no O1 page.
-	return provider === 'highwayApi' ? cases.filter((testCase) => testCase.model !== 'o1') : cases;
 }
 
 /** One item of an AI/ML API or GMI Cloud case: its model id, tier, length and other fields. */

@@ -76,13 +76,8 @@ const EXPECTED: Record<Exclude<ProviderId, 'kling' | 'fal'>, Record<string, Row>
 			endFrameModes: ['standard', 'professional'],
 		},
 	},
-	// HighwayAPI's docs have no O1 page.
-	highwayApi: {
-		'v2.1': NOVITA_FAMILY['v2.1'],
-		'v2.5-turbo': NOVITA_FAMILY['v2.5-turbo'],
-		'v2.6': NOVITA_FAMILY['v2.6'],
-		'v3.0': NOVITA_FAMILY['v3.0'],
-	},
+	// [C] docs.jiekou.ai/en/docs/models/reference-kling-o1-i2v: O1 with Novita's body.
+	highwayApi: NOVITA_FAMILY,
 	aimlApi: {
 		'v2.1': {
 			...base,
@@ -168,7 +163,7 @@ describe('what each provider offers', () => {
 		expect(defaults).toEqual({
 			novita: novitaFamily,
 			myRouter: novitaFamily,
-			highwayApi: { ...novitaFamily, o1: undefined },
+			highwayApi: novitaFamily,
 			aimlApi: novitaFamily,
 			gmiCloud: {
 				'v2.1': 'standard',
@@ -301,8 +296,8 @@ describe('withoutOmissions', () => {
 		expect(() =>
 			submitCall(PROVIDERS.myRouter, { model: 'v3.0', mode: '4k', sound: false }),
 		).toThrow('no route for Kling v3.0 in mode 4k');
-		expect(() => submitCall(PROVIDERS.highwayApi, { model: 'o1', mode: 'professional' })).toThrow(
-			'no route',
+		expect(submitCall(PROVIDERS.highwayApi, { model: 'o1', mode: 'professional' }).call.path).toBe(
+			'/v3/async/kling-o1-i2v',
 		);
 		expect(submitCall(PROVIDERS.novita, { model: 'v3.0', mode: '4k' }).call.path).toBe(
 			'/v3/async/kling-v3.0-4k-i2v',

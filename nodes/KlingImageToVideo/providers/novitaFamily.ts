@@ -109,6 +109,7 @@ const MODELS: ReadonlyArray<ModelRow<NovitaTarget>> = [
 	},
 	{
 		// model-apis-kling-o1-i2v: `last_image`, `aspect_ratio`; no negative prompt, no cfg_scale.
+		// HighwayAPI documents the same endpoint and body [C] (docs.jiekou.ai/en/docs/models/reference-kling-o1-i2v).
 		// One tier: Kling runs O1 in pro unless told otherwise.
 		model: 'o1',
 		form: {
@@ -128,8 +129,6 @@ const MODELS: ReadonlyArray<ModelRow<NovitaTarget>> = [
 const OMISSIONS: Partial<Record<ProviderId, Omission[]>> = {
 	// No reference-kling-v3.0-4k-i2v page at docs.myrouter.ai.
 	myRouter: [{ model: 'v3.0', modes: ['4k'] }],
-	// No reference-kling-o1-i2v page at docs.jiekou.ai.
-	highwayApi: [{ model: 'o1' }],
 };
 
 const STATUS_BY_PROVIDER_STATUS: Record<string, TaskStatus> = {

@@ -73,8 +73,9 @@ describe('Novita family model endpoints', () => {
 			expect((await post(client, 'kling-v3.0-4k-i2v')).status).toBe(404);
 			expect((await post(client, 'kling-o1-i2v')).status).toBe(200);
 		});
+		// [C] docs.jiekou.ai/en/docs/models/reference-kling-o1-i2v
 		await withSimulator({ provider: 'highwayApi' }, async (client) => {
-			expect((await post(client, 'kling-o1-i2v')).status).toBe(404);
+			expect((await post(client, 'kling-o1-i2v')).status).toBe(200);
 			expect((await post(client, 'kling-v3.0-4k-i2v')).status).toBe(200);
 		});
 	});

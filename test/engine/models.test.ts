@@ -277,7 +277,7 @@ function aimlCase(model: KlingModel, specs: ItemSpec[]): ModelCase {
 		provider: 'aimlApi',
 		model,
 		items: specs.map((spec, index) => ({
-			json: ITEM_SHAPES[index]({ mode: spec.mode, duration: spec.duration }),
+			json: ITEM_SHAPES[index]({ mode: spec.mode, duration: spec.duration, ...spec.json }),
 			receivedModel: spec.modelId,
 			body: {
 				model: spec.modelId,
@@ -372,6 +372,44 @@ const AIML_CASES: ModelCase[] = [
 			fields: { last_image_url: dataUri(LAST_PNG) },
 		},
 	]),
+	// [C] v3-standard-turbo / v3-turbo-pro: no audio, end frame, negative prompt or cfg_scale.
+	aimlCase('v3.0-turbo', [
+		{
+			modelId: 'klingai/video-v3-turbo-pro-image-to-video',
+			mode: 'professional',
+			duration: 15,
+			fields: {},
+		},
+		{
+			modelId: 'klingai/video-v3-standard-turbo-image-to-video',
+			mode: 'standard',
+			duration: 3,
+			fields: {},
+		},
+	]),
+	// [C] v3-omni-*: a tail frame only with generate_audio false, so the item with sound has none.
+	aimlCase('v3.0-omni', [
+		{
+			modelId: 'klingai/video-v3-omni-1080p-image-to-video',
+			mode: 'professional',
+			duration: 15,
+			fields: { negative_prompt: 'blur', cfg_scale: 0.5, generate_audio: true },
+			json: { endImageSource: 'none' },
+		},
+		{
+			modelId: 'klingai/video-v3-omni-720p-image-to-video',
+			mode: 'standard',
+			duration: 3,
+			fields: { cfg_scale: 0.5, generate_audio: false, tail_image_url: dataUri(LAST_PNG) },
+		},
+		{
+			modelId: 'klingai/video-v3-omni-1080p-image-to-video',
+			mode: 'professional',
+			duration: 5,
+			fields: { cfg_scale: 0.5, generate_audio: false, tail_image_url: END_IMAGE_URL },
+			json: { endImageSource: 'url' },
+		},
+	]),
 ];
 
 /** GMI Cloud: `{ model, payload }`, string durations; 2.5 Turbo and 2.6 take image URLs only. */
@@ -455,6 +493,22 @@ const GMI_CASES: ModelCase[] = [
 			mode: 'standard',
 			duration: 3,
 			fields: { image: raw(FIRST_PNG), sound: 'off', image_tail: raw(LAST_PNG) },
+		},
+	]),
+	// [C] kling-3-0-turbo-i2v: `first_frame` (a URL), the tier as `resolution`.
+	gmiCase('v3.0-turbo', [
+		{
+			modelId: 'kling-3.0-turbo-i2v',
+			mode: 'professional',
+			duration: 15,
+			fields: { first_frame: IMAGE_URL, resolution: '1080p' },
+		},
+		{
+			modelId: 'kling-3.0-turbo-i2v',
+			mode: 'standard',
+			duration: 3,
+			fields: { first_frame: IMAGE_URL, resolution: '720p' },
+			json: URLS_ONLY,
 		},
 	]),
 ];

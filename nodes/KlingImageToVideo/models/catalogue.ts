@@ -78,6 +78,19 @@ export const MODEL_CATALOGUE = [
 		defaultMode: 'professional',
 		editorDescription: "Kling's omni model: a first and a last frame; 5 or 10 s",
 	},
+	{
+		id: 'v3.0-turbo',
+		name: 'Kling 3.0 Turbo',
+		defaultMode: 'standard',
+		editorDescription:
+			'The cheapest 3.0: 3 to 15 s where offered, a first frame only (no end frame)',
+	},
+	{
+		id: 'v3.0-omni',
+		name: 'Kling 3.0 Omni',
+		defaultMode: 'standard',
+		editorDescription: "Kling's 3.0 omni model: a first and a last frame, 3 to 15 s where offered",
+	},
 ] as const satisfies readonly CatalogueEntry[];
 
 export type KlingModel = (typeof MODEL_CATALOGUE)[number]['id'];

@@ -117,6 +117,25 @@ const MODELS: ReadonlyArray<ModelRow<string>> = [
 		},
 		durations: FIVE_OR_TEN_SECONDS,
 	},
+	{
+		// O3 is 3.0 Omni [C]: `image_url`, `end_image_url`, `prompt` or `multi_prompt`, in pro and
+		// 4K. A standard O3 image-to-video endpoint appears only in third-party notes [3P]: not
+		// offered. Lengths are not recorded for O3 [?]: Kling's 3.0 family's 3 to 15 s, as a string
+		// like every fal Kling duration. Sound, negative prompt and guidance are not in its fields.
+		model: 'v3.0-omni',
+		form: {
+			image: 'image_url',
+			imageBytes: 'dataUri',
+			promptRequired: true,
+			duration: 'string',
+			endImage: 'end_image_url',
+		},
+		tiers: {
+			professional: `${APP_ID}/o3/pro/image-to-video`,
+			'4k': `${APP_ID}/o3/4k/image-to-video`,
+		},
+		durations: THREE_TO_FIFTEEN_SECONDS,
+	},
 ];
 
 const buildSubmit: ProviderAdapter['submit']['build'] = (request, options) => {

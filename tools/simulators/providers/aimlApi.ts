@@ -46,6 +46,14 @@ const V3_SCHEMA: RequestSchema = {
 	provider: UNUSED,
 };
 
+const TURBO_SCHEMA: RequestSchema = {
+	model: UNUSED,
+	image_url: IMAGE_URL,
+	prompt: TEXT,
+	multi_prompt: UNUSED,
+	duration: INTEGER_3_TO_15,
+};
+
 /**
  * Each model id and its request schema [C], from aimlapi/api-docs
  * docs/api-references/video-models/Kling-AI/*.json. The docs type duration as an integer.
@@ -82,7 +90,18 @@ const MODELS: Record<string, RequestSchema> = {
 		duration: INTEGER_5_OR_10,
 		provider: UNUSED,
 	},
+	// v3-standard-turbo-… / v3-turbo-pro-…: no audio, end frame, negative, cfg_scale or provider.
+	'klingai/video-v3-standard-turbo-image-to-video': TURBO_SCHEMA,
+	'klingai/video-v3-turbo-pro-image-to-video': TURBO_SCHEMA,
+	'klingai/video-v3-omni-720p-image-to-video': V3_SCHEMA,
+	'klingai/video-v3-omni-1080p-image-to-video': V3_SCHEMA,
 };
+
+/** [C] v3-omni-*: tail_image_url is "Not supported when generate_audio is enabled", and it defaults to true. */
+const OMNI_MODELS = [
+	'klingai/video-v3-omni-720p-image-to-video',
+	'klingai/video-v3-omni-1080p-image-to-video',
+];
 
 // The documented path and the legacy one both take POST (submit) and GET ?generation_id= (status).
 const GENERATION_PATHS = ['/v2/video/generations', '/v2/generate/video/kling/generation'];
@@ -126,7 +145,17 @@ export const aimlApiAdapter: ProviderAdapter = {
 			return { error: `model must be one of ${Object.keys(MODELS).join(', ')}` };
 		}
 		const problem = schemaProblem(body, MODELS[model], checks);
-		return problem ? { error: problem } : { model };
+		if (problem) return { error: problem };
+		if (
+			OMNI_MODELS.includes(model) &&
+			body.tail_image_url !== undefined &&
+			body.generate_audio !== false
+		)
+			return {
+				error:
+					'tail_image_url is not supported when generate_audio is enabled; set generate_audio to false to use a tail frame',
+			};
+		return { model };
 	},
 
 	submitResponse: (task) => ({ id: task.id, status: 'queued' }),

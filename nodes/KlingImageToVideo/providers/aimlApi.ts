@@ -1,6 +1,13 @@
 import { aimlApiBalance } from './accountFacts';
 import { isObject, readErrorField, readString } from './fields';
-import { errorReader, failedTaskError, lowerCase, readStatusWord, requireTaskId } from './kit';
+import {
+	errorReader,
+	failedTaskError,
+	readingModelNotServed,
+	lowerCase,
+	readStatusWord,
+	requireTaskId,
+} from './kit';
 import {
 	FIVE_OR_TEN_SECONDS,
 	offerOf,
@@ -258,6 +265,7 @@ export const aimlApi: ProviderAdapter = {
 		build: (taskId) => ({ method: 'GET', path: GENERATIONS_PATH, qs: { generation_id: taskId } }),
 		parse: parseStatus,
 	},
-	readError,
+	// A 400/422 whose validation names the model: the id is no longer served.
+	readError: readingModelNotServed(readError),
 	balance: aimlApiBalance,
 };

@@ -1,5 +1,12 @@
 import { isObject, readNumber, readString, readValidationDetail } from './fields';
-import { errorReader, failedTaskError, readStatusWord, requireTaskId, upperCase } from './kit';
+import {
+	errorReader,
+	failedTaskError,
+	readingModelNotServed,
+	readStatusWord,
+	requireTaskId,
+	upperCase,
+} from './kit';
 import {
 	FIVE_OR_TEN_SECONDS,
 	offerOf,
@@ -253,5 +260,6 @@ export const fal: ProviderAdapter = {
 		build: (taskId): ApiCall => ({ method: 'GET', path: requestPath(taskId) }),
 		parse: parseResult,
 	},
-	readError,
+	// The model is the path: a 404 of a submission is an endpoint fal does not (or no longer) serve.
+	readError: readingModelNotServed(readError, true),
 };

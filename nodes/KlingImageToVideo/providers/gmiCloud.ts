@@ -1,5 +1,12 @@
 import { isObject, readErrorField, readString, readValidationDetail } from './fields';
-import { errorReader, failedTaskError, lowerCase, readStatusWord, requireTaskId } from './kit';
+import {
+	errorReader,
+	failedTaskError,
+	readingModelNotServed,
+	lowerCase,
+	readStatusWord,
+	requireTaskId,
+} from './kit';
 import {
 	FIVE_OR_TEN_SECONDS,
 	offerOf,
@@ -200,5 +207,5 @@ export const gmiCloud: ProviderAdapter = {
 		build: (taskId) => ({ method: 'GET', path: `${REQUESTS_PATH}/${encodeURIComponent(taskId)}` }),
 		parse: parseStatus,
 	},
-	readError,
+	readError: readingModelNotServed(readError),
 };

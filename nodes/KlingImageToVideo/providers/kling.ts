@@ -3,7 +3,13 @@ import type { IDataObject } from 'n8n-workflow';
 import { klingBalance, klingTaskCost, klingVideoUrlExpiresAt } from './accountFacts';
 import { isObject, readString } from './fields';
 import { readError } from './klingErrors';
-import { failedTaskError, lowerCase, readStatusWord, requireTaskId } from './kit';
+import {
+	failedTaskError,
+	lowerCase,
+	readingModelNotServed,
+	readStatusWord,
+	requireTaskId,
+} from './kit';
 import {
 	FIVE_OR_TEN_SECONDS,
 	offerOf,
@@ -307,7 +313,9 @@ export const kling: ProviderAdapter = {
 		calls: statusCalls,
 		parse: parseStatus,
 	},
-	readError,
+	// Kling's 1200-1203 refusals of a model_name it does not know or has retired (2.1, reported retired
+	// on 2026-09-15 [3P]).
+	readError: readingModelNotServed(readError),
 	findSubmission: { build: buildFindSubmission, parse: parseFindSubmission },
 	balance: klingBalance,
 };

@@ -1,6 +1,13 @@
 import { novitaBalance, novitaVideoUrlExpiresAt } from './accountFacts';
 import { isObject, readErrorField, readNumber, readString } from './fields';
-import { errorReader, failedTaskError, readStatusWord, requireTaskId, upperCase } from './kit';
+import {
+	errorReader,
+	failedTaskError,
+	readingModelNotServed,
+	readStatusWord,
+	requireTaskId,
+	upperCase,
+} from './kit';
 import {
 	FIVE_OR_TEN_SECONDS,
 	offerOf,
@@ -242,7 +249,8 @@ function novitaStyleProvider(
 			}),
 			parse: parseStatus,
 		},
-		readError,
+		// The model is the endpoint slug: a 404 of a submission is a model not (or no longer) served.
+		readError: readingModelNotServed(readError, true),
 		// Only Novita documents its balance request; MyRouter's and HighwayAPI's are unknown.
 		...(id === 'novita' && { balance: novitaBalance }),
 	};

@@ -80,7 +80,11 @@ export class Submission {
 						throw this.messages.uncertainSubmission(itemIndex, decision.uncertainty, submissionId);
 					if (decision.because === 'unreachable')
 						throw this.messages.unreachable(itemIndex, failure!);
-					throw this.messages.refusal(answer!, itemIndex, { action: 'submit', refusedForms });
+					throw this.messages.refusal(answer!, itemIndex, {
+						action: 'submit',
+						model: request.model,
+						refusedForms,
+					});
 			}
 		}
 	}

@@ -158,6 +158,15 @@ export const aimlApiAdapter: ProviderAdapter = {
 		return { model };
 	},
 
+	// [C] its 400 validation of `model`, as for an id it does not know.
+	modelRefusal: (model) => ({
+		status: 400,
+		reason: 'INVALID_REQUEST_BODY',
+		message: `model must be one of ${Object.keys(MODELS)
+			.filter((id) => id !== model)
+			.join(', ')}`,
+	}),
+
 	submitResponse: (task) => ({ id: task.id, status: 'queued' }),
 
 	statusResponse(task: SimTask, view: StatusView) {

@@ -127,6 +127,14 @@ export function gmiCloudAdapter(shapes: ResponseShapes, forms: RequestForms = {}
 			return problem ? { error: problem } : { model };
 		},
 
+		modelRefusal: (model) => ({
+			status: 400,
+			reason: 'INVALID_REQUEST_BODY',
+			message: `model must be one of ${Object.keys(schemas)
+				.filter((id) => id !== model)
+				.join(', ')}`,
+		}),
+
 		submitResponse: (task) => ({
 			request_id: task.id,
 			model: task.model,

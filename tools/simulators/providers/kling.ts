@@ -321,6 +321,14 @@ export function klingAdapter(shapes: ResponseShapes): ProviderAdapter {
 			return { model: String(body.model_name), ...(externalId && { externalId }) };
 		},
 
+		// Kling 2.1 is reported retired on 2026-09-15 [3P]; the refusal's words are not recorded [?]:
+		// code 1201 and the words of a model_name it does not know.
+		modelRefusal: (model) => ({
+			status: 400,
+			reason: 'INVALID_REQUEST_BODY',
+			message: `model_name ${model} is not supported: the model is offline`,
+		}),
+
 		submitResponse: (task) => ok(taskData(task, undefined)),
 		statusResponse: (task, view) => ok(taskData(task, view)),
 		listResponse: (entries) => ok(entries.map(({ task, view }) => taskData(task, view))),

@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { properties, providerCredentials } from './description';
-import { MODEL_CATALOGUE } from './models/catalogue';
+import { MODEL_CATALOGUE, NODE_VERSIONS } from './models/catalogue';
 import { listNames } from './shared/wording';
 
 /**
@@ -25,7 +25,9 @@ export class KlingImageToVideo implements INodeType {
 		name: 'klingImageToVideo',
 		icon: { light: 'file:kling.svg', dark: 'file:kling.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// Version 2 makes Kling 3.0 until a model is chosen; version 1 workflows keep Kling 2.1.
+		version: [...NODE_VERSIONS],
+		defaultVersion: NODE_VERSIONS[NODE_VERSIONS.length - 1],
 		subtitle:
 			'={{ {generate: "Generate Video", submit: "Submit Task", waitForCompletion: "Wait for Completion", getStatus: "Get Status", getBalance: "Get Balance"}[$parameter["operation"]] }}',
 		description: `Turn a still image into a short video with ${MODEL_LIST}, through Kling's own API, fal.ai, Novita AI, MyRouter, HighwayAPI, AI/ML API or GMI Cloud`,

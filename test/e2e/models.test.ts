@@ -2,7 +2,8 @@
 /**
  * The newest Kling model every provider of the Novita family, AI/ML API and GMI Cloud offers (3.0), in a real n8n with the packed
  * package: an image downloaded by an earlier node goes in as binary, with sound, an end frame and
- * the provider's top tier, and the video comes out as a file the next node saves.
+ * the provider's top tier, and the video comes out as a file the next node saves. In the same n8n:
+ * node version 2 with no Model makes Kling 3.0, version 1 still Kling 2.1, and Kling 3.0 Omni.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -102,6 +103,43 @@ const CASES: Record<
 	},
 };
 
+/**
+ * Saved workflows holding no Model, as n8n saves them when Model shows its default: a version 2
+ * node makes Kling 3.0, a version 1 node still Kling 2.1; and Kling 3.0 Omni at AI/ML API.
+ */
+const DEFAULTS_CASES = {
+	v2NoModel: {
+		provider: 'novita',
+		typeVersion: 2,
+		parameters: {},
+		receivedModel: 'kling-v3.0-std-i2v',
+		body: { duration: 5, sound: false },
+		output: { model: 'v3.0', mode: 'standard', duration: 5 },
+	},
+	v1NoModel: {
+		provider: 'novita',
+		typeVersion: 1,
+		parameters: {},
+		receivedModel: 'kling-v2.1-i2v',
+		body: { duration: '5', mode: 'Standard' },
+		output: { model: 'v2.1', mode: 'standard', duration: 5 },
+	},
+	omni: {
+		provider: 'aimlApi',
+		typeVersion: 2,
+		parameters: { model: 'v3.0-omni', mode: 'professional', duration: '7' },
+		receivedModel: 'klingai/video-v3-omni-1080p-image-to-video',
+		body: {
+			model: 'klingai/video-v3-omni-1080p-image-to-video',
+			duration: 7,
+			generate_audio: false,
+		},
+		output: { model: 'v3.0-omni', mode: 'professional', duration: 7 },
+	},
+} as const;
+type DefaultsCase = keyof typeof DEFAULTS_CASES;
+const DEFAULTS_NAMES = Object.keys(DEFAULTS_CASES) as DefaultsCase[];
+
 const IMAGE_FIELD: Record<FoundingProvider, string> = {
 	novita: 'image',
 	myRouter: 'image',
@@ -116,6 +154,7 @@ describe.each(N8N_TARGETS)(
 		let suite: N8nSuite;
 		let imageServer: FileServer;
 		const simulators = {} as Record<FoundingProvider, Simulator>;
+		const defaultsSimulators = {} as Record<DefaultsCase, Simulator>;
 		const runs = new Map<string, Promise<WorkflowRun>>();
 
 		beforeAll(async () => {
@@ -161,14 +200,43 @@ describe.each(N8N_TARGETS)(
 					]),
 				);
 			}
+			for (const [index, name] of DEFAULTS_NAMES.entries()) {
+				const spec = DEFAULTS_CASES[name];
+				const sim = await startSimulator({
+					provider: spec.provider,
+					apiKey: `dummy-e2e-models-${name}-key`,
+					latency: { meanMs: 300 },
+					seed: 300 + index + 10 * target.major,
+				});
+				defaultsSimulators[name] = sim;
+				const credential = simulatorCredential(sim, `e2eModelsSim${name}`);
+				credentials.push(credential);
+				workflows.push(
+					chainWorkflow(`e2eModels${name}`, `Kling node version ${spec.typeVersion}: ${name}`, [
+						manualTrigger(),
+						klingNode(
+							'Animate',
+							{
+								provider: spec.provider,
+								operation: 'generate',
+								imageUrl: imageServer.url('/product.png'),
+								prompt: PROMPT,
+								...spec.parameters,
+							},
+							credential.ref,
+							spec.typeVersion,
+						),
+					]),
+				);
+			}
 			await suite.cli.importCredentials(credentials);
 			await suite.cli.importWorkflows(workflows);
 
 			const limit = limitConcurrency(3);
-			FOUNDING.forEach((provider, index) => {
+			[...FOUNDING, ...DEFAULTS_NAMES].forEach((name, index) => {
 				const execution = limit(async () => await suite.cli.execute(workflows[index].id!));
 				execution.catch(() => undefined); // reported by the test that awaits it
-				runs.set(provider, execution);
+				runs.set(name, execution);
 			});
 		}, 30 * 60_000);
 
@@ -176,7 +244,11 @@ describe.each(N8N_TARGETS)(
 			await logDurations(runs);
 			await suite?.close();
 			await imageServer?.close();
-			await Promise.all(Object.values(simulators).map(async (sim) => await sim.close()));
+			await Promise.all(
+				[...Object.values(simulators), ...Object.values(defaultsSimulators)].map(
+					async (sim) => await sim.close(),
+				),
+			);
 		});
 
 		it.each(FOUNDING)(
@@ -215,6 +287,27 @@ describe.each(N8N_TARGETS)(
 				expect(saved.json.fileName).toBe(file);
 				expect(existsSync(file)).toBe(true);
 				expect(readFileSync(file).equals(expectedVideoBytes(expected.videoBytes))).toBe(true);
+			},
+		);
+
+		it.each(DEFAULTS_NAMES)(
+			'%s: the saved node makes the model its version and parameters say',
+			async (name) => {
+				const execution = await runs.get(name)!;
+				assertSucceeded(execution);
+				const sim = defaultsSimulators[name];
+				const expected = DEFAULTS_CASES[name];
+				expect(sim.submissions()).toBe(1);
+				const [task] = sim.tasks;
+				expect(task.model).toBe(expected.receivedModel);
+				expect(task.body).toMatchObject({ ...expected.body, prompt: PROMPT });
+				const [animated] = execution.items('Animate');
+				expect(animated.json).toMatchObject({
+					provider: expected.provider,
+					taskId: task.id,
+					status: 'succeeded',
+					...expected.output,
+				});
 			},
 		);
 	},

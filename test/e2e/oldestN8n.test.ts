@@ -45,6 +45,8 @@ describe(`the packed node in the oldest supported n8n, ${N8N_OLDEST.name}`, () =
 	let suite: N8nSuite;
 	let imageServer: FileServer;
 	const sims = {} as Record<Provider, Simulator>;
+	/** Where a version 2 node holding no model sends its task. */
+	let versionTwoSim: Simulator;
 	let run: Promise<WorkflowRun>;
 
 	beforeAll(async () => {
@@ -62,6 +64,13 @@ describe(`the packed node in the oldest supported n8n, ${N8N_OLDEST.name}`, () =
 				...(provider === 'kling' && { secretKey: 'dummy-e2e-oldest-kling-secret' }),
 			});
 		}
+		versionTwoSim = await startSimulator({
+			provider: 'novita',
+			apiKey: 'dummy-e2e-oldest-v2-key',
+			latency: { meanMs: 400 },
+			seed: 790,
+		});
+		const versionTwoCred = simulatorCredential(versionTwoSim, 'e2eOldestVersionTwo');
 		const creds = {
 			novita: simulatorCredential(sims.novita, 'e2eOldestNovita'),
 			aimlApi: simulatorCredential(sims.aimlApi, 'e2eOldestAimlApi'),
@@ -74,7 +83,7 @@ describe(`the packed node in the oldest supported n8n, ${N8N_OLDEST.name}`, () =
 			}),
 			fal: simulatorCredential(sims.fal, 'e2eOldestFal'),
 		};
-		await suite.cli.importCredentials(Object.values(creds));
+		await suite.cli.importCredentials([...Object.values(creds), versionTwoCred]);
 		const generate = (extra: Record<string, unknown>) => ({
 			operation: 'generate',
 			prompt: PROMPT,
@@ -135,6 +144,12 @@ describe(`the packed node in the oldest supported n8n, ${N8N_OLDEST.name}`, () =
 						creds.kling.ref,
 					),
 					klingNode(
+						'Version 2',
+						generate({ provider: 'novita', imageUrl: 'https://example.com/frame.jpg' }),
+						versionTwoCred.ref,
+						2,
+					),
+					klingNode(
 						'fal From Binary',
 						generate({ provider: 'fal', imageSource: 'binary', binaryPropertyName: 'data' }),
 						creds.fal.ref,
@@ -148,6 +163,7 @@ describe(`the packed node in the oldest supported n8n, ${N8N_OLDEST.name}`, () =
 					['Submit', 'Wait'],
 					['Start', 'Kling Key Pair'],
 					['Download Image', 'fal From Binary'],
+					['Start', 'Version 2'],
 				],
 			),
 		]);
@@ -158,7 +174,9 @@ describe(`the packed node in the oldest supported n8n, ${N8N_OLDEST.name}`, () =
 	afterAll(async () => {
 		await suite?.close();
 		await imageServer?.close();
-		await Promise.all(Object.values(sims).map(async (sim) => await sim.close()));
+		await Promise.all(
+			[...Object.values(sims), versionTwoSim].map(async (sim) => await sim?.close()),
+		);
 	});
 
 	const expectVideo = (execution: WorkflowRun, node: string, provider: Provider) => {
@@ -220,5 +238,19 @@ describe(`the packed node in the oldest supported n8n, ${N8N_OLDEST.name}`, () =
 			expect(request.headers.authorization).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
 		expectVideo(execution, 'fal From Binary', 'fal');
 		expect(JSON.stringify(sims.fal.tasks[0].body)).toContain(SAMPLE_PNG.toString('base64'));
+	});
+
+	it('a version 2 node holding no model makes Kling 3.0 (Standard, 5 s, sound off)', async () => {
+		const execution = await run;
+		assertSucceeded(execution);
+		expect(execution.items('Version 2')[0].json).toMatchObject({
+			provider: 'novita',
+			status: 'succeeded',
+			model: 'v3.0',
+			mode: 'standard',
+			duration: 5,
+		});
+		expect(versionTwoSim.tasks.map((task) => task.model)).toEqual(['kling-v3.0-std-i2v']);
+		expect(versionTwoSim.tasks[0].body).toMatchObject({ duration: 5, sound: false });
 	});
 });

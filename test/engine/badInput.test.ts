@@ -323,22 +323,22 @@ const cases: Case[] = [
 			'"Mode" "4k" is not offered for Kling 3.0 at MyRouter; use "standard" (Standard), "professional" (Professional) [item 1]',
 	},
 	{
-		name: 'Kling O1 at HighwayAPI, whose docs lack it',
+		name: 'Kling 3.0 Turbo at HighwayAPI, whose docs lack it',
 		provider: 'highwayApi',
 		parameters: {
 			operation: 'generate',
-			model: 'o1',
+			model: 'v3.0-turbo',
 			imageUrl: 'https://images.example.com/a.png',
 		},
 		message:
-			'"Model" "o1" is not offered by HighwayAPI; use "v2.1" (Kling 2.1), "v2.5-turbo" (Kling 2.5 Turbo), "v2.6" (Kling 2.6), "v3.0" (Kling 3.0) [item 0]',
+			'"Model" "v3.0-turbo" is not offered by HighwayAPI; use "v2.1" (Kling 2.1), "v2.5-turbo" (Kling 2.5 Turbo), "v2.6" (Kling 2.6), "v3.0" (Kling 3.0), "o1" (Kling O1) [item 0]',
 	},
 	{
 		name: 'Kling O1 at GMI Cloud, which documents none',
 		provider: 'gmiCloud',
 		parameters: { operation: 'submit', model: 'o1', imageUrl: 'https://images.example.com/a.png' },
 		message:
-			'"Model" "o1" is not offered by GMI Cloud; use "v2.1" (Kling 2.1), "v2.5-turbo" (Kling 2.5 Turbo), "v2.6" (Kling 2.6), "v3.0" (Kling 3.0) [item 0]',
+			'"Model" "o1" is not offered by GMI Cloud; use "v2.1" (Kling 2.1), "v2.5-turbo" (Kling 2.5 Turbo), "v2.6" (Kling 2.6), "v3.0" (Kling 3.0), "v3.0-turbo" (Kling 3.0 Turbo) [item 0]',
 	},
 	{
 		name: 'sound given as text',
@@ -432,6 +432,22 @@ const cases: Case[] = [
 		item: { json: { endImageSource: 'binary' }, binary: { end: png(makePng(200, 200)) } },
 		message:
 			'the image in "End Image Binary Field" (end) is 200×200 px; both sides must be at least 300 px [item 1]',
+	},
+	{
+		// [C] AI/ML API's v3-omni schemas: tail_image_url "Not supported when generate_audio is enabled".
+		name: 'an end frame with sound where Kling 3.0 Omni takes an end frame only without (AI/ML API)',
+		provider: 'aimlApi',
+		parameters: {
+			operation: 'generate',
+			model: 'v3.0-omni',
+			imageUrl: 'https://images.example.com/a.png',
+			sound: '={{ $json.sound }}',
+			endImageSource: 'url',
+			endImageUrl: 'https://images.example.com/end.png',
+		},
+		item: { json: { sound: true } },
+		message:
+			'An end frame cannot be combined with "Sound" for Kling 3.0 Omni at AI/ML API [item 1]',
 	},
 	{
 		name: 'an end frame URL that is not http(s)',

@@ -42,7 +42,11 @@ export function apiKeyAuthorization(sim: Simulator): string {
 
 export const IMAGE_URL = 'https://images.example.com/product.jpg';
 
-/** A Kling node spec: provider and operation first, then whatever the test sets. */
+/**
+ * A Kling node spec: provider and operation first, then whatever the test sets. Node version 1
+ * unless the settings say otherwise: the versions differ only in the default model, and the tests
+ * that set none were written for Kling 2.1 (test/engine/nodeVersions.test.ts covers version 2).
+ */
 export function klingNode(
 	sim: Simulator,
 	parameters: INodeParameters,
@@ -52,6 +56,7 @@ export function klingNode(
 	return {
 		name,
 		type: 'klingImageToVideo',
+		typeVersion: 1,
 		parameters: { provider: sim.provider, prompt: 'The camera slowly pushes in', ...parameters },
 		credentials: [CREDENTIAL_TYPE[sim.provider]],
 		...settings,

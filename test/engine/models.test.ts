@@ -82,7 +82,7 @@ const least = (json: IDataObject): IDataObject => ({
 
 /** Novita AI, MyRouter and HighwayAPI: one endpoint per model (and tier), raw base64 images. */
 function novitaFamilyCases(provider: ProviderId, topV3Tier: '4k' | 'professional'): ModelCase[] {
-	const cases: ModelCase[] = [
+	return [
 		{
 			provider,
 			model: 'v2.1',
@@ -257,8 +257,6 @@ function novitaFamilyCases(provider: ProviderId, topV3Tier: '4k' | 'professional
 			],
 		},
 	];
-	// HighwayAPI documents no O1 page.
-	return provider === 'highwayApi' ? cases.filter((testCase) => testCase.model !== 'o1') : cases;
 }
 
 /** One item of an AI/ML API or GMI Cloud case: its model id, tier, length and other fields. */
@@ -279,7 +277,7 @@ function aimlCase(model: KlingModel, specs: ItemSpec[]): ModelCase {
 		provider: 'aimlApi',
 		model,
 		items: specs.map((spec, index) => ({
-			json: ITEM_SHAPES[index]({ mode: spec.mode, duration: spec.duration }),
+			json: ITEM_SHAPES[index]({ mode: spec.mode, duration: spec.duration, ...spec.json }),
 			receivedModel: spec.modelId,
 			body: {
 				model: spec.modelId,
@@ -381,6 +379,44 @@ const AIML_CASES: ModelCase[] = [
 			fields: { last_image_url: dataUri(LAST_PNG) },
 		},
 	]),
+	// [C] v3-standard-turbo / v3-turbo-pro: no audio, end frame, negative prompt or cfg_scale.
+	aimlCase('v3.0-turbo', [
+		{
+			modelId: 'klingai/video-v3-turbo-pro-image-to-video',
+			mode: 'professional',
+			duration: 15,
+			fields: {},
+		},
+		{
+			modelId: 'klingai/video-v3-standard-turbo-image-to-video',
+			mode: 'standard',
+			duration: 3,
+			fields: {},
+		},
+	]),
+	// [C] v3-omni-*: a tail frame only with generate_audio false, so the item with sound has none.
+	aimlCase('v3.0-omni', [
+		{
+			modelId: 'klingai/video-v3-omni-1080p-image-to-video',
+			mode: 'professional',
+			duration: 15,
+			fields: { negative_prompt: 'blur', cfg_scale: 0.5, generate_audio: true },
+			json: { endImageSource: 'none' },
+		},
+		{
+			modelId: 'klingai/video-v3-omni-720p-image-to-video',
+			mode: 'standard',
+			duration: 3,
+			fields: { cfg_scale: 0.5, generate_audio: false, tail_image_url: dataUri(LAST_PNG) },
+		},
+		{
+			modelId: 'klingai/video-v3-omni-1080p-image-to-video',
+			mode: 'professional',
+			duration: 5,
+			fields: { cfg_scale: 0.5, generate_audio: false, tail_image_url: END_IMAGE_URL },
+			json: { endImageSource: 'url' },
+		},
+	]),
 ];
 
 /** GMI Cloud: `{ model, payload }`, string durations; 2.5 Turbo and 2.6 take image URLs only. */
@@ -465,6 +501,22 @@ const GMI_CASES: ModelCase[] = [
 			mode: 'standard',
 			duration: 3,
 			fields: { image: raw(FIRST_PNG), sound: 'off', image_tail: raw(LAST_PNG) },
+		},
+	]),
+	// [C] kling-3-0-turbo-i2v: `first_frame` (a URL), the tier as `resolution`.
+	gmiCase('v3.0-turbo', [
+		{
+			modelId: 'kling-3.0-turbo-i2v',
+			mode: 'professional',
+			duration: 15,
+			fields: { first_frame: IMAGE_URL, resolution: '1080p' },
+		},
+		{
+			modelId: 'kling-3.0-turbo-i2v',
+			mode: 'standard',
+			duration: 3,
+			fields: { first_frame: IMAGE_URL, resolution: '720p' },
+			json: URLS_ONLY,
 		},
 	]),
 ];

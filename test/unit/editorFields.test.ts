@@ -19,17 +19,18 @@ import { PROVIDERS, type ModelOffer } from '../../nodes/KlingImageToVideo/provid
 const { description } = new KlingImageToVideo();
 const node = { typeVersion: 1 } as INode;
 
-function editorView(values: INodeParameters) {
+function editorView(values: INodeParameters, typeVersion = 1) {
+	const versioned = { typeVersion } as INode;
 	const parameters = NodeHelpers.getNodeParameters(
 		description.properties,
 		values,
 		true,
 		false,
-		node,
+		versioned,
 		description,
 	)!;
 	const shown = description.properties.filter((property) =>
-		NodeHelpers.displayParameter(parameters, property, node, description),
+		NodeHelpers.displayParameter(parameters, property, versioned, description),
 	);
 	const field = (name: string): INodeProperties | undefined =>
 		shown.find((property) => property.name === name);
@@ -112,10 +113,50 @@ it('offers Get Balance first among the free calls, and shows "Give the Agent the
 	expect(shownTo(asTool)).toBe(true);
 });
 
-it('keeps Kling 2.1 as the model of a node saved without one', () => {
+it('keeps Kling 2.1 as the model of a version 1 node saved without one', () => {
 	for (const provider of Object.values(PROVIDERS)) {
 		const view = editorView({ provider: provider.id, operation: 'submit' });
 		expect(view.parameters.model).toBe('v2.1');
 		expect(view.optionValues('model')).toEqual(provider.offers.map((offer) => offer.model));
 	}
+});
+
+it('shows a new node (version 2) Kling 3.0, Standard, 5 s, sound off, at every provider', () => {
+	expect(description.version).toEqual([1, 2]);
+	expect(description.defaultVersion).toBe(2);
+	for (const provider of Object.values(PROVIDERS)) {
+		const view = editorView({ provider: provider.id, operation: 'generate' }, 2);
+		expect(view.parameters.model).toBe('v3.0');
+		expect(view.parameters.mode).toBe('standard');
+		expect(view.parameters.duration).toBe('5');
+		expect(view.parameters.sound).toBe(false);
+		expect(view.optionValues('model')).toEqual(provider.offers.map((offer) => offer.model));
+		// One Model field per version: the editor shows one, never two.
+		const shown = description.properties.filter(
+			(property) =>
+				property.name === 'model' &&
+				NodeHelpers.displayParameter(
+					view.parameters,
+					property,
+					{ typeVersion: 2 } as INode,
+					description,
+				),
+		);
+		expect(shown).toHaveLength(1);
+	}
+});
+
+it('gives the agent tool of a version 2 node the same fields, with Kling 3.0 as the model', () => {
+	const asTool = { ...description, name: `${description.name}Tool` };
+	const values = { provider: 'fal', operation: 'generate' };
+	const parameters = NodeHelpers.getNodeParameters(
+		asTool.properties,
+		values,
+		true,
+		false,
+		{ typeVersion: 2 } as INode,
+		asTool,
+	)!;
+	expect(parameters.model).toBe('v3.0');
+	expect(parameters.mode).toBe('standard');
 });

@@ -38,6 +38,8 @@ describe('requests', () => {
 		['v3.0', '4k', 'v3/4k'],
 		['o1', 'standard', 'o1/standard'],
 		['o1', 'professional', 'o1'],
+		['v3.0-omni', 'professional', 'o3/pro'],
+		['v3.0-omni', '4k', 'o3/4k'],
 	] as const)('submits %s %s to fal-ai/kling-video/%s/image-to-video', (model, mode, path) => {
 		expect(call(request({ model, mode })).path).toBe(`/fal-ai/kling-video/${path}/image-to-video`);
 	});
@@ -92,6 +94,19 @@ describe('requests', () => {
 			guidanceScale: false,
 			soundModes: [],
 			promptRequired: true,
+		});
+		// [C] O3 = 3.0 Omni in pro and 4K (no standard O3 endpoint on fal's pages); no 3.0 Turbo.
+		expect(offerFor(fal, 'v3.0-omni')).toMatchObject({
+			modes: ['professional', '4k'],
+			soundModes: [],
+			endFrameModes: ['professional', '4k'],
+		});
+		expect(offerFor(fal, 'v3.0-turbo')).toBeUndefined();
+		expect(call(request({ model: 'v3.0-omni', mode: '4k', endImage: pngImage })).body).toEqual({
+			image_url: urlImage.url,
+			prompt: 'a cat turns its head',
+			duration: '5',
+			end_image_url: 'data:image/png;base64,iVBORw0KGgo=',
 		});
 	});
 });

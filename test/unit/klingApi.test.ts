@@ -133,6 +133,36 @@ describe('requests', () => {
 			soundModes: [],
 		});
 	});
+
+	it('sends 3.0 Omni to omni-video as kling-v3-omni [3P], 3 to 15 s, its frames in image_list', () => {
+		expect(
+			submit(request({ model: 'v3.0-omni', mode: 'standard', duration: 12, endImage: pngImage }))
+				.call,
+		).toEqual({
+			method: 'POST',
+			path: '/v1/videos/omni-video',
+			body: {
+				model_name: 'kling-v3-omni',
+				mode: 'std',
+				prompt: 'a cat turns its head',
+				duration: '12',
+				image_list: [
+					{ image_url: urlImage.url, type: 'first_frame' },
+					{ image_url: pngImage.base64, type: 'end_frame' },
+				],
+				external_task_id: SUBMISSION_ID,
+			},
+		});
+		expect(offerFor(kling, 'v3.0-omni')).toMatchObject({
+			modes: ['standard', 'professional'],
+			durations: [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+			soundModes: [],
+		});
+	});
+
+	it('offers no 3.0 Turbo: only the new API sells it, with API-key auth this credential lacks', () => {
+		expect(offerFor(kling, 'v3.0-turbo')).toBeUndefined();
+	});
 });
 
 describe('offers', () => {
@@ -306,10 +336,14 @@ describe('errors, read by their code [3P error table]', () => {
 });
 
 describe('routes', () => {
-	it('asks O1 tasks on omni-video first and the others on image2video first', () => {
+	it('asks O1 and 3.0 Omni tasks on omni-video first and the others on image2video first', () => {
 		const paths = (model?: GenerationRequest['model']) =>
 			kling.status.calls!('8319', model).map((call) => call.path);
 		expect(paths('o1')).toEqual(['/v1/videos/omni-video/8319', '/v1/videos/image2video/8319']);
+		expect(paths('v3.0-omni')).toEqual([
+			'/v1/videos/omni-video/8319',
+			'/v1/videos/image2video/8319',
+		]);
 		expect(paths('v3.0')).toEqual(['/v1/videos/image2video/8319', '/v1/videos/omni-video/8319']);
 		expect(paths()).toEqual(['/v1/videos/image2video/8319', '/v1/videos/omni-video/8319']);
 		expect(kling.status.build('8319')).toEqual({

@@ -76,13 +76,8 @@ const EXPECTED: Record<Exclude<ProviderId, 'kling' | 'fal'>, Record<string, Row>
 			endFrameModes: ['standard', 'professional'],
 		},
 	},
-	// HighwayAPI's docs have no O1 page.
-	highwayApi: {
-		'v2.1': NOVITA_FAMILY['v2.1'],
-		'v2.5-turbo': NOVITA_FAMILY['v2.5-turbo'],
-		'v2.6': NOVITA_FAMILY['v2.6'],
-		'v3.0': NOVITA_FAMILY['v3.0'],
-	},
+	// [C] docs.jiekou.ai/en/docs/models/reference-kling-o1-i2v: O1 with Novita's body.
+	highwayApi: NOVITA_FAMILY,
 	aimlApi: {
 		'v2.1': {
 			...base,
@@ -107,8 +102,26 @@ const EXPECTED: Record<Exclude<ProviderId, 'kling' | 'fal'>, Record<string, Row>
 			guidanceScale: false,
 			endFrameModes: PRO,
 		},
+		// [C] v3-standard-turbo / v3-turbo-pro schemas: prompt optional; no audio, end frame, negative, cfg.
+		'v3.0-turbo': {
+			...base,
+			promptRequired: false,
+			modes: ['standard', 'professional'],
+			durations: THREE_TO_15,
+			negativePrompt: false,
+			guidanceScale: false,
+		},
+		// [C] v3-omni-{720p,1080p}: as v3, a tail frame only with generate_audio off.
+		'v3.0-omni': {
+			...base,
+			modes: ['standard', 'professional'],
+			durations: THREE_TO_15,
+			soundModes: ['standard', 'professional'],
+			endFrameModes: ['standard', 'professional'],
+			endFrameWithSound: false,
+		},
 	},
-	// GMI documents no O1.
+	// GMI documents no O1, and no image-to-video payload for 3.0 Omni.
 	gmiCloud: {
 		'v2.1': {
 			...base,
@@ -132,6 +145,16 @@ const EXPECTED: Record<Exclude<ProviderId, 'kling' | 'fal'>, Record<string, Row>
 			guidanceScale: false,
 			soundModes: ['standard'],
 			endFrameModes: ['standard'],
+		},
+		// [C] kling-3-0-turbo-i2v: `first_frame` (a URL), prompt optional, resolution 720p/1080p.
+		'v3.0-turbo': {
+			...base,
+			promptRequired: false,
+			acceptsImageBytes: false,
+			modes: ['standard', 'professional'],
+			durations: THREE_TO_15,
+			negativePrompt: false,
+			guidanceScale: false,
 		},
 	},
 };
@@ -168,16 +191,18 @@ describe('what each provider offers', () => {
 		expect(defaults).toEqual({
 			novita: novitaFamily,
 			myRouter: novitaFamily,
-			highwayApi: { ...novitaFamily, o1: undefined },
-			aimlApi: novitaFamily,
+			highwayApi: novitaFamily,
+			aimlApi: { ...novitaFamily, 'v3.0-turbo': 'standard', 'v3.0-omni': 'standard' },
 			gmiCloud: {
 				'v2.1': 'standard',
 				'v2.5-turbo': 'professional',
 				'v2.6': 'professional',
 				'v3.0': 'standard',
+				'v3.0-turbo': 'standard',
 			},
-			kling: novitaFamily,
-			fal: novitaFamily,
+			kling: { ...novitaFamily, 'v3.0-omni': 'standard' },
+			// fal sells O3 in pro and 4K only: its first tier.
+			fal: { ...novitaFamily, 'v3.0-omni': 'professional' },
 		});
 	});
 
@@ -314,8 +339,8 @@ describe('withoutOmissions', () => {
 		expect(() =>
 			submitCall(PROVIDERS.myRouter, { model: 'v3.0', mode: '4k', sound: false }),
 		).toThrow('no route for Kling v3.0 in mode 4k');
-		expect(() => submitCall(PROVIDERS.highwayApi, { model: 'o1', mode: 'professional' })).toThrow(
-			'no route',
+		expect(submitCall(PROVIDERS.highwayApi, { model: 'o1', mode: 'professional' }).call.path).toBe(
+			'/v3/async/kling-o1-i2v',
 		);
 		expect(submitCall(PROVIDERS.novita, { model: 'v3.0', mode: '4k' }).call.path).toBe(
 			'/v3/async/kling-v3.0-4k-i2v',

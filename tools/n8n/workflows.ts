@@ -57,16 +57,20 @@ export function manualTrigger(name = 'Start'): WorkflowNode {
 	};
 }
 
-/** The Kling Image-to-Video node as installed from the packed package. */
+/**
+ * The Kling Image-to-Video node as installed from the packed package; node version 1 unless told
+ * (the versions differ only in the default model: 2.1 for version 1, 3.0 for version 2).
+ */
 export function klingNode(
 	name: string,
 	parameters: Record<string, unknown>,
 	credential: CredentialRef,
+	typeVersion = 1,
 ): WorkflowNode {
 	return {
 		name,
 		type: KLING_NODE_TYPE,
-		typeVersion: 1,
+		typeVersion,
 		position: [0, 0],
 		parameters,
 		credentials: { [credential.type]: { id: credential.id, name: credential.name } },

@@ -373,6 +373,14 @@ export class ProviderSimulator implements Simulator {
 		});
 		if ('error' in verdict)
 			return this.errorReply(400, 'INVALID_REQUEST_BODY', verdict.error, entry.path);
+		if (this.options.retiredModels?.includes(verdict.model)) {
+			const retired = this.adapter.modelRefusal?.(verdict.model) ?? {
+				status: 404,
+				reason: 'NOT_FOUND',
+				message: `no route for ${entry.method} ${entry.path}`,
+			};
+			return this.errorReply(retired.status, retired.reason, retired.message, entry.path);
+		}
 		const refusal = this.submissionRefusal(verdict.externalId, insufficient);
 		if (refusal) return this.errorReply(refusal.status, refusal.reason, undefined, entry.path);
 		const collection = route.kind === 'submit' ? route.collection : undefined;

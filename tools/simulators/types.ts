@@ -210,6 +210,12 @@ export interface SimulatorOptions {
 	externalIdLookup?: 'query' | 'path';
 	/** Kling: a new task shows up in lookups by external id only this long after it was created (ms). */
 	lookupDelayMs?: number;
+	/**
+	 * Models the provider no longer serves, named as the task's model (Novita slug, AI/ML or GMI
+	 * id, fal path, Kling model_name): a submission of one is refused as the provider refuses an
+	 * unknown model (Novita family and fal: 404 for the path; AI/ML, GMI, Kling: a 400 on the model).
+	 */
+	retiredModels?: string[];
 	/** Total time from submission to the terminal status (default 200 ms). */
 	latency?: LatencyOption;
 	/** The first part of the latency a task reports as queued (default 20 ms, capped at the latency). */

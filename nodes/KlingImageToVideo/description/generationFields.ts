@@ -5,9 +5,10 @@ import {
 } from 'n8n-workflow';
 
 import {
+	DEFAULT_MODEL_BY_VERSION,
 	KLING_MODELS,
-	LEGACY_DEFAULT_MODEL,
 	MODEL_CATALOGUE,
+	NODE_VERSIONS,
 	MODEL_NAMES,
 	VIDEO_MODE_CATALOGUE,
 	type KlingModel,
@@ -42,26 +43,34 @@ const MODE_OPTIONS = Object.fromEntries(
 
 const FIELDS: readonly AnyRequestField[] = REQUEST_FIELDS;
 
-/** One `model` parameter per set of models, shown for the providers that offer exactly that set. */
+/**
+ * One `model` parameter per set of models and node version, shown for the providers that offer
+ * exactly that set: the versions differ only in the default (n8n resolves it per `@version`).
+ */
 function modelFields(): INodeProperties[] {
 	const providersByModels = new Map<string, ProviderId[]>();
 	for (const provider of Object.values(PROVIDERS)) {
 		const key = provider.offers.map((offer) => offer.model).join(',');
 		providersByModels.set(key, [...(providersByModels.get(key) ?? []), provider.id]);
 	}
-	return [...providersByModels].map(([models, providers]) => ({
-		displayName: 'Model',
-		name: 'model',
-		type: 'options',
-		noDataExpression: true,
-		options: KLING_MODELS.filter((model) => models.split(',').includes(model)).map(
-			(model) => MODEL_OPTIONS[model],
-		),
-		default: LEGACY_DEFAULT_MODEL,
-		description:
-			'The Kling generation to use. The fields below change with it: each provider offers its own modes, lengths and extras per model.',
-		displayOptions: { show: { provider: providers } },
-	}));
+	return [...providersByModels].flatMap(([models, providers]) =>
+		NODE_VERSIONS.map((version): INodeProperties => {
+			const defaultModel = DEFAULT_MODEL_BY_VERSION[version];
+			return {
+				displayName: 'Model',
+				name: 'model',
+				type: 'options',
+				noDataExpression: true,
+				options: KLING_MODELS.filter((model) => models.split(',').includes(model)).map(
+					(model) => MODEL_OPTIONS[model],
+				),
+				default: defaultModel,
+				description:
+					'The Kling generation to use. The fields below change with it: each provider offers its own modes, lengths and extras per model.',
+				displayOptions: { show: { provider: providers, '@version': [version] } },
+			};
+		}),
+	);
 }
 
 function firstFrameFields(): INodeProperties[] {

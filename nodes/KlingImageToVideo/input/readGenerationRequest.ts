@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { isKlingModel, LEGACY_DEFAULT_MODEL, MODEL_NAMES } from '../models/catalogue';
+import { defaultModelOf, isKlingModel, MODEL_NAMES } from '../models/catalogue';
 import { formatCount, LIMITS } from '../models/limits';
 import {
 	offerFor,
@@ -49,7 +49,9 @@ function readModel(
 	itemIndex: number,
 	provider: ProviderAdapter,
 ): ModelOffer {
-	const model = ctx.getNodeParameter('model', itemIndex, LEGACY_DEFAULT_MODEL) as unknown;
+	// n8n fills in the version's default; the fallback is the same default, for a node n8n left bare.
+	const fallback = defaultModelOf(ctx.getNode().typeVersion);
+	const model = ctx.getNodeParameter('model', itemIndex, fallback) as unknown;
 	const offer = isKlingModel(model) ? offerFor(provider, model) : undefined;
 	if (!offer) {
 		const offered = provider.offers

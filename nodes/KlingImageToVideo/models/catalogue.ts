@@ -78,6 +78,19 @@ export const MODEL_CATALOGUE = [
 		defaultMode: 'professional',
 		editorDescription: "Kling's omni model: a first and a last frame; 5 or 10 s",
 	},
+	{
+		id: 'v3.0-turbo',
+		name: 'Kling 3.0 Turbo',
+		defaultMode: 'standard',
+		editorDescription:
+			'The cheapest 3.0: 3 to 15 s where offered, a first frame only (no end frame)',
+	},
+	{
+		id: 'v3.0-omni',
+		name: 'Kling 3.0 Omni',
+		defaultMode: 'standard',
+		editorDescription: "Kling's 3.0 omni model: a first and a last frame, 3 to 15 s where offered",
+	},
 ] as const satisfies readonly CatalogueEntry[];
 
 export type KlingModel = (typeof MODEL_CATALOGUE)[number]['id'];
@@ -87,6 +100,23 @@ export type KlingModel = (typeof MODEL_CATALOGUE)[number]['id'];
  * Submit Task of 0.1.0 made Kling 2.1 before the model could be chosen.
  */
 export const LEGACY_DEFAULT_MODEL: KlingModel = 'v2.1';
+
+/** The node versions n8n offers; a new node gets the last (n8n's light versioning). */
+export const NODE_VERSIONS = [1, 2] as const;
+
+/**
+ * The model a node of each version shows and makes until one is chosen. Version 2 exists for this
+ * default alone: version 1 workflows save no model when they hold 2.1, so theirs stays 2.1.
+ */
+export const DEFAULT_MODEL_BY_VERSION: Record<(typeof NODE_VERSIONS)[number], KlingModel> = {
+	1: LEGACY_DEFAULT_MODEL,
+	2: 'v3.0',
+};
+
+/** The default model of a node of `typeVersion` (a version n8n did not know yet reads as the last). */
+export function defaultModelOf(typeVersion: number): KlingModel {
+	return typeVersion < 2 ? DEFAULT_MODEL_BY_VERSION[1] : DEFAULT_MODEL_BY_VERSION[2];
+}
 
 export const KLING_MODELS: readonly KlingModel[] = MODEL_CATALOGUE.map((entry) => entry.id);
 

@@ -1,6 +1,13 @@
 import { aimlApiBalance } from './accountFacts';
 import { isObject, readErrorField, readString } from './fields';
-import { errorReader, failedTaskError, lowerCase, readStatusWord, requireTaskId } from './kit';
+import {
+	errorReader,
+	failedTaskError,
+	readingModelNotServed,
+	lowerCase,
+	readStatusWord,
+	requireTaskId,
+} from './kit';
 import {
 	FIVE_OR_TEN_SECONDS,
 	offerOf,
@@ -119,6 +126,43 @@ const MODELS: ReadonlyArray<ModelRow<string>> = [
 		durations: FIVE_OR_TEN_SECONDS,
 		publishedSeconds: PUBLISHED_SECONDS.o1,
 	},
+	{
+		// v3-standard-turbo-… and v3-turbo-pro-…: `prompt` optional (≤3072), 3 to 15 s; no audio,
+		// end frame, negative prompt, cfg_scale or provider field.
+		model: 'v3.0-turbo',
+		form: {
+			image: 'image_url',
+			imageBytes: 'dataUri',
+			promptRequired: false,
+			duration: 'integer',
+		},
+		tiers: {
+			standard: 'klingai/video-v3-standard-turbo-image-to-video',
+			professional: 'klingai/video-v3-turbo-pro-image-to-video',
+		},
+		durations: THREE_TO_FIFTEEN_SECONDS,
+	},
+	{
+		// v3-omni-{720p,1080p}-image-to-video.json: as v3; `tail_image_url` is "Not supported when
+		// generate_audio is enabled", and audio is on by default (sent off unless asked for).
+		model: 'v3.0-omni',
+		form: {
+			image: 'image_url',
+			imageBytes: 'dataUri',
+			promptRequired: true,
+			duration: 'integer',
+			negativePrompt: 'negative_prompt',
+			guidance: 'cfg_scale',
+			sound: { field: 'generate_audio', on: true, off: false },
+			endImage: 'tail_image_url',
+		},
+		tiers: {
+			standard: 'klingai/video-v3-omni-720p-image-to-video',
+			professional: 'klingai/video-v3-omni-1080p-image-to-video',
+		},
+		durations: THREE_TO_FIFTEEN_SECONDS,
+		endFrameWithSound: false,
+	},
 ];
 
 /** [C] The poll schema's queued/generating/completed/error, and the words older docs used (complete, waiting, active). */
@@ -224,6 +268,7 @@ export const aimlApi: ProviderAdapter = {
 		build: (taskId) => ({ method: 'GET', path: GENERATIONS_PATH, qs: { generation_id: taskId } }),
 		parse: parseStatus,
 	},
-	readError,
+	// A 400/422 whose validation names the model: the id is no longer served.
+	readError: readingModelNotServed(readError),
 	balance: aimlApiBalance,
 };

@@ -1,5 +1,12 @@
 import { isObject, readNumber, readString, readValidationDetail } from './fields';
-import { errorReader, failedTaskError, readStatusWord, requireTaskId, upperCase } from './kit';
+import {
+	errorReader,
+	failedTaskError,
+	readingModelNotServed,
+	readStatusWord,
+	requireTaskId,
+	upperCase,
+} from './kit';
 import {
 	FIVE_OR_TEN_SECONDS,
 	offerOf,
@@ -118,6 +125,25 @@ const MODELS: ReadonlyArray<ModelRow<string>> = [
 			professional: `${APP_ID}/o1/image-to-video`,
 		},
 		durations: FIVE_OR_TEN_SECONDS,
+	},
+	{
+		// O3 is 3.0 Omni [C]: `image_url`, `end_image_url`, `prompt` or `multi_prompt`, in pro and
+		// 4K. A standard O3 image-to-video endpoint appears only in third-party notes [3P]: not
+		// offered. Lengths are not recorded for O3 [?]: Kling's 3.0 family's 3 to 15 s, as a string
+		// like every fal Kling duration. Sound, negative prompt and guidance are not in its fields.
+		model: 'v3.0-omni',
+		form: {
+			image: 'image_url',
+			imageBytes: 'dataUri',
+			promptRequired: true,
+			duration: 'string',
+			endImage: 'end_image_url',
+		},
+		tiers: {
+			professional: `${APP_ID}/o3/pro/image-to-video`,
+			'4k': `${APP_ID}/o3/4k/image-to-video`,
+		},
+		durations: THREE_TO_FIFTEEN_SECONDS,
 	},
 ];
 
@@ -265,5 +291,6 @@ export const fal: ProviderAdapter = {
 		build: (taskId): ApiCall => ({ method: 'GET', path: requestPath(taskId) }),
 		parse: parseResult,
 	},
-	readError,
+	// The model is the path: a 404 of a submission is an endpoint fal does not (or no longer) serve.
+	readError: readingModelNotServed(readError, true),
 };

@@ -1,5 +1,12 @@
 import { isObject, readErrorField, readString, readValidationDetail } from './fields';
-import { errorReader, failedTaskError, lowerCase, readStatusWord, requireTaskId } from './kit';
+import {
+	errorReader,
+	failedTaskError,
+	readingModelNotServed,
+	lowerCase,
+	readStatusWord,
+	requireTaskId,
+} from './kit';
 import {
 	FIVE_OR_TEN_SECONDS,
 	offerOf,
@@ -12,15 +19,17 @@ import type { ProviderAdapter, ProviderError, TaskSnapshot, TaskStatus } from '.
 
 /** GMI Cloud's request queue: the model id picks model and tier, the parameters go in `payload`. No eta. */
 
-/** The model id of a tier, and the `mode` value it takes in the payload where the tier is a field. */
+/** The model id of a tier, and the `mode` (or `resolution`) value it takes where the tier is a field. */
 interface GmiTarget {
 	modelId: string;
 	mode?: string;
+	resolution?: string;
 }
 
 /**
  * GMI's model quickstarts [C] (docs.gmicloud.ai/model-quickstarts/video/<model id>); 2.1 from its
- * usage guide. GMI documents no O1 model (only third-party lists name one), so none is offered.
+ * usage guide. GMI documents no O1 model (only third-party lists name one), so none is offered; its
+ * kling-v3-omni page documents multi-shot and elements but no image-to-video payload, so no 3.0 Omni.
  */
 const MODELS: ReadonlyArray<ModelRow<GmiTarget>> = [
 	{
@@ -91,6 +100,18 @@ const MODELS: ReadonlyArray<ModelRow<GmiTarget>> = [
 		tiers: { standard: { modelId: 'kling-v3-image-to-video' } },
 		durations: THREE_TO_FIFTEEN_SECONDS,
 	},
+	{
+		// kling-3-0-turbo-i2v: the image is `first_frame` (a URL: no base64 on the page), prompt
+		// optional, the tier a `resolution` of "720p" or "1080p", 3 to 15 s (a string, as on its 3.0
+		// page). No sound, end frame or negative prompt.
+		model: 'v3.0-turbo',
+		form: { image: 'first_frame', promptRequired: false, duration: 'string' },
+		tiers: {
+			standard: { modelId: 'kling-3.0-turbo-i2v', resolution: '720p' },
+			professional: { modelId: 'kling-3.0-turbo-i2v', resolution: '1080p' },
+		},
+		durations: THREE_TO_FIFTEEN_SECONDS,
+	},
 ];
 
 /**
@@ -117,7 +138,11 @@ const REQUESTS_PATH = '/api/v1/ie/requestqueue/apikey/requests';
 const buildSubmit: ProviderAdapter['submit']['build'] = (request, options) => {
 	const { row, target } = routeOf(MODELS, request);
 	const { fields, alternates } = requestFields(request, row.form, options.alternates);
-	const payload = { ...fields, ...(target.mode && { mode: target.mode }) };
+	const payload = {
+		...fields,
+		...(target.mode && { mode: target.mode }),
+		...(target.resolution && { resolution: target.resolution }),
+	};
 	return {
 		call: { method: 'POST', path: REQUESTS_PATH, body: { model: target.modelId, payload } },
 		alternates,
@@ -208,5 +233,5 @@ export const gmiCloud: ProviderAdapter = {
 		build: (taskId) => ({ method: 'GET', path: `${REQUESTS_PATH}/${encodeURIComponent(taskId)}` }),
 		parse: parseStatus,
 	},
-	readError,
+	readError: readingModelNotServed(readError),
 };

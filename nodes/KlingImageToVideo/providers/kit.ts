@@ -1,5 +1,5 @@
 import { isObject } from './fields';
-import type { ApiAction, ProviderError, TaskSnapshot, TaskStatus } from './types';
+import type { ApiAction, ProviderAdapter, ProviderError, TaskSnapshot, TaskStatus } from './types';
 
 /**
  * What every adapter does the same way, written once: reading the new task's id, the first steps
@@ -54,4 +54,39 @@ export function failedTaskError(
 	code: string | undefined = reason?.code,
 ): NonNullable<TaskSnapshot['error']> {
 	return { message: reason?.message || fallback, ...(code && { code }) };
+}
+
+/**
+ * How providers word a refusal of a model they do not know or no longer offer: AI/ML API's and
+ * the simulators' "model must be one of", Kling's "model_name" refusals, "unknown model",
+ * "model ... not supported / not found / retired / deprecated / offline". A field refusal that
+ * merely mentions the model ("not a parameter of this model") does not match.
+ */
+const MODEL_NOT_SERVED: readonly RegExp[] = [
+	/\bmodel(?:_name|_id| name| id)?\b[^.;]*?\b(?:must be one of|not (?:found|supported|available|offered|served|exist)|(?:does not|doesn't) exist|no longer|retired|deprecated|offline|unknown|unsupported|invalid)/i,
+	/\b(?:unknown|unsupported|invalid|retired|deprecated|unavailable)\s+model\b/i,
+];
+
+export function saysModelNotServed(message: string | undefined): boolean {
+	return message !== undefined && MODEL_NOT_SERVED.some((pattern) => pattern.test(message));
+}
+
+/**
+ * An error reader that also tells a submission refused for its model: a 4xx whose words say so,
+ * or, where the model is the endpoint path (Novita's family, fal), a 404 of the submission.
+ * A meaning the adapter found first (an empty balance) stands.
+ */
+export function readingModelNotServed(
+	read: ProviderAdapter['readError'],
+	notFoundMeansModel = false,
+): ProviderAdapter['readError'] {
+	return (statusCode, body, action) => {
+		const error = read(statusCode, body, action);
+		if (action !== 'submit' || !error || error.meaning) return error;
+		const status = error.statusCode ?? statusCode;
+		if (status < 400 || status >= 500) return error;
+		if ((notFoundMeansModel && status === 404) || saysModelNotServed(error.message))
+			return { ...error, meaning: 'modelNotServed' };
+		return error;
+	};
 }

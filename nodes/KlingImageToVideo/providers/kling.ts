@@ -3,7 +3,13 @@ import type { IDataObject } from 'n8n-workflow';
 import { klingBalance, klingTaskCost, klingVideoUrlExpiresAt } from './accountFacts';
 import { isObject, readString } from './fields';
 import { readError } from './klingErrors';
-import { failedTaskError, lowerCase, readStatusWord, requireTaskId } from './kit';
+import {
+	failedTaskError,
+	lowerCase,
+	readingModelNotServed,
+	readStatusWord,
+	requireTaskId,
+} from './kit';
 import {
 	FIVE_OR_TEN_SECONDS,
 	offerOf,
@@ -133,6 +139,25 @@ const MODELS: ReadonlyArray<ModelRow<KlingTarget>> = [
 		},
 		durations: FIVE_OR_TEN_SECONDS,
 	},
+	{
+		// The omni route takes 3.0 Omni as "3.0 Omni and earlier" [C*], named kling-v3-omni [3P];
+		// its frames as O1's, 3 to 15 s like 3.0. Sound is not shown for it there: not offered.
+		// 3.0 Turbo is only on Kling's new path-based API, which takes an API key, not the access
+		// and secret key this credential signs its JWT with: not offered here.
+		model: 'v3.0-omni',
+		form: {
+			image: FIRST_FRAME,
+			imageBytes: 'rawBase64',
+			promptRequired: true,
+			duration: 'string',
+			endImage: END_FRAME,
+		},
+		tiers: {
+			standard: { route: OMNI_VIDEO, modelName: 'kling-v3-omni', mode: 'std' },
+			professional: { route: OMNI_VIDEO, modelName: 'kling-v3-omni', mode: 'pro' },
+		},
+		durations: THREE_TO_FIFTEEN_SECONDS,
+	},
 ];
 
 /** O1's frames as Kling takes them: `image_list: [{image_url, type}]`. */
@@ -216,12 +241,20 @@ function statusCall(route: Route, taskId: string): ApiCall {
 	return { method: 'GET', path: `${route}/${encodeURIComponent(taskId)}` };
 }
 
+/** The route a model's tasks live under (every tier of a model shares one). */
+function routeOfModel(model: KlingModel | undefined): Route {
+	const row = MODELS.find((candidate) => candidate.model === model);
+	const target = row && Object.values(row.tiers)[0];
+	return target?.route ?? IMAGE2VIDEO;
+}
+
 /**
- * Where a task may be: an O1 task under the omni route, every other under image2video. The model
- * comes from the submission or the input item; a bare task id is tried on both.
+ * Where a task may be: under its model's route first (the omni route for O1 and 3.0 Omni), then
+ * the other. The model comes from the submission or the input item; a bare task id is tried on both.
  */
 function statusCalls(taskId: string, model?: KlingModel): readonly ApiCall[] {
-	const routes: Route[] = model === 'o1' ? [OMNI_VIDEO, IMAGE2VIDEO] : [IMAGE2VIDEO, OMNI_VIDEO];
+	const first = routeOfModel(model);
+	const routes: Route[] = [first, first === OMNI_VIDEO ? IMAGE2VIDEO : OMNI_VIDEO];
 	return routes.map((route) => statusCall(route, taskId));
 }
 
@@ -280,7 +313,9 @@ export const kling: ProviderAdapter = {
 		calls: statusCalls,
 		parse: parseStatus,
 	},
-	readError,
+	// Kling's 1200-1203 refusals of a model_name it does not know or has retired (2.1, reported retired
+	// on 2026-09-15 [3P]).
+	readError: readingModelNotServed(readError),
 	findSubmission: { build: buildFindSubmission, parse: parseFindSubmission },
 	balance: klingBalance,
 };

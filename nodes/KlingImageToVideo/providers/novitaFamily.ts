@@ -1,6 +1,13 @@
 import { novitaBalance, novitaVideoUrlExpiresAt } from './accountFacts';
 import { isObject, readErrorField, readNumber, readString } from './fields';
-import { errorReader, failedTaskError, readStatusWord, requireTaskId, upperCase } from './kit';
+import {
+	errorReader,
+	failedTaskError,
+	readingModelNotServed,
+	readStatusWord,
+	requireTaskId,
+	upperCase,
+} from './kit';
 import {
 	FIVE_OR_TEN_SECONDS,
 	offerOf,
@@ -109,6 +116,7 @@ const MODELS: ReadonlyArray<ModelRow<NovitaTarget>> = [
 	},
 	{
 		// model-apis-kling-o1-i2v: `last_image`, `aspect_ratio`; no negative prompt, no cfg_scale.
+		// HighwayAPI documents the same endpoint and body [C] (docs.jiekou.ai/en/docs/models/reference-kling-o1-i2v).
 		// One tier: Kling runs O1 in pro unless told otherwise.
 		model: 'o1',
 		form: {
@@ -128,8 +136,6 @@ const MODELS: ReadonlyArray<ModelRow<NovitaTarget>> = [
 const OMISSIONS: Partial<Record<ProviderId, Omission[]>> = {
 	// No reference-kling-v3.0-4k-i2v page at docs.myrouter.ai.
 	myRouter: [{ model: 'v3.0', modes: ['4k'] }],
-	// No reference-kling-o1-i2v page at docs.jiekou.ai.
-	highwayApi: [{ model: 'o1' }],
 };
 
 const STATUS_BY_PROVIDER_STATUS: Record<string, TaskStatus> = {
@@ -243,7 +249,8 @@ function novitaStyleProvider(
 			}),
 			parse: parseStatus,
 		},
-		readError,
+		// The model is the endpoint slug: a 404 of a submission is a model not (or no longer) served.
+		readError: readingModelNotServed(readError, true),
 		// Only Novita documents its balance request; MyRouter's and HighwayAPI's are unknown.
 		...(id === 'novita' && { balance: novitaBalance }),
 	};

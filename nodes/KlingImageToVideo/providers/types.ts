@@ -139,7 +139,12 @@ export type ErrorMeaning =
 	/** The signed token was refused as expired or not yet valid: a new one is minted once. */
 	| 'tokenRejected'
 	/** The thing asked about does not exist (for a submission lookup: it was never created). */
-	| 'notFound';
+	| 'notFound'
+	/**
+	 * A submission refused because the provider does not know, or no longer offers, the model (a
+	 * retired generation, an endpoint taken down): never retried, no task made.
+	 */
+	| 'modelNotServed';
 
 /** What a provider's error answer says, when it says anything. */
 export interface ProviderError {

@@ -1,6 +1,7 @@
 import { NodeApiError, type JsonObject } from 'n8n-workflow';
 
-import type { RefusalAdvice } from '../providers';
+import { KLING_MODELS, MODEL_NAMES, type KlingModel } from '../models/catalogue';
+import type { ProviderAdapter, RefusalAdvice } from '../providers';
 import { isThrottle, type ProviderHttp, type ReadAnswer } from './http';
 import type { NetworkFailure } from './networkErrors';
 
@@ -11,7 +12,12 @@ import type { NetworkFailure } from './networkErrors';
  */
 
 export type RefusalContext =
-	| { action: 'submit'; refusedForms?: readonly string[]; advice?: RefusalAdvice }
+	| {
+			action: 'submit';
+			model: KlingModel;
+			refusedForms?: readonly string[];
+			advice?: RefusalAdvice;
+	  }
 	| { action: 'status'; taskId: string }
 	| { action: 'balance' };
 
@@ -83,6 +89,14 @@ export class TransportMessages {
 			message = `${name} kept refusing new tasks because of its rate limit (${statusCode}${code})${said}`;
 			description =
 				'No task was created for this item. Run it again later, or send fewer items at a time.';
+		} else if (context.action === 'submit' && answer.error?.meaning === 'modelNotServed') {
+			const model = MODEL_NAMES[context.model];
+			message = `${name} no longer serves ${model} (or does not know it): it refused the task (${statusCode}${code})${said}`;
+			const newest = newestOfferedBut(provider, context.model);
+			const instead = newest
+				? ` The newest model the node offers at ${name} is ${MODEL_NAMES[newest]} ("${newest}"): choose it, or another, under "Model".`
+				: ` Choose another provider for ${model}.`;
+			description = `No task was created and nothing was charged; it was not sent again.${instead}`;
 		} else if (context.action === 'submit') {
 			const earlier = context.refusedForms?.length
 				? ` Another documented form of that field was refused first (${context.refusedForms.join('; ')}).`
@@ -136,4 +150,12 @@ export class TransportMessages {
 			itemIndex,
 		});
 	}
+}
+
+/** The last model in catalogue order the provider offers, other than the refused one. */
+function newestOfferedBut(provider: ProviderAdapter, refused: KlingModel): KlingModel | undefined {
+	const offered = KLING_MODELS.filter(
+		(model) => model !== refused && provider.offers.some((offer) => offer.model === model),
+	);
+	return offered[offered.length - 1];
 }

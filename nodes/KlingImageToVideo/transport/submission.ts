@@ -84,6 +84,7 @@ export class Submission {
 						throw this.messages.unreachable(itemIndex, failure!);
 					throw this.messages.refusal(answer!, itemIndex, {
 						action: 'submit',
+						model: request.model,
 						refusedForms,
 						advice,
 					});

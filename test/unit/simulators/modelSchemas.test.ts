@@ -73,8 +73,9 @@ describe('Novita family model endpoints', () => {
 			expect((await post(client, 'kling-v3.0-4k-i2v')).status).toBe(404);
 			expect((await post(client, 'kling-o1-i2v')).status).toBe(200);
 		});
+		// [C] docs.jiekou.ai/en/docs/models/reference-kling-o1-i2v
 		await withSimulator({ provider: 'highwayApi' }, async (client) => {
-			expect((await post(client, 'kling-o1-i2v')).status).toBe(404);
+			expect((await post(client, 'kling-o1-i2v')).status).toBe(200);
 			expect((await post(client, 'kling-v3.0-4k-i2v')).status).toBe(200);
 		});
 	});
@@ -102,6 +103,26 @@ describe('AI/ML API model ids', () => {
 			).toBe('prompt is required');
 		});
 	});
+
+	it('3.0 Turbo takes no audio or end frame [C]; 3.0 Omni a tail frame only with generate_audio false [C]', async () => {
+		await withSimulator({ provider: 'aimlApi' }, async (client) => {
+			const post = (body: Record<string, unknown>) =>
+				client.call('POST', '/v2/video/generations', {
+					body: { image_url: URL, duration: 5, ...body },
+				});
+			const turbo = 'klingai/video-v3-standard-turbo-image-to-video';
+			expect((await post({ model: turbo })).status).toBe(200);
+			expect((await post({ model: turbo, generate_audio: false })).json.message).toBe(
+				'generate_audio is not a parameter of this model',
+			);
+			const omni = 'klingai/video-v3-omni-1080p-image-to-video';
+			const withTail = { model: omni, prompt: 'p', tail_image_url: URL };
+			expect((await post({ ...withTail, generate_audio: false })).status).toBe(200);
+			expect((await post(withTail)).json.message).toMatch(
+				/^tail_image_url is not supported when generate_audio is enabled/,
+			);
+		});
+	});
 });
 
 describe('GMI Cloud payloads', () => {
@@ -126,6 +147,19 @@ describe('GMI Cloud payloads', () => {
 			expect(
 				(await post(client, 'kling-v3-image-to-video', { ...v3, mode: 'pro' })).json.error,
 			).toBe('payload.mode is not a parameter of this model');
+		});
+	});
+
+	it('3.0 Turbo takes first_frame as a URL and the tier as resolution 720p or 1080p [C]', async () => {
+		await withSimulator({ provider: 'gmiCloud' }, async (client) => {
+			const turbo = { first_frame: URL, resolution: '1080p', duration: '15' };
+			expect((await post(client, 'kling-3.0-turbo-i2v', turbo)).status).toBe(200);
+			expect(
+				(await post(client, 'kling-3.0-turbo-i2v', { ...turbo, resolution: '4k' })).status,
+			).toBe(400);
+			expect((await post(client, 'kling-3.0-turbo-i2v', { ...turbo, image: URL })).json.error).toBe(
+				'payload.image is not a parameter of this model',
+			);
 		});
 	});
 

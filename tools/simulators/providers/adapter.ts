@@ -92,6 +92,8 @@ export interface ProviderAdapter {
 		body: unknown,
 		checks: SubmitChecks,
 	): { model: string; externalId?: string; readAs?: SimTask['readAs'] } | { error: string };
+	/** How a submission of a model the provider no longer serves is refused (default: 404, as an unknown path). */
+	modelRefusal?(model: string): Omit<ApiError, 'path'>;
 	submitResponse(task: SimTask, origin: string): unknown;
 	statusResponse(task: SimTask, view: StatusView): unknown;
 	/** Where the provider answers a task's state with an HTTP error instead (Novita's 500 TASK_FAILED). */

@@ -49,6 +49,14 @@ const V3_SCHEMA: RequestSchema = {
 	provider: UNUSED,
 };
 
+const TURBO_SCHEMA: RequestSchema = {
+	model: UNUSED,
+	image_url: IMAGE_URL,
+	prompt: TEXT,
+	multi_prompt: UNUSED,
+	duration: INTEGER_3_TO_15,
+};
+
 /**
  * Each model id and its request schema [C], from aimlapi/api-docs
  * docs/api-references/video-models/Kling-AI/*.json. The docs type duration as an integer.
@@ -85,6 +93,11 @@ const MODELS: Record<string, RequestSchema> = {
 		duration: INTEGER_5_OR_10,
 		provider: UNUSED,
 	},
+	// v3-standard-turbo-… / v3-turbo-pro-…: no audio, end frame, negative, cfg_scale or provider.
+	'klingai/video-v3-standard-turbo-image-to-video': TURBO_SCHEMA,
+	'klingai/video-v3-turbo-pro-image-to-video': TURBO_SCHEMA,
+	'klingai/video-v3-omni-720p-image-to-video': V3_SCHEMA,
+	'klingai/video-v3-omni-1080p-image-to-video': V3_SCHEMA,
 };
 
 const V3_MODELS = [
@@ -111,6 +124,12 @@ function endFrameRead(
 	return fields.map((field) => body[field]).find((value) => typeof value === 'string') as
 		string | undefined;
 }
+
+/** [C] v3-omni-*: tail_image_url is "Not supported when generate_audio is enabled", and it defaults to true. */
+const OMNI_MODELS = [
+	'klingai/video-v3-omni-720p-image-to-video',
+	'klingai/video-v3-omni-1080p-image-to-video',
+];
 
 // The documented path and the legacy one both take POST (submit) and GET ?generation_id= (status).
 const GENERATION_PATHS = ['/v2/video/generations', '/v2/generate/video/kling/generation'];
@@ -155,9 +174,27 @@ export const aimlApiAdapter = (forms: RequestForms = {}): ProviderAdapter => ({
 		}
 		const problem = schemaProblem(body, MODELS[model], checks);
 		if (problem) return { error: problem };
+		if (
+			OMNI_MODELS.includes(model) &&
+			body.tail_image_url !== undefined &&
+			body.generate_audio !== false
+		)
+			return {
+				error:
+					'tail_image_url is not supported when generate_audio is enabled; set generate_audio to false to use a tail frame',
+			};
 		const endFrame = endFrameRead(model, body, forms.aimlEndFrame ?? 'either');
 		return { model, readAs: endFrame === undefined ? {} : { endFrame } };
 	},
+
+	// [C] its 400 validation of `model`, as for an id it does not know.
+	modelRefusal: (model) => ({
+		status: 400,
+		reason: 'INVALID_REQUEST_BODY',
+		message: `model must be one of ${Object.keys(MODELS)
+			.filter((id) => id !== model)
+			.join(', ')}`,
+	}),
 
 	submitResponse: (task) => ({ id: task.id, status: 'queued' }),
 

@@ -63,6 +63,9 @@ const ENDPOINTS: Record<string, EndpointSchema> = {
 	'v3/4k/image-to-video': V3,
 	'o1/image-to-video': O1,
 	'o1/standard/image-to-video': O1,
+	// [C] O3 (3.0 Omni): `image_url`, `end_image_url`; lengths not recorded [?], 3 to 15 s here.
+	'o3/pro/image-to-video': { ...O1, image: 'image_url', durations: V3.durations },
+	'o3/4k/image-to-video': { ...O1, image: 'image_url', durations: V3.durations },
 };
 
 const KNOWN_FIELDS = [

@@ -59,6 +59,13 @@ function payloadSchemas(soundValues: GmiSoundValues): Record<string, RequestSche
 			duration: { kind: 'oneOf', values: Array.from({ length: 13 }, (_, i) => String(i + 3)) },
 			sound: { kind: 'oneOf', values: ['on', 'off'] },
 		},
+		// [C] kling-3-0-turbo-i2v: `first_frame`, optional prompt, `resolution` 720p/1080p, 3 to 15 s.
+		'kling-3.0-turbo-i2v': {
+			first_frame: IMAGE_URL_ONLY,
+			prompt: TEXT,
+			resolution: { kind: 'oneOf', values: ['720p', '1080p'] },
+			duration: { kind: 'oneOf', values: Array.from({ length: 13 }, (_, i) => String(i + 3)) },
+		},
 	};
 }
 
@@ -137,6 +144,14 @@ export function gmiCloudAdapter(shapes: ResponseShapes, forms: RequestForms = {}
 				},
 			};
 		},
+
+		modelRefusal: (model) => ({
+			status: 400,
+			reason: 'INVALID_REQUEST_BODY',
+			message: `model must be one of ${Object.keys(schemas)
+				.filter((id) => id !== model)
+				.join(', ')}`,
+		}),
 
 		submitResponse: (task) => ({
 			request_id: task.id,

@@ -77,7 +77,12 @@ const IMAGE2VIDEO_MODELS: Record<string, ModelRules> = {
 	},
 };
 
-const OMNI_MODELS = ['kling-video-o1', 'kling-v3-omni'];
+/** omni-video model names and the first-frame lengths each takes: O1 5 or 10 s [3P], 3.0 Omni 3 to 15 s [3P]. */
+const OMNI_DURATIONS: Record<string, string[]> = {
+	'kling-video-o1': FIVE_OR_TEN,
+	'kling-v3-omni': THREE_TO_FIFTEEN,
+};
+const OMNI_MODELS = Object.keys(OMNI_DURATIONS);
 
 /** Kling's codes per simulator error reason, and the HTTP status each comes with [3P error table]. */
 const CODES: Record<string, { code: number; status: number; message: string }> = {
@@ -223,8 +228,11 @@ function validateOmniVideo(body: Record<string, unknown>): string | undefined {
 		if (body[field] !== undefined) return `${field} is not a parameter of omni-video image input`;
 	if (body.mode !== undefined && body.mode !== 'std' && body.mode !== 'pro')
 		return 'mode must be std or pro';
-	if (typeof body.duration !== 'string' || !FIVE_OR_TEN.includes(body.duration))
-		return 'Duration only supports 5 or 10 seconds with a first frame';
+	const durations = OMNI_DURATIONS[body.model_name];
+	if (typeof body.duration !== 'string' || !durations.includes(body.duration))
+		return durations === FIVE_OR_TEN
+			? 'Duration only supports 5 or 10 seconds with a first frame'
+			: `Duration only supports ${durations[0]} to ${durations[durations.length - 1]} seconds`;
 	if (!Array.isArray(body.image_list) || body.image_list.length === 0)
 		return 'image_list is required';
 	const frames = body.image_list.filter(isObject);
@@ -312,6 +320,14 @@ export function klingAdapter(shapes: ResponseShapes): ProviderAdapter {
 			if (externalId?.endsWith('must be a string')) return { error: externalId };
 			return { model: String(body.model_name), ...(externalId && { externalId }) };
 		},
+
+		// Kling 2.1 is reported retired on 2026-09-15 [3P]; the refusal's words are not recorded [?]:
+		// code 1201 and the words of a model_name it does not know.
+		modelRefusal: (model) => ({
+			status: 400,
+			reason: 'INVALID_REQUEST_BODY',
+			message: `model_name ${model} is not supported: the model is offline`,
+		}),
 
 		submitResponse: (task) => ok(taskData(task, undefined)),
 		statusResponse: (task, view) => ok(taskData(task, view)),

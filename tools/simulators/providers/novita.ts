@@ -104,7 +104,6 @@ const SUBMIT_ENDPOINTS: Record<
 			last_image: OPTIONAL_IMAGE,
 			extra: EXTRA,
 		},
-		notAt: ['highwayApi'],
 	},
 };
 

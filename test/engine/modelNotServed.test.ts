@@ -10,10 +10,11 @@ import { IMAGE_URL, klingNode, runKling, statusRequests, submitRequests } from '
  */
 
 const CASES: Array<[ProviderId, string, string]> = [
-	['novita', 'kling-v2.1-i2v', 'Kling O1 ("o1")'],
-	['myRouter', 'kling-v2.1-i2v', 'Kling O1 ("o1")'],
-	['highwayApi', 'kling-v2.1-i2v', 'Kling O1 ("o1")'],
-	['aimlApi', 'kling-video/v2.1/standard/image-to-video', 'Kling 3.0 Omni ("v3.0-omni")'],
+	// The newest by release, not by the editor's order: 3.0 (2026-02) came after O1 (2025-12).
+	['novita', 'kling-v2.1-i2v', 'Kling 3.0 ("v3.0")'],
+	['myRouter', 'kling-v2.1-i2v', 'Kling 3.0 ("v3.0")'],
+	['highwayApi', 'kling-v2.1-i2v', 'Kling 3.0 ("v3.0")'],
+	['aimlApi', 'kling-video/v2.1/standard/image-to-video', 'Kling 3.0 Turbo ("v3.0-turbo")'],
 	['gmiCloud', 'Kling-Image2Video-V2.1-Standard', 'Kling 3.0 Turbo ("v3.0-turbo")'],
 	['kling', 'kling-v2-1', 'Kling 3.0 Omni ("v3.0-omni")'],
 	['fal', 'v2.1/standard/image-to-video', 'Kling 3.0 Omni ("v3.0-omni")'],

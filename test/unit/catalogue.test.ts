@@ -7,6 +7,7 @@ import {
 	LEGACY_DEFAULT_MODEL,
 	MODEL_CATALOGUE,
 	MODEL_NAMES,
+	newestOf,
 	VIDEO_MODES,
 } from '../../nodes/KlingImageToVideo/models/catalogue';
 import { PROVIDERS } from '../../nodes/KlingImageToVideo/providers';
@@ -83,5 +84,13 @@ describe('the model catalogue', () => {
 	it("package.json's description names every model (npm search shows it)", () => {
 		for (const entry of MODEL_CATALOGUE)
 			expect(packageJson.description).toContain(entry.name.replace(/^Kling /, ''));
+	});
+
+	it('names as newest the most recently released model, not the last in the editor', () => {
+		expect(newestOf(['v2.1', 'v3.0', 'o1'])).toBe('v3.0');
+		expect(newestOf(['v3.0', 'v3.0-omni'])).toBe('v3.0-omni');
+		expect(newestOf(KLING_MODELS)).toBe('v3.0-turbo');
+		expect(newestOf([])).toBeUndefined();
+		for (const entry of MODEL_CATALOGUE) expect(entry.released).toMatch(/^20\d\d-(0[1-9]|1[0-2])$/);
 	});
 });

@@ -44,42 +44,53 @@ interface CatalogueEntry {
 	 */
 	defaultMode: VideoMode;
 	editorDescription: string;
+	/**
+	 * When Kling released it (year and month; 3.0 Turbo: first seen on Kling's capability map of
+	 * 2026-05). Catalogue order is the editor's, not always release order: O1 came before 3.0.
+	 */
+	released: `${number}-${number}`;
 }
 
 /** Oldest first: the editor lists the models in this order. */
 export const MODEL_CATALOGUE = [
 	{
 		id: 'v2.1',
+		released: '2025-05',
 		name: 'Kling 2.1',
 		defaultMode: 'standard',
 		editorDescription: 'Standard (720p), Professional (1080p) or Master; 5 or 10 s',
 	},
 	{
 		id: 'v2.5-turbo',
+		released: '2025-09',
 		name: 'Kling 2.5 Turbo',
 		defaultMode: 'professional',
 		editorDescription: 'Better motion than 2.1 for less; 1080p, 5 or 10 s',
 	},
 	{
 		id: 'v2.6',
+		released: '2025-12',
 		name: 'Kling 2.6',
 		defaultMode: 'professional',
 		editorDescription: 'Can add sound; 1080p, 5 or 10 s',
 	},
 	{
 		id: 'v3.0',
+		released: '2026-02',
 		name: 'Kling 3.0',
 		defaultMode: 'standard',
-		editorDescription: 'The newest: 3 to 15 s, sound, an end frame where offered',
+		editorDescription: '3 to 15 s, sound, an end frame where offered',
 	},
 	{
 		id: 'o1',
+		released: '2025-12',
 		name: 'Kling O1',
 		defaultMode: 'professional',
 		editorDescription: "Kling's omni model: a first and a last frame; 5 or 10 s",
 	},
 	{
 		id: 'v3.0-turbo',
+		released: '2026-05',
 		name: 'Kling 3.0 Turbo',
 		defaultMode: 'standard',
 		editorDescription:
@@ -87,6 +98,7 @@ export const MODEL_CATALOGUE = [
 	},
 	{
 		id: 'v3.0-omni',
+		released: '2026-02',
 		name: 'Kling 3.0 Omni',
 		defaultMode: 'standard',
 		editorDescription: "Kling's 3.0 omni model: a first and a last frame, 3 to 15 s where offered",
@@ -116,6 +128,13 @@ export const DEFAULT_MODEL_BY_VERSION: Record<(typeof NODE_VERSIONS)[number], Kl
 /** The default model of a node of `typeVersion` (a version n8n did not know yet reads as the last). */
 export function defaultModelOf(typeVersion: number): KlingModel {
 	return typeVersion < 2 ? DEFAULT_MODEL_BY_VERSION[1] : DEFAULT_MODEL_BY_VERSION[2];
+}
+
+/** The most recently released of `models` (the later catalogue entry of two released together). */
+export function newestOf(models: readonly KlingModel[]): KlingModel | undefined {
+	const released = (model: KlingModel) =>
+		MODEL_CATALOGUE.find((entry) => entry.id === model)?.released ?? '';
+	return [...models].sort((a, b) => released(a).localeCompare(released(b))).pop();
 }
 
 export const KLING_MODELS: readonly KlingModel[] = MODEL_CATALOGUE.map((entry) => entry.id);

@@ -1,6 +1,6 @@
 import { NodeApiError, type JsonObject } from 'n8n-workflow';
 
-import { KLING_MODELS, MODEL_NAMES, type KlingModel } from '../models/catalogue';
+import { KLING_MODELS, MODEL_NAMES, newestOf, type KlingModel } from '../models/catalogue';
 import type { ProviderAdapter, RefusalAdvice } from '../providers';
 import { isThrottle, type ProviderHttp, type ReadAnswer } from './http';
 import type { NetworkFailure } from './networkErrors';
@@ -154,8 +154,9 @@ export class TransportMessages {
 
 /** The last model in catalogue order the provider offers, other than the refused one. */
 function newestOfferedBut(provider: ProviderAdapter, refused: KlingModel): KlingModel | undefined {
-	const offered = KLING_MODELS.filter(
-		(model) => model !== refused && provider.offers.some((offer) => offer.model === model),
+	return newestOf(
+		KLING_MODELS.filter(
+			(model) => model !== refused && provider.offers.some((offer) => offer.model === model),
+		),
 	);
-	return offered[offered.length - 1];
 }

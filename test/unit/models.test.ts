@@ -33,6 +33,13 @@ const base = {
 	aspectRatios: [],
 	endFrameModes: [],
 	endFrameWithSound: true,
+	shotModes: [],
+} satisfies Partial<Row>;
+
+/** Custom shots, as Novita's and MyRouter's 3.0 pages show them [C]: with the prompt, no end frame. */
+const NOVITA_STORYBOARD = {
+	shotModes: ['single', 'custom'],
+	storyboard: { prompt: 'alongside', maxShotChars: 2500, minShotSeconds: 1, withEndFrame: false },
 } satisfies Partial<Row>;
 
 const NOVITA_FAMILY: Record<string, Row> = {
@@ -51,6 +58,7 @@ const NOVITA_FAMILY: Record<string, Row> = {
 		durations: THREE_TO_15,
 		soundModes: ['standard', 'professional', '4k'],
 		endFrameModes: ['standard', 'professional', '4k'],
+		...NOVITA_STORYBOARD,
 	},
 	o1: {
 		...base,
@@ -76,12 +84,12 @@ const EXPECTED: Record<Exclude<ProviderId, 'kling' | 'fal'>, Record<string, Row>
 			endFrameModes: ['standard', 'professional'],
 		},
 	},
-	// HighwayAPI's docs have no O1 page.
+	// HighwayAPI's docs have no O1 page; its 3.0 page's multi_prompt was not read: no storyboard.
 	highwayApi: {
 		'v2.1': NOVITA_FAMILY['v2.1'],
 		'v2.5-turbo': NOVITA_FAMILY['v2.5-turbo'],
 		'v2.6': NOVITA_FAMILY['v2.6'],
-		'v3.0': NOVITA_FAMILY['v3.0'],
+		'v3.0': { ...NOVITA_FAMILY['v3.0'], shotModes: [], storyboard: undefined },
 	},
 	aimlApi: {
 		'v2.1': {
@@ -98,6 +106,9 @@ const EXPECTED: Record<Exclude<ProviderId, 'kling' | 'fal'>, Record<string, Row>
 			durations: THREE_TO_15,
 			soundModes: ['standard', 'professional'],
 			endFrameModes: ['standard', 'professional'],
+			// prompt or multi_prompt, shot_type "customize" | "intelligent" [C]
+			shotModes: ['single', 'auto', 'custom'],
+			storyboard: { prompt: 'either', maxShotChars: 2500, minShotSeconds: 1, withEndFrame: true },
 		},
 		o1: {
 			...base,

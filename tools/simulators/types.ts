@@ -157,6 +157,11 @@ export type GmiSoundValues = 'both' | 'onOff' | 'yesNo';
 /** Request forms the simulated API takes where a provider's docs allow two readings. */
 export interface RequestForms {
 	gmiSoundValues?: GmiSoundValues;
+	/**
+	 * AI/ML API 3.0 `multi_prompt`: shots as objects or strings (default 'both': the schema types
+	 * them as strings, its description speaks of per-shot durations), or only one of them.
+	 */
+	aimlShots?: 'both' | 'objects' | 'strings';
 }
 
 /** Task latency: uniform around a mean, or any function of the task's creation index. */

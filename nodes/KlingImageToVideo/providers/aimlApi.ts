@@ -29,7 +29,8 @@ const PUBLISHED_SECONDS = {
 /**
  * Every Kling image-to-video schema in aimlapi/api-docs, docs/api-references/video-models/Kling-AI
  * [C]. `image_url` takes a link or base64; the docs' own example sends a data: URI. `provider` is
- * left at its default. 3.0 takes `prompt` or `multi_prompt`; the node sends a prompt, so it is required.
+ * left at its default. 3.0 takes `prompt` or `multi_prompt`: a prompt is required unless custom shots
+ * replace it (the storyboard field).
  */
 const MODELS: ReadonlyArray<ModelRow<string>> = [
 	{
@@ -93,6 +94,17 @@ const MODELS: ReadonlyArray<ModelRow<string>> = [
 			guidance: 'cfg_scale',
 			sound: { field: 'generate_audio', on: true, off: false },
 			endImage: 'tail_image_url',
+			// [C] `prompt` or `multi_prompt`, not both; `shot_type` "customize" | "intelligent". The
+			// schema types multi_prompt items as strings, its description speaks of per-shot durations
+			// [?]: objects first, strings once after a 400/422 naming the field.
+			storyboard: {
+				field: 'multi_prompt',
+				entry: 'promptDuration',
+				shotDuration: 'integer',
+				shotType: { field: 'shot_type', custom: 'customize', auto: 'intelligent' },
+				prompt: 'either',
+				textAlternate: true,
+			},
 		},
 		tiers: {
 			standard: 'klingai/video-v3-standard-image-to-video',

@@ -91,8 +91,19 @@ const MODELS: ReadonlyArray<ModelRow<string>> = [
 	},
 	{
 		model: 'v3.0',
-		// Prompt or multi_prompt: the node sends a prompt, so it is required.
-		form: { ...V26_FORM, guidance: 'cfg_scale' },
+		// Prompt or multi_prompt: a prompt is required unless custom shots replace it. [3P copy of
+		// fal's docs] `multi_prompt` (a list of {prompt, duration}) with `shot_type: "customize"`.
+		form: {
+			...V26_FORM,
+			guidance: 'cfg_scale',
+			storyboard: {
+				field: 'multi_prompt',
+				entry: 'promptDuration',
+				shotDuration: 'string',
+				shotType: { field: 'shot_type', custom: 'customize' },
+				prompt: 'either',
+			},
+		},
 		tiers: {
 			standard: `${APP_ID}/v3/standard/image-to-video`,
 			professional: `${APP_ID}/v3/pro/image-to-video`,

@@ -99,6 +99,15 @@ const MODELS: ReadonlyArray<ModelRow<NovitaTarget>> = [
 			guidance: 'cfg_scale',
 			sound: { field: 'sound', on: true, off: false },
 			endImage: 'end_image',
+			// [C] `multi_prompt: [{prompt, duration}]` (std page; the pro page's example shows strings
+			// [?]); prompt still required; "Cannot be used together with end_image".
+			storyboard: {
+				field: 'multi_prompt',
+				entry: 'promptDuration',
+				shotDuration: 'integer',
+				prompt: 'alongside',
+				withEndFrame: false,
+			},
 		},
 		tiers: {
 			standard: { path: '/v3/async/kling-v3.0-std-i2v' },
@@ -128,8 +137,8 @@ const MODELS: ReadonlyArray<ModelRow<NovitaTarget>> = [
 const OMISSIONS: Partial<Record<ProviderId, Omission[]>> = {
 	// No reference-kling-v3.0-4k-i2v page at docs.myrouter.ai.
 	myRouter: [{ model: 'v3.0', modes: ['4k'] }],
-	// No reference-kling-o1-i2v page at docs.jiekou.ai.
-	highwayApi: [{ model: 'o1' }],
+	// No reference-kling-o1-i2v page at docs.jiekou.ai; its 3.0 page's multi_prompt was not read.
+	highwayApi: [{ model: 'o1' }, { model: 'v3.0', formMembers: ['storyboard'] }],
 };
 
 const STATUS_BY_PROVIDER_STATUS: Record<string, TaskStatus> = {

@@ -4,6 +4,7 @@ import type { FieldShape, RequestField } from './field';
 import { guidanceScale } from './guidanceScale';
 import { negativePrompt } from './negativePrompt';
 import { sound } from './sound';
+import { storyboard } from './storyboard';
 
 /**
  * The optional request fields, in the order the editor shows them (those in the "Options"
@@ -16,6 +17,7 @@ export const REQUEST_FIELDS = [
 	sound,
 	aspectRatio,
 	endFrame,
+	storyboard,
 ] as const;
 
 type ShapeOf<Field> = Field extends RequestField<infer Shape> ? Shape : never;
@@ -43,4 +45,5 @@ export type AnyRequestField = RequestField<
 export type { AlternateForm, CoreOffer, ImageInput } from './core';
 export type { BodyWriter, FieldInput, PerForm } from './field';
 export type { SoundForm } from './sound';
+export { shotsReplacePrompt, type StoryboardForm } from './storyboard';
 export * from './imageFrames';

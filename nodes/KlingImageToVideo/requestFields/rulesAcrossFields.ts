@@ -21,6 +21,12 @@ export function checkRulesAcrossFields(
 		);
 	}
 	if (choices.endFrame === undefined) return;
+	if (choices.storyboard && offer.storyboard && !offer.storyboard.withEndFrame) {
+		throw input.refuse(
+			`An end frame cannot be combined with a storyboard for ${input.offerName}`,
+			'Set "End Image Source" to None, or set "Shot Mode" to Single Shot.',
+		);
+	}
 	if (!offer.endFrameModes.includes(mode)) {
 		throw input.refuse(
 			`An end frame is not available in mode "${mode}" for ${input.offerName}; it is in ${listModes(offer.endFrameModes)}`,

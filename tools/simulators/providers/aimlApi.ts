@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { SimTask } from '../tasks';
 import { defaultMessage, isObject } from './adapter';
 import type { ApiError, ApiRoute, ProviderAdapter, StatusView } from './adapter';
-import { schemaProblem, type FieldRule, type RequestSchema } from './validation';
+import type { RequestForms } from '../types';
+import { shotsProblem } from './shots';
+import { schemaProblem, textProblem, type FieldRule, type RequestSchema } from './validation';
 
 const IMAGE_URL = {
 	kind: 'image',
@@ -31,26 +33,45 @@ const V21_SCHEMA: RequestSchema = {
 	camera_control: UNUSED,
 };
 
-const V3_SCHEMA: RequestSchema = {
+const SHOT_ENTRIES = {
+	both: ['objects', 'strings'],
+	objects: ['objects'],
+	strings: ['strings'],
+} as const;
+
+/** [C] video-v3-*-image-to-video.json: `prompt` or `multi_prompt`, not both; `shot_type` "customize" | "intelligent". */
+const v3Schema = (shots: keyof typeof SHOT_ENTRIES): RequestSchema => ({
 	model: UNUSED,
 	image_url: IMAGE_URL,
-	prompt: PROMPT,
-	multi_prompt: UNUSED,
+	prompt: {
+		kind: 'check',
+		problem: (field, value, body) =>
+			body.multi_prompt !== undefined
+				? value === undefined
+					? undefined
+					: 'prompt and multi_prompt cannot be used together'
+				: textProblem(field, value, true),
+	},
+	multi_prompt: {
+		kind: 'check',
+		problem: (field, value) =>
+			shotsProblem(field, value, { entries: SHOT_ENTRIES[shots], duration: 'integer' }),
+	},
 	tail_image_url: TAIL_IMAGE,
 	duration: INTEGER_3_TO_15,
 	elements: UNUSED,
-	shot_type: UNUSED,
+	shot_type: { kind: 'oneOf', values: ['customize', 'intelligent'] },
 	generate_audio: { kind: 'boolean' },
 	negative_prompt: TEXT,
 	cfg_scale: { kind: 'unitNumber' },
 	provider: UNUSED,
-};
+});
 
 /**
  * Each model id and its request schema [C], from aimlapi/api-docs
  * docs/api-references/video-models/Kling-AI/*.json. The docs type duration as an integer.
  */
-const MODELS: Record<string, RequestSchema> = {
+const modelSchemas = (forms: RequestForms): Record<string, RequestSchema> => ({
 	'kling-video/v2.1/standard/image-to-video': V21_SCHEMA,
 	'kling-video/v2.1/pro/image-to-video': V21_SCHEMA,
 	'klingai/v2.1-master-image-to-video': { ...V21_SCHEMA, provider: UNUSED },
@@ -72,8 +93,8 @@ const MODELS: Record<string, RequestSchema> = {
 		generate_audio: { kind: 'boolean' },
 		provider: UNUSED,
 	},
-	'klingai/video-v3-standard-image-to-video': V3_SCHEMA,
-	'klingai/video-v3-pro-image-to-video': V3_SCHEMA,
+	'klingai/video-v3-standard-image-to-video': v3Schema(forms.aimlShots ?? 'both'),
+	'klingai/video-v3-pro-image-to-video': v3Schema(forms.aimlShots ?? 'both'),
 	'klingai/video-o1-image-to-video': {
 		model: UNUSED,
 		image_url: IMAGE_URL,
@@ -82,7 +103,7 @@ const MODELS: Record<string, RequestSchema> = {
 		duration: INTEGER_5_OR_10,
 		provider: UNUSED,
 	},
-};
+});
 
 // The documented path and the legacy one both take POST (submit) and GET ?generation_id= (status).
 const GENERATION_PATHS = ['/v2/video/generations', '/v2/generate/video/kling/generation'];
@@ -105,74 +126,77 @@ const MESSAGES: Record<string, string> = {
 	RATE_LIMIT_EXCEEDED: 'Too Many Requests',
 };
 
-/** AI/ML API's v2 video generation API. */
-export const aimlApiAdapter: ProviderAdapter = {
-	route(method, path, query): ApiRoute | undefined {
-		if (GENERATION_PATHS.includes(path)) {
-			if (method === 'POST') return { kind: 'submit' };
-			if (method === 'GET') return { kind: 'status', taskId: query.get('generation_id') ?? '' };
-		}
-		// [C] GET /v2/billing is current; /v1/billing/balance is legacy, "scheduled for future deprecation".
-		if (method === 'GET' && path === '/v2/billing') return { kind: 'balance' };
-		if (method === 'GET' && path === '/v1/billing/balance')
-			return { kind: 'balance', legacy: true };
-		return undefined;
-	},
+/** AI/ML API's v2 video generation API; `forms` picks a reading where its docs allow two. */
+export function aimlApiAdapter(forms: RequestForms = {}): ProviderAdapter {
+	const MODELS = modelSchemas(forms);
+	return {
+		route(method, path, query): ApiRoute | undefined {
+			if (GENERATION_PATHS.includes(path)) {
+				if (method === 'POST') return { kind: 'submit' };
+				if (method === 'GET') return { kind: 'status', taskId: query.get('generation_id') ?? '' };
+			}
+			// [C] GET /v2/billing is current; /v1/billing/balance is legacy, "scheduled for future deprecation".
+			if (method === 'GET' && path === '/v2/billing') return { kind: 'balance' };
+			if (method === 'GET' && path === '/v1/billing/balance')
+				return { kind: 'balance', legacy: true };
+			return undefined;
+		},
 
-	validateSubmit(_route, body, checks) {
-		if (!isObject(body)) return { error: 'request body must be a JSON object' };
-		const model = typeof body.model === 'string' ? body.model : '';
-		if (!Object.prototype.hasOwnProperty.call(MODELS, model)) {
-			return { error: `model must be one of ${Object.keys(MODELS).join(', ')}` };
-		}
-		const problem = schemaProblem(body, MODELS[model], checks);
-		return problem ? { error: problem } : { model };
-	},
+		validateSubmit(_route, body, checks) {
+			if (!isObject(body)) return { error: 'request body must be a JSON object' };
+			const model = typeof body.model === 'string' ? body.model : '';
+			if (!Object.prototype.hasOwnProperty.call(MODELS, model)) {
+				return { error: `model must be one of ${Object.keys(MODELS).join(', ')}` };
+			}
+			const problem = schemaProblem(body, MODELS[model], checks);
+			return problem ? { error: problem } : { model };
+		},
 
-	submitResponse: (task) => ({ id: task.id, status: 'queued' }),
+		submitResponse: (task) => ({ id: task.id, status: 'queued' }),
 
-	statusResponse(task: SimTask, view: StatusView) {
-		const response: Record<string, unknown> = {
-			id: task.id,
-			status: view.statusWord ?? STATUS_NAMES[view.status],
-		};
-		if (view.videoUrl) {
-			response.video = { url: view.videoUrl };
-			const duration =
-				isObject(task.body) && typeof task.body.duration === 'number' ? task.body.duration : 5;
-			response.meta = { usage: { credits_used: duration * 52500 } }; // [G] amount
-		}
-		if (view.status === 'failed' || view.status === 'cancelled') {
-			response.error = {
-				name: view.status === 'cancelled' ? 'Cancelled' : 'GenerationError',
-				message:
-					task.outcome.reason ??
-					(view.status === 'cancelled' ? 'Generation was cancelled' : 'Generation failed'),
+		statusResponse(task: SimTask, view: StatusView) {
+			const response: Record<string, unknown> = {
+				id: task.id,
+				status: view.statusWord ?? STATUS_NAMES[view.status],
 			};
-		}
-		return response;
-	},
+			if (view.videoUrl) {
+				response.video = { url: view.videoUrl };
+				const duration =
+					isObject(task.body) && typeof task.body.duration === 'number' ? task.body.duration : 5;
+				response.meta = { usage: { credits_used: duration * 52500 } }; // [G] amount
+			}
+			if (view.status === 'failed' || view.status === 'cancelled') {
+				response.error = {
+					name: view.status === 'cancelled' ? 'Cancelled' : 'GenerationError',
+					message:
+						task.outcome.reason ??
+						(view.status === 'cancelled' ? 'Generation was cancelled' : 'Generation failed'),
+				};
+			}
+			return response;
+		},
 
-	errorBody: (error: ApiError) => ({
-		message: error.message ?? MESSAGES[error.reason] ?? defaultMessage(error.reason),
-		path: error.path,
-		requestId: randomUUID(),
-		statusCode: error.status,
-		timestamp: new Date().toISOString(),
-	}),
+		errorBody: (error: ApiError) => ({
+			message: error.message ?? MESSAGES[error.reason] ?? defaultMessage(error.reason),
+			path: error.path,
+			requestId: randomUUID(),
+			statusCode: error.status,
+			timestamp: new Date().toISOString(),
+		}),
 
-	balanceResponse: (insufficient, route) =>
-		route.kind === 'balance' && route.legacy
-			? {
-					balance: insufficient ? 0 : 551564495,
-					lowBalance: insufficient,
-					lowBalanceThreshold: 10000,
-					lastUpdated: new Date().toISOString(),
-					autoDebitStatus: 'disabled',
-					status: 'current',
-					statusExplanation: 'Balance is current and up to date',
-				}
-			: { current_balance: insufficient ? 0 : 123.45, currency: 'USD' },
+		balanceResponse: (insufficient, route) =>
+			route.kind === 'balance' && route.legacy
+				? {
+						balance: insufficient ? 0 : 551564495,
+						lowBalance: insufficient,
+						lowBalanceThreshold: 10000,
+						lastUpdated: new Date().toISOString(),
+						autoDebitStatus: 'disabled',
+						status: 'current',
+						statusExplanation: 'Balance is current and up to date',
+					}
+				: { current_balance: insufficient ? 0 : 123.45, currency: 'USD' },
 
-	modelsResponse: () => ({}),
-};
+		modelsResponse: () => ({}),
+	};
+}

@@ -18,7 +18,7 @@ export function adapterFor(
 		case 'highwayApi':
 			return novitaAdapter(provider, shapes);
 		case 'aimlApi':
-			return aimlApiAdapter;
+			return aimlApiAdapter(forms);
 		case 'gmiCloud':
 			return gmiCloudAdapter(shapes, forms);
 		case 'kling':

@@ -574,6 +574,41 @@ const cases: Case[] = [
 			'"Shot Mode" "auto" is not offered for Kling 3.0 at Novita AI; use "single" or "custom" [item 1]',
 	},
 	{
+		name: 'a subject reference that is not an http(s) link',
+		provider: 'aimlApi',
+		parameters: {
+			operation: 'generate',
+			model: 'v3.0',
+			imageUrl: 'https://images.example.com/a.png',
+			elements: { element: [{ frontalImageUrl: '', referenceImageUrls: '={{ $json.refs }}' }] },
+		},
+		item: {
+			json: { refs: 'https://images.example.com/side.png\nftp://images.example.com/back.png' },
+		},
+		message:
+			'Reference image 2 of subject 1 must start with http:// or https:// (the provider downloads it), not ftp: [item 1]',
+	},
+	{
+		name: 'a subject without the frontal image fal.ai asks for',
+		provider: 'fal',
+		parameters: {
+			operation: 'generate',
+			model: 'v3.0',
+			imageUrl: 'https://images.example.com/a.png',
+			elements: {
+				element: [
+					{
+						frontalImageUrl: '={{ $json.front }}',
+						referenceImageUrls: 'https://images.example.com/side.png',
+					},
+				],
+			},
+		},
+		item: { json: { front: '' } },
+		message:
+			'Subject 1 has no frontal image; Kling 3.0 at fal.ai needs one for each subject [item 1]',
+	},
+	{
 		name: 'empty task id',
 		parameters: { operation: 'waitForCompletion' },
 		item: { json: { taskId: '' } },
@@ -630,6 +665,8 @@ const firstItem = (parameters: INodeParameters): InputItem => ({
 		aspectRatio: '9:16',
 		...VALID_SHOTS,
 		shotMode: 'custom',
+		refs: 'https://images.example.com/side.png',
+		front: 'https://images.example.com/front.png',
 	},
 	...(parameters.imageSource === 'base64' && { json: { image: dataUri('image/png', validPng) } }),
 });

@@ -109,6 +109,8 @@ const EXPECTED: Record<Exclude<ProviderId, 'kling' | 'fal'>, Record<string, Row>
 			// prompt or multi_prompt, shot_type "customize" | "intelligent" [C]
 			shotModes: ['single', 'auto', 'custom'],
 			storyboard: { prompt: 'either', maxShotChars: 2500, minShotSeconds: 1, withEndFrame: true },
+			// elements: up to 4, 1–4 reference images each, the frontal image optional [C]
+			elements: { maxElements: 4, maxReferences: 4, frontalRequired: false },
 		},
 		o1: {
 			...base,

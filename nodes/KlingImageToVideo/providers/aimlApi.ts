@@ -105,6 +105,16 @@ const MODELS: ReadonlyArray<ModelRow<string>> = [
 				prompt: 'either',
 				textAlternate: true,
 			},
+			// [C] `elements`: up to 4, each `reference_image_urls` (1–4, required) and an optional
+			// `frontal_image_url` (a `video_url` too, which the node does not send).
+			elements: {
+				field: 'elements',
+				frontal: 'frontal_image_url',
+				references: 'reference_image_urls',
+				maxElements: 4,
+				maxReferences: 4,
+				frontalRequired: false,
+			},
 		},
 		tiers: {
 			standard: 'klingai/video-v3-standard-image-to-video',

@@ -103,6 +103,18 @@ const MODELS: ReadonlyArray<ModelRow<string>> = [
 				shotType: { field: 'shot_type', custom: 'customize' },
 				prompt: 'either',
 			},
+			// [3P copy of fal's docs] `elements`, an image set each (frontal + references), named
+			// @Element1… in the prompt. Its counts are not recorded [?]: AI/ML API's (4 of 1–4) are kept,
+			// and a frontal image is asked for, which both readings take.
+			elements: {
+				field: 'elements',
+				frontal: 'frontal_image_url',
+				references: 'reference_image_urls',
+				maxElements: 4,
+				maxReferences: 4,
+				frontalRequired: true,
+				promptName: '@Element{n}',
+			},
 		},
 		tiers: {
 			standard: `${APP_ID}/v3/standard/image-to-video`,

@@ -1,4 +1,5 @@
 import { aspectRatio } from './aspectRatio';
+import { elements } from './elements';
 import { endFrame } from './endFrame';
 import type { FieldShape, RequestField } from './field';
 import { guidanceScale } from './guidanceScale';
@@ -18,6 +19,7 @@ export const REQUEST_FIELDS = [
 	aspectRatio,
 	endFrame,
 	storyboard,
+	elements,
 ] as const;
 
 type ShapeOf<Field> = Field extends RequestField<infer Shape> ? Shape : never;

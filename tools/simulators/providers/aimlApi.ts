@@ -3,7 +3,7 @@ import type { SimTask } from '../tasks';
 import { defaultMessage, isObject } from './adapter';
 import type { ApiError, ApiRoute, ProviderAdapter, StatusView } from './adapter';
 import type { RequestForms } from '../types';
-import { shotsProblem } from './shots';
+import { elementsProblem, shotsProblem } from './shots';
 import { schemaProblem, textProblem, type FieldRule, type RequestSchema } from './validation';
 
 const IMAGE_URL = {
@@ -59,7 +59,12 @@ const v3Schema = (shots: keyof typeof SHOT_ENTRIES): RequestSchema => ({
 	},
 	tail_image_url: TAIL_IMAGE,
 	duration: INTEGER_3_TO_15,
-	elements: UNUSED,
+	// [C] up to 4, each reference_image_urls (1–4, required), frontal_image_url, video_url.
+	elements: {
+		kind: 'check',
+		problem: (field, value) =>
+			elementsProblem(field, value, { maxElements: 4, maxReferences: 4, frontalRequired: false }),
+	},
 	shot_type: { kind: 'oneOf', values: ['customize', 'intelligent'] },
 	generate_audio: { kind: 'boolean' },
 	negative_prompt: TEXT,

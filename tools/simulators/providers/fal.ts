@@ -2,7 +2,7 @@ import type { SimTask } from '../tasks';
 import type { ResponseShapes } from '../types';
 import { defaultMessage, isObject } from './adapter';
 import type { ApiError, ApiRoute, AuthKeys, ProviderAdapter, StatusView } from './adapter';
-import { shotsProblem } from './shots';
+import { elementsProblem, shotsProblem } from './shots';
 import { imageProblem, textProblem, unitNumberProblem } from './validation';
 
 /**
@@ -23,7 +23,7 @@ interface EndpointSchema {
 	guidance: boolean;
 	negativePrompt: boolean;
 	audio: boolean;
-	/** 3.0 [3P copy of fal's docs]: `multi_prompt` with `shot_type: "customize"`, or `prompt`, not both. */
+	/** 3.0 [3P copy of fal's docs]: `multi_prompt` with `shot_type: "customize"`, or `prompt`, not both; `elements`. */
 	shots?: boolean;
 }
 
@@ -81,6 +81,7 @@ const KNOWN_FIELDS = [
 	'end_image_url',
 	'multi_prompt',
 	'shot_type',
+	'elements',
 ];
 
 /** The `detail` list of a validation error (FastAPI/Pydantic style), naming the field. */
@@ -98,7 +99,8 @@ function validate(schema: EndpointSchema, body: Record<string, unknown>): string
 			(field === 'generate_audio' && !schema.audio) ||
 			((field === 'image_url' || field === 'start_image_url') && field !== schema.image) ||
 			((field === 'tail_image_url' || field === 'end_image_url') && field !== schema.endImage) ||
-			((field === 'multi_prompt' || field === 'shot_type') && !schema.shots),
+			((field === 'multi_prompt' || field === 'shot_type' || field === 'elements') &&
+				!schema.shots),
 	);
 	if (unknown) return `${unknown} is not a field of this endpoint`;
 	if (body.duration !== undefined && !schema.durations.includes(body.duration as string))
@@ -112,6 +114,12 @@ function validate(schema: EndpointSchema, body: Record<string, unknown>): string
 			? imageProblem(schema.endImage, body[schema.endImage], images)
 			: undefined) ??
 		promptProblem(body) ??
+		// [3P copy of fal's docs] image sets named @Element1…; counts as AI/ML API's [?].
+		elementsProblem('elements', body.elements, {
+			maxElements: 4,
+			maxReferences: 4,
+			frontalRequired: true,
+		}) ??
 		textProblem('negative_prompt', body.negative_prompt, false) ??
 		unitNumberProblem('cfg_scale', body.cfg_scale)
 	);

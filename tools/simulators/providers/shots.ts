@@ -98,3 +98,49 @@ export function klingMultiShotProblem(
 		})
 	);
 }
+
+/** How a route documents `elements` (subject references) given inline. */
+export interface ElementRules {
+	maxElements: number;
+	maxReferences: number;
+	frontalRequired: boolean;
+}
+
+const isHttpUrl = (value: unknown) => typeof value === 'string' && /^https?:\/\/\S+$/i.test(value);
+
+/** The 400 message for elements that break the route's documented form, or undefined. */
+export function elementsProblem(
+	field: string,
+	value: unknown,
+	rules: ElementRules,
+): string | undefined {
+	if (value === undefined) return undefined;
+	if (!Array.isArray(value) || value.length === 0) return `${field} must be a non-empty list`;
+	if (value.length > rules.maxElements)
+		return `${field} takes at most ${rules.maxElements} elements`;
+	for (const [index, element] of value.entries()) {
+		const where = `${field}[${index}]`;
+		if (typeof element !== 'object' || element === null || Array.isArray(element))
+			return `${where} must be an object`;
+		const entry = element as Record<string, unknown>;
+		const unknown = Object.keys(entry).find(
+			(key) => !['frontal_image_url', 'reference_image_urls', 'video_url'].includes(key),
+		);
+		if (unknown) return `${where}.${unknown} is not a field of an element`;
+		if (
+			entry.frontal_image_url === undefined
+				? rules.frontalRequired
+				: !isHttpUrl(entry.frontal_image_url)
+		)
+			return `${where}.frontal_image_url must be an image URL`;
+		const references = entry.reference_image_urls;
+		if (
+			!Array.isArray(references) ||
+			references.length < 1 ||
+			references.length > rules.maxReferences
+		)
+			return `${where}.reference_image_urls must hold 1 to ${rules.maxReferences} image URLs`;
+		if (!references.every(isHttpUrl)) return `${where}.reference_image_urls must hold image URLs`;
+	}
+	return undefined;
+}

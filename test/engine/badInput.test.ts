@@ -609,6 +609,33 @@ const cases: Case[] = [
 			'Subject 1 has no frontal image; Kling 3.0 at fal.ai needs one for each subject [item 1]',
 	},
 	{
+		name: 'a static mask in a tier whose page does not document it',
+		provider: 'aimlApi',
+		parameters: {
+			operation: 'generate',
+			model: 'v2.1',
+			mode: '={{ $json.tier ?? "professional" }}',
+			imageUrl: 'https://images.example.com/a.png',
+			options: { staticMaskUrl: 'https://images.example.com/mask.png' },
+		},
+		item: { json: { tier: 'standard' } },
+		message:
+			'"Static Mask URL" is not available in mode "standard" for Kling 2.1 at AI/ML API; it is in "professional" (Professional) [item 1]',
+	},
+	{
+		name: 'a static mask that is not an http(s) link',
+		provider: 'aimlApi',
+		parameters: {
+			operation: 'generate',
+			model: 'v2.1',
+			mode: 'professional',
+			imageUrl: 'https://images.example.com/a.png',
+			options: { staticMaskUrl: '={{ $json.mask }}' },
+		},
+		item: { json: { mask: 'mask.png' } },
+		message: '"Static Mask URL" is not a URL: "mask.png" [item 1]',
+	},
+	{
 		name: 'empty task id',
 		parameters: { operation: 'waitForCompletion' },
 		item: { json: { taskId: '' } },
@@ -667,6 +694,7 @@ const firstItem = (parameters: INodeParameters): InputItem => ({
 		shotMode: 'custom',
 		refs: 'https://images.example.com/side.png',
 		front: 'https://images.example.com/front.png',
+		mask: 'https://images.example.com/mask.png',
 	},
 	...(parameters.imageSource === 'base64' && { json: { image: dataUri('image/png', validPng) } }),
 });

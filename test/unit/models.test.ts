@@ -34,6 +34,7 @@ const base = {
 	endFrameModes: [],
 	endFrameWithSound: true,
 	shotModes: [],
+	staticMaskModes: [],
 } satisfies Partial<Row>;
 
 /** Custom shots, as Novita's and MyRouter's 3.0 pages show them [C]: with the prompt, no end frame. */
@@ -97,6 +98,8 @@ const EXPECTED: Record<Exclude<ProviderId, 'kling' | 'fal'>, Record<string, Row>
 			promptRequired: false,
 			modes: ['standard', 'professional', 'master'],
 			durations: FIVE_TEN,
+			// static_mask on the v2.1-pro page [C]
+			staticMaskModes: PRO,
 		},
 		'v2.5-turbo': { ...base, modes: PRO, durations: FIVE_TEN },
 		'v2.6': { ...base, modes: PRO, durations: FIVE_TEN, guidanceScale: false, soundModes: PRO },

@@ -44,7 +44,12 @@ const MODELS: ReadonlyArray<ModelRow<string>> = [
 			duration: 'integer',
 			negativePrompt: 'negative_prompt',
 			guidance: 'cfg_scale',
+			// [C] The v2.1-pro page: `static_mask`, "URL of the image for Static Brush Application
+			// Area (Mask image created by users using the motion brush)".
+			staticMask: 'static_mask',
 		},
+		// Only the pro page documents it.
+		staticMaskModes: ['professional'],
 		tiers: {
 			standard: 'kling-video/v2.1/standard/image-to-video',
 			professional: 'kling-video/v2.1/pro/image-to-video',

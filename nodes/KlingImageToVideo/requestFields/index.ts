@@ -5,6 +5,7 @@ import type { FieldShape, RequestField } from './field';
 import { guidanceScale } from './guidanceScale';
 import { negativePrompt } from './negativePrompt';
 import { sound } from './sound';
+import { staticMask } from './staticMask';
 import { storyboard } from './storyboard';
 
 /**
@@ -20,6 +21,7 @@ export const REQUEST_FIELDS = [
 	endFrame,
 	storyboard,
 	elements,
+	staticMask,
 ] as const;
 
 type ShapeOf<Field> = Field extends RequestField<infer Shape> ? Shape : never;

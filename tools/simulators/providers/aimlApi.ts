@@ -28,7 +28,14 @@ const V21_SCHEMA: RequestSchema = {
 	negative_prompt: TEXT,
 	duration: INTEGER_5_OR_10,
 	cfg_scale: { kind: 'unitNumber' },
-	static_mask: UNUSED,
+	// [C] "URL of the image for Static Brush Application Area"
+	static_mask: {
+		kind: 'check',
+		problem: (field, value) =>
+			value === undefined || (typeof value === 'string' && /^https?:\/\/\S+$/i.test(value))
+				? undefined
+				: `${field} must be an image URL`,
+	},
 	dynamic_masks: UNUSED,
 	camera_control: UNUSED,
 };

@@ -31,7 +31,11 @@ function cells(offer: ModelOffer): string[] {
 		durations(offer.durations),
 		...COLUMNS.map((column) => column.cell(offer)),
 		offer.acceptsImageBytes ? 'URL, binary, base64' : 'URL only',
-		offer.promptRequired ? 'required' : 'optional',
+		offer.promptRequired
+			? offer.storyboard?.prompt === 'either'
+				? 'required, unless custom shots'
+				: 'required'
+			: 'optional',
 	];
 }
 

@@ -40,6 +40,7 @@ const VIDEO_BYTES: Record<(typeof EXAMPLE_FILES)[number], number> = {
 	'submit-then-wait.json': 53_333,
 	'vertical-clip-with-sound.json': 54_444,
 	'vertical-clip-for-posting.json': 56_666,
+	'storyboard-three-shots.json': 57_777,
 	'durable-loop.json': 55_555,
 };
 /** Waits in n8n's database and resumes: run by a server (below), not by `n8n execute`. */
@@ -288,6 +289,40 @@ describe.each(N8N_TARGETS)('the example workflows in $name', (target) => {
 		const file = path.join(suite.filesDir, `vertical-clip-${task.id}.mp4`);
 		expect(
 			readFileSync(file).equals(expectedVideoBytes(VIDEO_BYTES['vertical-clip-for-posting.json'])),
+		).toBe(true);
+	});
+
+	it('storyboard-three-shots.json makes one Kling 3.0 video from three custom shots', async () => {
+		const execution = await run('storyboard-three-shots.json');
+		assertSucceeded(execution);
+		const sim = simulators['storyboard-three-shots.json'];
+		expect(sim.submissions()).toBe(1);
+		const task = sim.tasks[0];
+		expect(task.model).toBe('kling-v3.0-std-i2v');
+		// [C] Novita's 3.0 form: the prompt and multi_prompt [{prompt, duration}], durations adding up.
+		expect(task.body).toMatchObject({
+			image: EXAMPLE_PRODUCT_IMAGE_URL,
+			prompt: expect.stringContaining('studio look'),
+			duration: 10,
+			sound: false,
+			multi_prompt: [
+				{ prompt: expect.stringContaining('Close-up'), duration: 3 },
+				{ prompt: expect.stringContaining('glides around'), duration: 4 },
+				{ prompt: expect.stringContaining('Wide shot'), duration: 3 },
+			],
+		});
+
+		const [clip] = execution.items('Make Storyboard Clip');
+		expect(clip.json).toMatchObject({
+			taskId: task.id,
+			status: 'succeeded',
+			model: 'v3.0',
+			duration: 10,
+		});
+		expect(
+			suite.cli
+				.readBinary(clip.binary!.data)
+				.equals(expectedVideoBytes(VIDEO_BYTES['storyboard-three-shots.json'])),
 		).toBe(true);
 	});
 });

@@ -3,7 +3,7 @@
  * The official Kling API and fal.ai through the packed package in a real n8n (each of N8N_TARGETS):
  * a credential made of an access key and secret key (the token signed by the installed credential,
  * inside n8n), a submission recovered by its external_task_id over n8n's own HTTP stack, O1 on its
- * own route, and fal's queue, data URIs and errors after COMPLETED.
+ * own route, fal's queue, data URIs and errors after COMPLETED, and a custom storyboard at each.
  */
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -40,6 +40,20 @@ const SAMPLE_PNG = readFileSync(path.join(REPO_ROOT, 'examples', 'assets', 'samp
 const PROMPT = 'The camera slowly pushes in while the lake shimmers';
 const IMAGE_URL = 'https://example.com/first-frame.jpg';
 const LATENCY = { meanMs: 400 };
+/** Three shots adding up to 10 s, as a user types them into Shots. */
+const SHOTS = [
+	{ prompt: 'Close-up: steam curls from the coffee cup', duration: 3 },
+	{ prompt: 'The camera pulls back across the cafe table', duration: 4 },
+	{ prompt: 'Wide: morning light fills the window', duration: 3 },
+];
+const storyboard = {
+	model: 'v3.0',
+	mode: 'standard',
+	duration: '10',
+	prompt: '',
+	shotMode: 'custom',
+	shots: { shot: SHOTS },
+};
 
 /** Set, then Split Out: `count` items without the Code node. */
 function itemsNodes(count: number): WorkflowNode[] {
@@ -87,6 +101,8 @@ describe.each(N8N_TARGETS)('the official Kling API and fal.ai in a real $name', 
 	let falSim: Simulator;
 	let falFailingSim: Simulator;
 	let falQueueSim: Simulator;
+	let klingStoryboardSim: Simulator;
+	let falStoryboardSim: Simulator;
 
 	const simulator = async (options: Parameters<typeof startSimulator>[0]) => {
 		const sim = await startSimulator({
@@ -127,6 +143,8 @@ describe.each(N8N_TARGETS)('the official Kling API and fal.ai in a real $name', 
 			reason: 'dummy refusal: flagged by a content checker',
 		});
 		falQueueSim = await simulator({ provider: 'fal', concurrency: 1, videoBytes: 55_000 });
+		klingStoryboardSim = await simulator({ provider: 'kling', videoBytes: 56_000 });
+		falStoryboardSim = await simulator({ provider: 'fal', videoBytes: 57_000 });
 
 		const keyPairCred = simulatorCredential(keyPairSim, 'e2eKlingKeyPair', 'Kling key pair', {
 			authType: 'accessKey',
@@ -139,6 +157,8 @@ describe.each(N8N_TARGETS)('the official Kling API and fal.ai in a real $name', 
 		const falCred = simulatorCredential(falSim, 'e2eFal');
 		const falFailingCred = simulatorCredential(falFailingSim, 'e2eFalFailing');
 		const falQueueCred = simulatorCredential(falQueueSim, 'e2eFalQueue');
+		const klingStoryboardCred = simulatorCredential(klingStoryboardSim, 'e2eKlingStoryboard');
+		const falStoryboardCred = simulatorCredential(falStoryboardSim, 'e2eFalStoryboard');
 		await suite.cli.importCredentials([
 			keyPairCred,
 			safeRetryCred,
@@ -146,6 +166,8 @@ describe.each(N8N_TARGETS)('the official Kling API and fal.ai in a real $name', 
 			falCred,
 			falFailingCred,
 			falQueueCred,
+			klingStoryboardCred,
+			falStoryboardCred,
 		]);
 
 		const generate = (parameters: Record<string, unknown>) => ({
@@ -203,6 +225,18 @@ describe.each(N8N_TARGETS)('the official Kling API and fal.ai in a real $name', 
 				manualTrigger(),
 				...itemsNodes(3),
 				klingNode('Animate', { provider: 'fal', ...generate({}) }, falQueueCred.ref),
+			]),
+			klingStoryboard: chainWorkflow('e2eKlingStoryboard', 'Kling AI: a three-shot storyboard', [
+				manualTrigger(),
+				klingNode(
+					'Animate',
+					{ provider: 'kling', ...generate(storyboard) },
+					klingStoryboardCred.ref,
+				),
+			]),
+			falStoryboard: chainWorkflow('e2eFalStoryboard', 'fal.ai: a three-shot storyboard', [
+				manualTrigger(),
+				klingNode('Animate', { provider: 'fal', ...generate(storyboard) }, falStoryboardCred.ref),
 			]),
 		};
 		await suite.cli.importWorkflows(Object.values(workflows));
@@ -333,5 +367,49 @@ describe.each(N8N_TARGETS)('the official Kling API and fal.ai in a real $name', 
 		const [first, second, third] = falQueueSim.tasks;
 		expect(second.processingStartsAt).toBeGreaterThanOrEqual(first.finishesAt);
 		expect(third.processingStartsAt).toBeGreaterThanOrEqual(second.finishesAt);
+	});
+
+	describe("a custom storyboard of three shots, in each route's own form", () => {
+		it('Kling AI: multi_shot, shot_type customize and indexed shots with string durations; one video', async () => {
+			const execution = await run('klingStoryboard');
+			assertSucceeded(execution);
+			expect(klingStoryboardSim.submissions()).toBe(1);
+			const [task] = klingStoryboardSim.tasks;
+			expect(task.body).toMatchObject({
+				model_name: 'kling-v3',
+				duration: '10',
+				multi_shot: true,
+				shot_type: 'customize',
+				multi_prompt: SHOTS.map((shot, index) => ({
+					index: index + 1,
+					prompt: shot.prompt,
+					duration: String(shot.duration),
+				})),
+			});
+			// The shots replace the prompt there: none is sent.
+			expect(task.body).not.toHaveProperty('prompt');
+			const [item] = execution.items('Animate');
+			expect(item.json).toMatchObject({ taskId: task.id, status: 'succeeded', duration: 10 });
+			expect(suite.cli.readBinary(item.binary!.data).equals(expectedVideoBytes(56_000))).toBe(true);
+		});
+
+		it('fal.ai: multi_prompt with shot_type customize and string durations; one video', async () => {
+			const execution = await run('falStoryboard');
+			assertSucceeded(execution);
+			expect(falStoryboardSim.submissions()).toBe(1);
+			const [task] = falStoryboardSim.tasks;
+			expect(task.body).toMatchObject({
+				duration: '10',
+				shot_type: 'customize',
+				multi_prompt: SHOTS.map((shot) => ({
+					prompt: shot.prompt,
+					duration: String(shot.duration),
+				})),
+			});
+			expect(task.body).not.toHaveProperty('prompt');
+			const [item] = execution.items('Animate');
+			expect(item.json).toMatchObject({ taskId: task.id, status: 'succeeded', duration: 10 });
+			expect(suite.cli.readBinary(item.binary!.data).equals(expectedVideoBytes(57_000))).toBe(true);
+		});
 	});
 });

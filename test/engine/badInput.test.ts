@@ -50,6 +50,32 @@ const validUrlItem = {
 	binary: { data: png(validPng) },
 };
 
+/** Two shots adding up to 5 s, as the item gives them (n8n takes no expression for a whole list). */
+const VALID_SHOTS = { p1: 'close-up of the bottle', d1: 2, p2: 'wide shot of the shelf', d2: 3 };
+const shotsOf = (shots: Array<{ prompt: string; duration: number }>) => ({
+	p1: shots[0].prompt,
+	d1: shots[0].duration,
+	p2: shots[1].prompt,
+	d2: shots[1].duration,
+});
+
+/** A 5 s Kling 3.0 storyboard of two shots whose texts and lengths come from the item. */
+const storyboard = (extra: INodeParameters = {}): INodeParameters => ({
+	operation: 'generate',
+	model: 'v3.0',
+	mode: 'standard',
+	duration: '5',
+	imageUrl: 'https://images.example.com/a.png',
+	shotMode: 'custom',
+	shots: {
+		shot: [
+			{ prompt: '={{ $json.p1 }}', duration: '={{ $json.d1 }}' },
+			{ prompt: '={{ $json.p2 }}', duration: '={{ $json.d2 }}' },
+		],
+	},
+	...extra,
+});
+
 const cases: Case[] = [
 	{
 		name: 'GIF as binary',
@@ -463,6 +489,168 @@ const cases: Case[] = [
 		message:
 			'"End Image URL" must start with http:// or https:// (the provider downloads it), not file: [item 1]',
 	},
+
+	{
+		name: 'a shot of 2.5 seconds',
+		parameters: storyboard(),
+		item: {
+			json: {
+				...shotsOf([
+					{ prompt: 'close-up', duration: 2.5 },
+					{ prompt: 'wide', duration: 2.5 },
+				]),
+			},
+		},
+		message:
+			'The duration of shot 1 must be a whole number of seconds, at least 1, not 2.5 [item 1]',
+	},
+	{
+		name: 'a shot of 0 seconds',
+		provider: 'fal',
+		parameters: storyboard({ prompt: '' }),
+		item: {
+			json: {
+				...shotsOf([
+					{ prompt: 'close-up', duration: 5 },
+					{ prompt: 'wide', duration: 0 },
+				]),
+			},
+		},
+		message: 'The duration of shot 2 must be a whole number of seconds, at least 1, not 0 [item 1]',
+	},
+	{
+		name: 'shots that do not add up to Duration',
+		provider: 'kling',
+		parameters: storyboard({ prompt: '' }),
+		item: {
+			json: {
+				...shotsOf([
+					{ prompt: 'close-up', duration: 3 },
+					{ prompt: 'wide', duration: 3 },
+				]),
+			},
+		},
+		message:
+			'The shots last 6 s together (3 + 3), but "Duration" is 5 s; they must add up to it [item 1]',
+	},
+	{
+		name: 'a shot with no text',
+		parameters: storyboard(),
+		item: {
+			json: {
+				...shotsOf([
+					{ prompt: '  ', duration: 2 },
+					{ prompt: 'wide', duration: 3 },
+				]),
+			},
+		},
+		message:
+			'The prompt of shot 1 is empty; each shot needs 1 to 2,500 characters describing it [item 1]',
+	},
+	{
+		name: 'a shot longer than Kling’s 512 characters',
+		provider: 'kling',
+		parameters: storyboard({ prompt: '' }),
+		item: {
+			json: {
+				...shotsOf([
+					{ prompt: 'a'.repeat(513), duration: 2 },
+					{ prompt: 'wide', duration: 3 },
+				]),
+			},
+		},
+		message:
+			'The prompt of shot 1 is 513 characters; Kling 3.0 at Kling AI takes up to 512 a shot [item 1]',
+	},
+	{
+		name: 'a prompt next to custom shots where the route takes one or the other',
+		provider: 'aimlApi',
+		parameters: storyboard({ prompt: '={{ $json.storyPrompt ?? "" }}' }),
+		item: { json: { ...VALID_SHOTS, storyPrompt: 'a perfume ad' } },
+		message:
+			'"Prompt" must be empty with custom shots at Kling 3.0 at AI/ML API: it takes either a prompt or shots, not both [item 1]',
+	},
+	{
+		name: 'an end frame with a storyboard at Novita ("cannot be used together with end_image")',
+		parameters: storyboard({
+			endImageSource: '={{ $json.endImageSource }}',
+			endImageUrl: 'https://images.example.com/end.png',
+			endBinaryPropertyName: 'end',
+			endImageBase64: '={{ $json.image }}',
+		}),
+		item: { json: { ...VALID_SHOTS, endImageSource: 'url' } },
+		message:
+			'An end frame cannot be combined with a storyboard for Kling 3.0 at Novita AI [item 1]',
+	},
+	{
+		name: 'automatic shots where the route documents none',
+		parameters: storyboard({ shotMode: '={{ $json.shotMode }}' }),
+		item: { json: { ...VALID_SHOTS, shotMode: 'auto' } },
+		message:
+			'"Shot Mode" "auto" is not offered for Kling 3.0 at Novita AI; use "single" or "custom" [item 1]',
+	},
+	{
+		name: 'a subject reference that is not an http(s) link',
+		provider: 'aimlApi',
+		parameters: {
+			operation: 'generate',
+			model: 'v3.0',
+			imageUrl: 'https://images.example.com/a.png',
+			elements: { element: [{ frontalImageUrl: '', referenceImageUrls: '={{ $json.refs }}' }] },
+		},
+		item: {
+			json: { refs: 'https://images.example.com/side.png\nftp://images.example.com/back.png' },
+		},
+		message:
+			'Reference image 2 of subject 1 must start with http:// or https:// (the provider downloads it), not ftp: [item 1]',
+	},
+	{
+		name: 'a subject without the frontal image fal.ai asks for',
+		provider: 'fal',
+		parameters: {
+			operation: 'generate',
+			model: 'v3.0',
+			imageUrl: 'https://images.example.com/a.png',
+			elements: {
+				element: [
+					{
+						frontalImageUrl: '={{ $json.front }}',
+						referenceImageUrls: 'https://images.example.com/side.png',
+					},
+				],
+			},
+		},
+		item: { json: { front: '' } },
+		message:
+			'Subject 1 has no frontal image; Kling 3.0 at fal.ai needs one for each subject [item 1]',
+	},
+	{
+		name: 'a static mask in a tier whose page does not document it',
+		provider: 'aimlApi',
+		parameters: {
+			operation: 'generate',
+			model: 'v2.1',
+			mode: '={{ $json.tier ?? "professional" }}',
+			imageUrl: 'https://images.example.com/a.png',
+			options: { staticMaskUrl: 'https://images.example.com/mask.png' },
+		},
+		item: { json: { tier: 'standard' } },
+		message:
+			'"Static Mask URL" is not available in mode "standard" for Kling 2.1 at AI/ML API; it is in "professional" (Professional) [item 1]',
+	},
+	{
+		name: 'a static mask that is not an http(s) link',
+		provider: 'aimlApi',
+		parameters: {
+			operation: 'generate',
+			model: 'v2.1',
+			mode: 'professional',
+			imageUrl: 'https://images.example.com/a.png',
+			options: { staticMaskUrl: '={{ $json.mask }}' },
+		},
+		item: { json: { mask: 'mask.png' } },
+		message: '"Static Mask URL" is not a URL: "mask.png" [item 1]',
+	},
 	{
 		name: 'empty task id',
 		parameters: { operation: 'waitForCompletion' },
@@ -518,6 +706,11 @@ const firstItem = (parameters: INodeParameters): InputItem => ({
 		source: 'url',
 		endImageSource: 'none',
 		aspectRatio: '9:16',
+		...VALID_SHOTS,
+		shotMode: 'custom',
+		refs: 'https://images.example.com/side.png',
+		front: 'https://images.example.com/front.png',
+		mask: 'https://images.example.com/mask.png',
 	},
 	...(parameters.imageSource === 'base64' && { json: { image: dataUri('image/png', validPng) } }),
 });

@@ -71,9 +71,18 @@ describe.each(OFFERS)('the editor for %s, Kling %s', (provider, model, offer) =>
 			[
 				...(offer.guidanceScale ? ['guidanceScale'] : []),
 				...(offer.negativePrompt ? ['negativePrompt'] : []),
+				...(offer.staticMaskModes.length > 0 ? ['staticMaskUrl'] : []),
 				'callbackUrl',
 			].sort(),
 		);
+	});
+
+	it('shows Shot Mode and Subject References only where the route documents them', () => {
+		expect(view.optionValues('shotMode') ?? []).toEqual(offer.shotModes);
+		if (offer.shotModes.length > 0) expect(view.parameters.shotMode).toBe('single');
+		// Shots appear with Custom Shots only.
+		expect(view.field('shots')).toBeUndefined();
+		expect(view.field('elements') !== undefined).toBe(offer.elements !== undefined);
 	});
 
 	it('lets binary and base64 images be chosen only where the provider takes bytes', () => {

@@ -33,6 +33,14 @@ const base = {
 	aspectRatios: [],
 	endFrameModes: [],
 	endFrameWithSound: true,
+	shotModes: [],
+	staticMaskModes: [],
+} satisfies Partial<Row>;
+
+/** Custom shots, as Novita's and MyRouter's 3.0 pages show them [C]: with the prompt, no end frame. */
+const NOVITA_STORYBOARD = {
+	shotModes: ['single', 'custom'],
+	storyboard: { prompt: 'alongside', maxShotChars: 2500, minShotSeconds: 1, withEndFrame: false },
 } satisfies Partial<Row>;
 
 const NOVITA_FAMILY: Record<string, Row> = {
@@ -51,6 +59,7 @@ const NOVITA_FAMILY: Record<string, Row> = {
 		durations: THREE_TO_15,
 		soundModes: ['standard', 'professional', '4k'],
 		endFrameModes: ['standard', 'professional', '4k'],
+		...NOVITA_STORYBOARD,
 	},
 	o1: {
 		...base,
@@ -76,14 +85,20 @@ const EXPECTED: Record<Exclude<ProviderId, 'kling' | 'fal'>, Record<string, Row>
 			endFrameModes: ['standard', 'professional'],
 		},
 	},
-	// [C] docs.jiekou.ai/en/docs/models/reference-kling-o1-i2v: O1 with Novita's body.
-	highwayApi: NOVITA_FAMILY,
+	// [C] docs.jiekou.ai/en/docs/models/reference-kling-o1-i2v: O1 with Novita's body. Its 3.0
+	// page's multi_prompt was not read: no storyboard.
+	highwayApi: {
+		...NOVITA_FAMILY,
+		'v3.0': { ...NOVITA_FAMILY['v3.0'], shotModes: [], storyboard: undefined },
+	},
 	aimlApi: {
 		'v2.1': {
 			...base,
 			promptRequired: false,
 			modes: ['standard', 'professional', 'master'],
 			durations: FIVE_TEN,
+			// static_mask on the v2.1-pro page [C]
+			staticMaskModes: PRO,
 		},
 		'v2.5-turbo': { ...base, modes: PRO, durations: FIVE_TEN },
 		'v2.6': { ...base, modes: PRO, durations: FIVE_TEN, guidanceScale: false, soundModes: PRO },
@@ -93,6 +108,11 @@ const EXPECTED: Record<Exclude<ProviderId, 'kling' | 'fal'>, Record<string, Row>
 			durations: THREE_TO_15,
 			soundModes: ['standard', 'professional'],
 			endFrameModes: ['standard', 'professional'],
+			// prompt or multi_prompt, shot_type "customize" | "intelligent" [C]
+			shotModes: ['single', 'auto', 'custom'],
+			storyboard: { prompt: 'either', maxShotChars: 2500, minShotSeconds: 1, withEndFrame: true },
+			// elements: up to 4, 1–4 reference images each, the frontal image optional [C]
+			elements: { maxElements: 4, maxReferences: 4, frontalRequired: false },
 		},
 		o1: {
 			...base,

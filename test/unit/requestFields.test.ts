@@ -61,6 +61,10 @@ function row(
 function inputWith(parameters: Record<string, unknown>): FieldInput {
 	return {
 		offerName: 'Kling 3.0 at Test',
+		asked: {
+			duration: Number(parameters.duration ?? 5),
+			prompt: String(parameters.prompt ?? ''),
+		},
 		parameter: (name, fallback) => (name in parameters ? parameters[name] : fallback),
 		text: (name) => String(parameters[name] ?? ''),
 		checkLength: (label, text) => {

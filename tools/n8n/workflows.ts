@@ -180,6 +180,7 @@ export const EXAMPLE_FILES = [
 	'submit-then-wait.json',
 	'vertical-clip-with-sound.json',
 	'vertical-clip-for-posting.json',
+	'storyboard-three-shots.json',
 	'durable-loop.json',
 ] as const;
 

@@ -185,6 +185,11 @@ export interface RequestForms {
 	 * validation 422 (`detail: [{loc, msg, type}]`) naming the image field.
 	 */
 	falDataUris?: 'accepted' | 'refused';
+	/**
+	 * AI/ML API 3.0 `multi_prompt`: shots as objects or strings (default 'both': the schema types
+	 * them as strings, its description speaks of per-shot durations), or only one of them.
+	 */
+	aimlShots?: 'both' | 'objects' | 'strings';
 }
 
 /** Task latency: uniform around a mean, or any function of the task's creation index. */

@@ -176,9 +176,16 @@ function promptOptionalAt(): string {
 				'and',
 			)}`,
 	);
-	return optional.length === 0
-		? 'Every model requires one'
-		: `Required, except for ${optional.join('; ')}`;
+	const replacedByShots = offerVariants((offer) =>
+		offer.promptRequired && offer.storyboard?.prompt === 'either' ? true : undefined,
+	).map((variant) => MODEL_NAMES[variant.model]);
+	const required =
+		optional.length === 0
+			? 'Every model requires one'
+			: `Required, except for ${optional.join('; ')}`;
+	return replacedByShots.length === 0
+		? required
+		: `${required}. Leave it empty with Custom Shots where the shots replace it (${listNames([...new Set(replacedByShots)], 'and')}, see Shot Mode)`;
 }
 
 const perForm: PerForm<ModelOffer> = (formOf, property) =>

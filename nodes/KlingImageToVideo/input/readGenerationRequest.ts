@@ -12,6 +12,7 @@ import {
 import {
 	FIRST_FRAME,
 	REQUEST_FIELDS,
+	shotsReplacePrompt,
 	type AnyRequestField,
 	type FieldChoices,
 	type FieldInput,
@@ -73,7 +74,10 @@ function readPrompt(
 	offer: ModelOffer,
 ): string {
 	const prompt = readText(ctx, itemIndex, 'prompt', 'Prompt').trim();
-	if (prompt === '' && offer.promptRequired) {
+	// Custom shots take the place of the prompt where the route takes one or the other.
+	const parameter = (name: string, fallback: unknown) =>
+		ctx.getNodeParameter(name, itemIndex, fallback);
+	if (prompt === '' && offer.promptRequired && !shotsReplacePrompt(parameter, offer)) {
 		throw invalidInput(
 			ctx,
 			itemIndex,
@@ -126,10 +130,12 @@ function fieldInput(
 	itemIndex: number,
 	provider: ProviderAdapter,
 	offer: ModelOffer,
+	asked: FieldInput['asked'],
 ): FieldInput {
 	const name = offerName(provider, offer);
 	return {
 		offerName: name,
+		asked,
 		parameter: (parameter, fallback) => ctx.getNodeParameter(parameter, itemIndex, fallback),
 		text: (parameter, label) => readText(ctx, itemIndex, parameter, label),
 		checkLength: (label, text) => checkLength(ctx, itemIndex, label, text),
@@ -149,7 +155,7 @@ export async function readGenerationRequest(
 	const mode = readMode(ctx, itemIndex, provider, offer);
 	const duration = readDuration(ctx, itemIndex, provider, offer);
 	const prompt = readPrompt(ctx, itemIndex, provider, offer);
-	const input = fieldInput(ctx, itemIndex, provider, offer);
+	const input = fieldInput(ctx, itemIndex, provider, offer, { duration, prompt });
 	const readings = FIELDS.map((field) => ({ field, reading: field.read(input, offer) }));
 	const choices: FieldChoices = Object.fromEntries(
 		readings.flatMap(({ field, reading }) => (reading ? [[field.name, reading.choice]] : [])),

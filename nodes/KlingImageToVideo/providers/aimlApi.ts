@@ -36,7 +36,8 @@ const PUBLISHED_SECONDS = {
 /**
  * Every Kling image-to-video schema in aimlapi/api-docs, docs/api-references/video-models/Kling-AI
  * [C]. `image_url` takes a link or base64; the docs' own example sends a data: URI. `provider` is
- * left at its default. 3.0 takes `prompt` or `multi_prompt`; the node sends a prompt, so it is required.
+ * left at its default. 3.0 takes `prompt` or `multi_prompt`: a prompt is required unless custom shots
+ * replace it (the storyboard field).
  */
 const MODELS: ReadonlyArray<ModelRow<string>> = [
 	{
@@ -50,7 +51,12 @@ const MODELS: ReadonlyArray<ModelRow<string>> = [
 			duration: 'integer',
 			negativePrompt: 'negative_prompt',
 			guidance: 'cfg_scale',
+			// [C] The v2.1-pro page: `static_mask`, "URL of the image for Static Brush Application
+			// Area (Mask image created by users using the motion brush)".
+			staticMask: 'static_mask',
 		},
+		// Only the pro page documents it.
+		staticMaskModes: ['professional'],
 		tiers: {
 			standard: 'kling-video/v2.1/standard/image-to-video',
 			professional: 'kling-video/v2.1/pro/image-to-video',
@@ -103,6 +109,27 @@ const MODELS: ReadonlyArray<ModelRow<string>> = [
 			guidance: 'cfg_scale',
 			sound: { field: 'generate_audio', on: true, off: false },
 			endImage: ['tail_image_url', 'last_image_url'],
+			// [C] `prompt` or `multi_prompt`, not both; `shot_type` "customize" | "intelligent". The
+			// schema types multi_prompt items as strings, its description speaks of per-shot durations
+			// [?]: objects first, strings once after a 400/422 naming the field.
+			storyboard: {
+				field: 'multi_prompt',
+				entry: 'promptDuration',
+				shotDuration: 'integer',
+				shotType: { field: 'shot_type', custom: 'customize', auto: 'intelligent' },
+				prompt: 'either',
+				textAlternate: true,
+			},
+			// [C] `elements`: up to 4, each `reference_image_urls` (1–4, required) and an optional
+			// `frontal_image_url` (a `video_url` too, which the node does not send).
+			elements: {
+				field: 'elements',
+				frontal: 'frontal_image_url',
+				references: 'reference_image_urls',
+				maxElements: 4,
+				maxReferences: 4,
+				frontalRequired: false,
+			},
 		},
 		tiers: {
 			standard: 'klingai/video-v3-standard-image-to-video',

@@ -100,8 +100,31 @@ const MODELS: ReadonlyArray<ModelRow<string>> = [
 	},
 	{
 		model: 'v3.0',
-		// Prompt or multi_prompt: the node sends a prompt, so it is required.
-		form: { ...V26_FORM, guidance: 'cfg_scale' },
+		// Prompt or multi_prompt: a prompt is required unless custom shots replace it. [3P copy of
+		// fal's docs] `multi_prompt` (a list of {prompt, duration}) with `shot_type: "customize"`.
+		form: {
+			...V26_FORM,
+			guidance: 'cfg_scale',
+			storyboard: {
+				field: 'multi_prompt',
+				entry: 'promptDuration',
+				shotDuration: 'string',
+				shotType: { field: 'shot_type', custom: 'customize' },
+				prompt: 'either',
+			},
+			// [3P copy of fal's docs] `elements`, an image set each (frontal + references), named
+			// @Element1… in the prompt. Its counts are not recorded [?]: AI/ML API's (4 of 1–4) are kept,
+			// and a frontal image is asked for, which both readings take.
+			elements: {
+				field: 'elements',
+				frontal: 'frontal_image_url',
+				references: 'reference_image_urls',
+				maxElements: 4,
+				maxReferences: 4,
+				frontalRequired: true,
+				promptName: '@Element{n}',
+			},
+		},
 		tiers: {
 			standard: `${APP_ID}/v3/standard/image-to-video`,
 			professional: `${APP_ID}/v3/pro/image-to-video`,

@@ -118,6 +118,17 @@ const MODELS: ReadonlyArray<ModelRow<KlingTarget>> = [
 			...IMAGE2VIDEO_FORM,
 			promptRequired: true,
 			sound: { field: 'sound', on: 'on', off: 'off' },
+			// [3P] `multi_shot`, `shot_type` "customize" | "intelligence", `multi_prompt: [{index,
+			// prompt, duration}]`, up to 6 shots of up to 512 characters adding up to the total.
+			storyboard: {
+				field: 'multi_prompt',
+				entry: 'indexed',
+				shotDuration: 'string',
+				flag: 'multi_shot',
+				shotType: { field: 'shot_type', custom: 'customize', auto: 'intelligence' },
+				prompt: 'either',
+				maxShotChars: 512,
+			},
 		},
 		tiers: { standard: tier('kling-v3', 'std'), professional: tier('kling-v3', 'pro') },
 		durations: THREE_TO_FIFTEEN_SECONDS,

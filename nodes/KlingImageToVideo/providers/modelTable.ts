@@ -81,8 +81,17 @@ export function offerOf<Target>(row: ModelRow<Target>): ModelOffer {
 /** What a provider does not document of a table it otherwise shares: a whole model, or some tiers of it. */
 export interface Omission {
 	model: KlingModel;
-	/** The tiers left out; unset: the whole model. */
+	/** The tiers left out; unset (and no formMembers): the whole model. */
 	modes?: readonly VideoMode[];
+	/** Optional fields whose page the white label lacks: their form members are dropped. */
+	formMembers?: ReadonlyArray<keyof FieldForms>;
+}
+
+function withoutFormMembers<Target>(row: ModelRow<Target>, omitted: Omission): ModelRow<Target> {
+	if (!omitted.formMembers) return row;
+	const form = { ...row.form };
+	for (const member of omitted.formMembers) delete form[member];
+	return { ...row, form };
 }
 
 /**
@@ -97,7 +106,8 @@ export function withoutOmissions<Target>(
 		const omitted = omissions.find((omission) => omission.model === row.model);
 		if (!omitted) return [row];
 		const omittedModes = omitted.modes;
-		if (!omittedModes) return [];
+		if (!omittedModes) return omitted.formMembers ? [withoutFormMembers(row, omitted)] : [];
+		row = withoutFormMembers(row, omitted);
 		const kept = (mode: VideoMode) => !omittedModes.includes(mode);
 		const tiers = Object.fromEntries(
 			Object.entries(row.tiers).filter(([mode]) => kept(mode as VideoMode)),

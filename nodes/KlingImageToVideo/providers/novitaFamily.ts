@@ -106,6 +106,15 @@ const MODELS: ReadonlyArray<ModelRow<NovitaTarget>> = [
 			guidance: 'cfg_scale',
 			sound: { field: 'sound', on: true, off: false },
 			endImage: 'end_image',
+			// [C] `multi_prompt: [{prompt, duration}]` (std page; the pro page's example shows strings
+			// [?]); prompt still required; "Cannot be used together with end_image".
+			storyboard: {
+				field: 'multi_prompt',
+				entry: 'promptDuration',
+				shotDuration: 'integer',
+				prompt: 'alongside',
+				withEndFrame: false,
+			},
 		},
 		tiers: {
 			standard: { path: '/v3/async/kling-v3.0-std-i2v' },
@@ -136,6 +145,8 @@ const MODELS: ReadonlyArray<ModelRow<NovitaTarget>> = [
 const OMISSIONS: Partial<Record<ProviderId, Omission[]>> = {
 	// No reference-kling-v3.0-4k-i2v page at docs.myrouter.ai.
 	myRouter: [{ model: 'v3.0', modes: ['4k'] }],
+	// HighwayAPI's 3.0 page's multi_prompt was not read.
+	highwayApi: [{ model: 'v3.0', formMembers: ['storyboard'] }],
 };
 
 const STATUS_BY_PROVIDER_STATUS: Record<string, TaskStatus> = {

@@ -83,6 +83,8 @@ export interface FieldVariant<Form> {
 export interface FieldInput {
 	/** "Kling 3.0 at AI/ML API": what a refusal is measured against. */
 	offerName: string;
+	/** The item's Duration (seconds, already checked) and Prompt (trimmed), for fields measured against them. */
+	asked: { duration: number; prompt: string };
 	parameter(name: string, fallback: unknown): unknown;
 	/** A text parameter, refused unless it is text (a number reads as text). */
 	text(name: string, label: string): string;

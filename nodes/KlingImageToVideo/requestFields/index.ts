@@ -1,9 +1,12 @@
 import { aspectRatio } from './aspectRatio';
+import { elements } from './elements';
 import { endFrame } from './endFrame';
 import type { FieldShape, RequestField } from './field';
 import { guidanceScale } from './guidanceScale';
 import { negativePrompt } from './negativePrompt';
 import { sound } from './sound';
+import { staticMask } from './staticMask';
+import { storyboard } from './storyboard';
 
 /**
  * The optional request fields, in the order the editor shows them (those in the "Options"
@@ -16,6 +19,9 @@ export const REQUEST_FIELDS = [
 	sound,
 	aspectRatio,
 	endFrame,
+	storyboard,
+	elements,
+	staticMask,
 ] as const;
 
 type ShapeOf<Field> = Field extends RequestField<infer Shape> ? Shape : never;
@@ -43,4 +49,5 @@ export type AnyRequestField = RequestField<
 export type { AlternateForm, CoreOffer, ImageInput } from './core';
 export type { BodyWriter, FieldInput, PerForm } from './field';
 export type { SoundForm } from './sound';
+export { shotsReplacePrompt, type StoryboardForm } from './storyboard';
 export * from './imageFrames';

@@ -20,7 +20,25 @@ export function checkRulesAcrossFields(
 			`"Sound" is not available in mode "${mode}" for ${input.offerName}; it is in ${listModes(offer.soundModes)}`,
 		);
 	}
+	if (choices.staticMask && !offer.staticMaskModes.includes(mode)) {
+		throw input.refuse(
+			`"Static Mask URL" is not available in mode "${mode}" for ${input.offerName}; it is in ${listModes(offer.staticMaskModes)}`,
+		);
+	}
 	if (choices.endFrame === undefined) return;
+	// Kling's motion brush excludes an end frame [3P]: refused wherever both are offered.
+	if (choices.staticMask) {
+		throw input.refuse(
+			`A static mask cannot be combined with an end frame for ${input.offerName}`,
+			'Set "End Image Source" to None, or remove "Static Mask URL".',
+		);
+	}
+	if (choices.storyboard && offer.storyboard && !offer.storyboard.withEndFrame) {
+		throw input.refuse(
+			`An end frame cannot be combined with a storyboard for ${input.offerName}`,
+			'Set "End Image Source" to None, or set "Shot Mode" to Single Shot.',
+		);
+	}
 	if (!offer.endFrameModes.includes(mode)) {
 		throw input.refuse(
 			`An end frame is not available in mode "${mode}" for ${input.offerName}; it is in ${listModes(offer.endFrameModes)}`,

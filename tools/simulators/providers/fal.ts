@@ -2,6 +2,7 @@ import type { SimTask } from '../tasks';
 import type { RequestForms, ResponseShapes } from '../types';
 import { defaultMessage, isObject } from './adapter';
 import type { ApiError, ApiRoute, AuthKeys, ProviderAdapter, StatusView } from './adapter';
+import { elementsProblem, shotsProblem } from './shots';
 import { imageProblem, textProblem, unitNumberProblem } from './validation';
 
 /**
@@ -22,6 +23,8 @@ interface EndpointSchema {
 	guidance: boolean;
 	negativePrompt: boolean;
 	audio: boolean;
+	/** 3.0 [3P copy of fal's docs]: `multi_prompt` with `shot_type: "customize"`, or `prompt`, not both; `elements`. */
+	shots?: boolean;
 }
 
 const FIVE_OR_TEN = ['5', '10'];
@@ -40,6 +43,7 @@ const V3: EndpointSchema = {
 	guidance: true,
 	negativePrompt: true,
 	audio: true,
+	shots: true,
 };
 const O1: EndpointSchema = {
 	image: 'start_image_url',
@@ -57,7 +61,7 @@ const ENDPOINTS: Record<string, EndpointSchema> = {
 	'v2.1/pro/image-to-video': V2_WITH_TAIL,
 	'v2.5-turbo/standard/image-to-video': V2,
 	'v2.5-turbo/pro/image-to-video': V2_WITH_TAIL,
-	'v2.6/pro/image-to-video': { ...V3, durations: FIVE_OR_TEN, guidance: false },
+	'v2.6/pro/image-to-video': { ...V3, durations: FIVE_OR_TEN, guidance: false, shots: false },
 	'v3/standard/image-to-video': V3,
 	'v3/pro/image-to-video': V3,
 	'v3/4k/image-to-video': V3,
@@ -78,6 +82,9 @@ const KNOWN_FIELDS = [
 	'start_image_url',
 	'tail_image_url',
 	'end_image_url',
+	'multi_prompt',
+	'shot_type',
+	'elements',
 ];
 
 /** The `detail` list of a validation error (FastAPI/Pydantic style), naming the field. */
@@ -98,7 +105,9 @@ function validate(
 			(field === 'negative_prompt' && !schema.negativePrompt) ||
 			(field === 'generate_audio' && !schema.audio) ||
 			((field === 'image_url' || field === 'start_image_url') && field !== schema.image) ||
-			((field === 'tail_image_url' || field === 'end_image_url') && field !== schema.endImage),
+			((field === 'tail_image_url' || field === 'end_image_url') && field !== schema.endImage) ||
+			((field === 'multi_prompt' || field === 'shot_type' || field === 'elements') &&
+				!schema.shots),
 	);
 	if (unknown) return `${unknown} is not a field of this endpoint`;
 	if (body.duration !== undefined && !schema.durations.includes(body.duration as string))
@@ -115,10 +124,31 @@ function validate(
 		(schema.endImage && body[schema.endImage] !== undefined
 			? imageProblem(schema.endImage, body[schema.endImage], images)
 			: undefined) ??
-		textProblem('prompt', body.prompt, true) ??
+		promptProblem(body) ??
+		// [3P copy of fal's docs] image sets named @Element1…; counts as AI/ML API's [?].
+		elementsProblem('elements', body.elements, {
+			maxElements: 4,
+			maxReferences: 4,
+			frontalRequired: true,
+		}) ??
 		textProblem('negative_prompt', body.negative_prompt, false) ??
 		unitNumberProblem('cfg_scale', body.cfg_scale)
 	);
+}
+
+/** `prompt` or `multi_prompt`, not both; shots as `{prompt, duration}` with string durations. */
+function promptProblem(body: Record<string, unknown>): string | undefined {
+	if (body.multi_prompt === undefined) {
+		if (body.shot_type !== undefined) return 'shot_type needs multi_prompt';
+		return textProblem('prompt', body.prompt, true);
+	}
+	if (body.prompt !== undefined) return 'prompt and multi_prompt cannot be used together';
+	if (body.shot_type !== undefined && body.shot_type !== 'customize')
+		return "shot_type must be 'customize'";
+	return shotsProblem('multi_prompt', body.multi_prompt, {
+		entries: ['objects'],
+		duration: 'string',
+	});
 }
 
 function requestUrls(origin: string, taskId: string) {

@@ -4,6 +4,7 @@ import type { SimTask } from '../tasks';
 import type { ResponseShapes } from '../types';
 import { defaultMessage, isObject } from './adapter';
 import type { ApiError, ApiRoute, AuthKeys, ProviderAdapter, StatusView } from './adapter';
+import { klingMultiShotProblem } from './shots';
 import { imageProblem, textProblem } from './validation';
 
 /**
@@ -29,6 +30,8 @@ interface ModelRules {
 	soundModes: string[];
 	endFrameWithSound: boolean;
 	promptRequired: boolean;
+	/** v3 [3P]: `multi_shot`, `shot_type`, `multi_prompt: [{index, prompt, duration}]`. */
+	multiShot?: boolean;
 }
 
 const FIVE_OR_TEN = ['5', '10'];
@@ -74,6 +77,7 @@ const IMAGE2VIDEO_MODELS: Record<string, ModelRules> = {
 		soundModes: ['std', 'pro'],
 		endFrameWithSound: true,
 		promptRequired: true,
+		multiShot: true,
 	},
 };
 
@@ -216,7 +220,7 @@ function validateImage2Video(body: Record<string, unknown>): string | undefined 
 		(body.image_tail === undefined
 			? undefined
 			: klingImageProblem('image_tail', body.image_tail)) ??
-		textProblem('prompt', body.prompt, rules.promptRequired) ??
+		klingMultiShotProblem(body, rules) ??
 		textProblem('negative_prompt', body.negative_prompt, false)
 	);
 }

@@ -2,6 +2,7 @@ import type { SimTask } from '../tasks';
 import type { ProviderId, ResponseShapes } from '../types';
 import { defaultMessage, isObject } from './adapter';
 import type { ApiError, ApiRoute, ProviderAdapter, StatusView } from './adapter';
+import { shotsProblem } from './shots';
 import { schemaProblem, type FieldRule, type RequestSchema } from './validation';
 
 const IMAGE = { kind: 'image', accepted: ['url', 'rawBase64'], required: true } satisfies FieldRule;
@@ -26,7 +27,14 @@ const V3_SCHEMA: RequestSchema = {
 	cfg_scale: UNIT,
 	sound: { kind: 'boolean' },
 	end_image: OPTIONAL_IMAGE,
-	multi_prompt: { kind: 'unused' },
+	// [C] `multi_prompt: [{prompt, duration}]`, "Cannot be used together with end_image".
+	multi_prompt: {
+		kind: 'check',
+		problem: (field, value, body) =>
+			value !== undefined && body.end_image !== undefined
+				? 'end_image cannot be used together with multi_prompt'
+				: shotsProblem(field, value, { entries: ['objects'], duration: 'integer' }),
+	},
 	extra: EXTRA,
 };
 

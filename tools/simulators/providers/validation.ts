@@ -115,7 +115,12 @@ export type FieldRule =
 	| { kind: 'unitNumber' }
 	| { kind: 'boolean' }
 	/** Documented, but the node never sends it: accepted as it comes. */
-	| { kind: 'unused' };
+	| { kind: 'unused' }
+	/** A rule of its own (a shot list, a field allowed only with or without another). */
+	| {
+			kind: 'check';
+			problem(field: string, value: unknown, body: Record<string, unknown>): string | undefined;
+	  };
 
 /** A model's documented request body: every field it takes, nothing else. */
 export type RequestSchema = Record<string, FieldRule>;
@@ -131,6 +136,7 @@ function fieldProblem(
 	rule: FieldRule,
 	value: unknown,
 	checks: SubmitChecks,
+	body: Record<string, unknown>,
 ): string | undefined {
 	switch (rule.kind) {
 		case 'image':
@@ -151,6 +157,8 @@ function fieldProblem(
 				: `${field} must be a boolean, not ${JSON.stringify(value)}`;
 		case 'unused':
 			return undefined;
+		case 'check':
+			return rule.problem(field, value, body);
 	}
 }
 
@@ -169,7 +177,7 @@ export function schemaProblem(
 	const unknown = Object.keys(body).find((field) => !(field in schema));
 	if (unknown !== undefined) return `${prefix}${unknown} is not a parameter of this model`;
 	for (const [field, rule] of Object.entries(schema)) {
-		const problem = fieldProblem(`${prefix}${field}`, rule, body[field], checks);
+		const problem = fieldProblem(`${prefix}${field}`, rule, body[field], checks, body);
 		if (problem) return problem;
 	}
 	return undefined;

@@ -563,6 +563,44 @@ const cases: Case[] = [
 			'The prompt of shot 1 is 513 characters; Kling 3.0 at Kling AI takes up to 512 a shot [item 1]',
 	},
 	{
+		name: 'a shot longer than Kling’s 512 characters, at 3.0 Omni on the omni route',
+		provider: 'kling',
+		parameters: storyboard({ model: 'v3.0-omni', prompt: '' }),
+		item: {
+			json: {
+				...shotsOf([
+					{ prompt: 'wide', duration: 2 },
+					{ prompt: 'b'.repeat(513), duration: 3 },
+				]),
+			},
+		},
+		message:
+			'The prompt of shot 2 is 513 characters; Kling 3.0 Omni at Kling AI takes up to 512 a shot [item 1]',
+	},
+	{
+		name: 'a shot longer than the 3,072 characters AI/ML API’s 3.0 Turbo takes',
+		provider: 'aimlApi',
+		parameters: storyboard({ model: 'v3.0-turbo', prompt: '' }),
+		item: {
+			json: {
+				...shotsOf([
+					{ prompt: 'c'.repeat(3073), duration: 2 },
+					{ prompt: 'wide', duration: 3 },
+				]),
+			},
+		},
+		message:
+			'The prompt of shot 1 is 3,073 characters; Kling 3.0 Turbo at AI/ML API takes up to 3,072 a shot [item 1]',
+	},
+	{
+		name: 'automatic shots at AI/ML API’s 3.0 Turbo, whose schema has no shot_type',
+		provider: 'aimlApi',
+		parameters: storyboard({ model: 'v3.0-turbo', prompt: '', shotMode: '={{ $json.shotMode }}' }),
+		item: { json: { ...VALID_SHOTS, shotMode: 'auto' } },
+		message:
+			'"Shot Mode" "auto" is not offered for Kling 3.0 Turbo at AI/ML API; use "single" or "custom" [item 1]',
+	},
+	{
 		name: 'a prompt next to custom shots where the route takes one or the other',
 		provider: 'aimlApi',
 		parameters: storyboard({ prompt: '={{ $json.storyPrompt ?? "" }}' }),

@@ -106,12 +106,61 @@ const ROUTES: RouteCase[] = [
 		},
 		absent: ['prompt'],
 	},
+	{
+		// [C] aimlapi v3-standard-turbo-image-to-video: multi_prompt of {prompt, duration} objects,
+		// no shot_type in the schema.
+		provider: 'aimlApi',
+		parameters: customShots({ model: 'v3.0-turbo', prompt: '' }),
+		received: {
+			model: 'klingai/video-v3-standard-turbo-image-to-video',
+			duration: 10,
+			multi_prompt: objectShots(Number),
+		},
+		absent: ['prompt', 'shot_type'],
+	},
+	{
+		// [C] aimlapi v3-omni-720p-image-to-video: as v3.
+		provider: 'aimlApi',
+		parameters: customShots({ model: 'v3.0-omni', prompt: '' }),
+		received: {
+			model: 'klingai/video-v3-omni-720p-image-to-video',
+			duration: 10,
+			shot_type: 'customize',
+			multi_prompt: objectShots(Number),
+		},
+		absent: ['prompt'],
+	},
+	{
+		// [C] fal O3 takes prompt or multi_prompt; [3P copy of fal's docs] the shots as on 3.0.
+		provider: 'fal',
+		parameters: customShots({ model: 'v3.0-omni', mode: 'professional', prompt: '' }),
+		received: { duration: '10', shot_type: 'customize', multi_prompt: objectShots(String) },
+		absent: ['prompt'],
+	},
+	{
+		// [3P] Kling's omni route, 3.0 Omni: v3's multi-shot fields next to image_list.
+		provider: 'kling',
+		parameters: customShots({ model: 'v3.0-omni', prompt: '' }),
+		received: {
+			model_name: 'kling-v3-omni',
+			duration: '10',
+			multi_shot: true,
+			shot_type: 'customize',
+			multi_prompt: SHOTS.map((shot, index) => ({
+				index: index + 1,
+				prompt: shot.prompt,
+				duration: String(shot.duration),
+			})),
+			image_list: [{ image_url: IMAGE_URL, type: 'first_frame' }],
+		},
+		absent: ['prompt', 'image'],
+	},
 ];
 
 describe('a three-shot custom storyboard, in each route’s own form', () => {
-	it.each(ROUTES.map((route) => [route.provider, route]))(
-		'%s: one submission in its documented form, one video',
-		async (_, route) => {
+	it.each(ROUTES.map((route) => [route.provider, route.parameters.model, route]))(
+		'%s, %s: one submission in its documented form, one video',
+		async (_, model, route) => {
 			await withSimulator(route.provider, async (sim) => {
 				const run = await generate(sim, route.parameters);
 
@@ -122,41 +171,46 @@ describe('a three-shot custom storyboard, in each route’s own form', () => {
 				const body = sim.tasks[0].body as IDataObject;
 				expect(body).toMatchObject(route.received);
 				for (const field of route.absent) expect(body).not.toHaveProperty(field);
-				expect(run.output('Kling')[0].json).toMatchObject({ status: 'succeeded', model: 'v3.0' });
+				expect(run.output('Kling')[0].json).toMatchObject({ status: 'succeeded', model });
 			});
 		},
 	);
 });
 
 describe('AI/ML API: shots as its schema types them, once the API refuses objects', () => {
-	it('switches once to strings after a 400 naming multi_prompt, and makes one video', async () => {
-		await withSimulator(
-			'aimlApi',
-			async (sim) => {
-				const run = await generate(sim, customShots({ prompt: '' }));
+	it.each(['v3.0', 'v3.0-omni'])(
+		'%s: switches once to strings after a 400 naming multi_prompt, and makes one video',
+		async (model) => {
+			await withSimulator(
+				'aimlApi',
+				async (sim) => {
+					const run = await generate(sim, customShots({ model, prompt: '' }));
 
-				expect(run.error).toBeUndefined();
-				expect(submitRequests(sim).map((request) => request.status)).toEqual([400, 200]);
-				expect(sim.submissions()).toBe(1);
-				expect((sim.tasks[0].body as IDataObject).multi_prompt).toEqual(
-					SHOTS.map((shot) => shot.prompt),
-				);
-			},
-			{ aimlShots: 'strings' },
-		);
-	});
+					expect(run.error).toBeUndefined();
+					expect(submitRequests(sim).map((request) => request.status)).toEqual([400, 200]);
+					expect(sim.submissions()).toBe(1);
+					expect((sim.tasks[0].body as IDataObject).multi_prompt).toEqual(
+						SHOTS.map((shot) => shot.prompt),
+					);
+				},
+				{ aimlShots: 'strings' },
+			);
+		},
+	);
 });
 
 describe('automatic shots: the route cuts the prompt itself', () => {
 	it.each([
-		['aimlApi', { shot_type: 'intelligent' }],
-		['kling', { multi_shot: true, shot_type: 'intelligence' }],
-	] as Array<[ProviderId, IDataObject]>)(
-		'%s: the prompt with its shot-type word, no shot list',
-		async (provider, received) => {
+		['aimlApi', 'v3.0', { shot_type: 'intelligent' }],
+		['aimlApi', 'v3.0-omni', { shot_type: 'intelligent' }],
+		['kling', 'v3.0', { multi_shot: true, shot_type: 'intelligence' }],
+		['kling', 'v3.0-omni', { multi_shot: true, shot_type: 'intelligence' }],
+	] as Array<[ProviderId, string, IDataObject]>)(
+		'%s, %s: the prompt with its shot-type word, no shot list',
+		async (provider, model, received) => {
 			await withSimulator(provider, async (sim) => {
 				const run = await generate(sim, {
-					...customShots({ prompt: 'A perfume ad in three moods' }),
+					...customShots({ model, prompt: 'A perfume ad in three moods' }),
 					shotMode: 'auto',
 				});
 
@@ -171,6 +225,21 @@ describe('automatic shots: the route cuts the prompt itself', () => {
 });
 
 describe('where no storyboard is documented', () => {
+	it('GMI Cloud 3.0 Turbo (its page shows none): a node holding shots sends one prompt, no shots', async () => {
+		await withSimulator('gmiCloud', async (sim) => {
+			const run = await generate(
+				sim,
+				customShots({ model: 'v3.0-turbo', prompt: 'A perfume bottle ad' }),
+			);
+
+			expect(run.error).toBeUndefined();
+			expect(sim.submissions()).toBe(1);
+			const payload = (sim.tasks[0].body as IDataObject).payload as IDataObject;
+			expect(payload).not.toHaveProperty('multi_prompt');
+			expect(payload).toMatchObject({ prompt: 'A perfume bottle ad' });
+		});
+	});
+
 	it('HighwayAPI (its 3.0 page was not read): a node holding shots sends one prompt, no shots', async () => {
 		await withSimulator('highwayApi', async (sim) => {
 			const run = await generate(sim, customShots({ prompt: 'A perfume bottle ad' }));

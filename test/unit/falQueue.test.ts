@@ -96,10 +96,13 @@ describe('requests', () => {
 			promptRequired: true,
 		});
 		// [C] O3 = 3.0 Omni in pro and 4K (no standard O3 endpoint on fal's pages); no 3.0 Turbo.
+		// Prompt or multi_prompt [C]; no shot type for automatic shots is shown.
 		expect(offerFor(fal, 'v3.0-omni')).toMatchObject({
 			modes: ['professional', '4k'],
 			soundModes: [],
 			endFrameModes: ['professional', '4k'],
+			shotModes: ['single', 'custom'],
+			storyboard: { prompt: 'either' },
 		});
 		expect(offerFor(fal, 'v3.0-turbo')).toBeUndefined();
 		expect(call(request({ model: 'v3.0-omni', mode: '4k', endImage: pngImage })).body).toEqual({

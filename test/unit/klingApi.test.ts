@@ -153,10 +153,13 @@ describe('requests', () => {
 				external_task_id: SUBMISSION_ID,
 			},
 		});
+		// [3P] v3's multi-shot fields, shots of up to 512 characters.
 		expect(offerFor(kling, 'v3.0-omni')).toMatchObject({
 			modes: ['standard', 'professional'],
 			durations: [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
 			soundModes: [],
+			shotModes: ['single', 'auto', 'custom'],
+			storyboard: { prompt: 'either', maxShotChars: 512 },
 		});
 	});
 

@@ -122,7 +122,8 @@ const EXPECTED: Record<Exclude<ProviderId, 'kling' | 'fal'>, Record<string, Row>
 			guidanceScale: false,
 			endFrameModes: PRO,
 		},
-		// [C] v3-standard-turbo / v3-turbo-pro schemas: prompt optional; no audio, end frame, negative, cfg.
+		// [C] v3-standard-turbo / v3-turbo-pro schemas: prompt optional; no audio, end frame, negative,
+		// cfg; multi_prompt objects of up to 3,072 characters, no shot_type (custom shots only).
 		'v3.0-turbo': {
 			...base,
 			promptRequired: false,
@@ -130,8 +131,11 @@ const EXPECTED: Record<Exclude<ProviderId, 'kling' | 'fal'>, Record<string, Row>
 			durations: THREE_TO_15,
 			negativePrompt: false,
 			guidanceScale: false,
+			shotModes: ['single', 'custom'],
+			storyboard: { prompt: 'either', maxShotChars: 3072, minShotSeconds: 1, withEndFrame: true },
 		},
-		// [C] v3-omni-{720p,1080p}: as v3, a tail frame only with generate_audio off.
+		// [C] v3-omni-{720p,1080p}: as v3 (prompt or multi_prompt, shot_type), a tail frame only with
+		// generate_audio off.
 		'v3.0-omni': {
 			...base,
 			modes: ['standard', 'professional'],
@@ -139,6 +143,8 @@ const EXPECTED: Record<Exclude<ProviderId, 'kling' | 'fal'>, Record<string, Row>
 			soundModes: ['standard', 'professional'],
 			endFrameModes: ['standard', 'professional'],
 			endFrameWithSound: false,
+			shotModes: ['single', 'auto', 'custom'],
+			storyboard: { prompt: 'either', maxShotChars: 2500, minShotSeconds: 1, withEndFrame: true },
 		},
 	},
 	// GMI documents no O1, and no image-to-video payload for 3.0 Omni.

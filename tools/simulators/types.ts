@@ -186,7 +186,7 @@ export interface RequestForms {
 	 */
 	falDataUris?: 'accepted' | 'refused';
 	/**
-	 * AI/ML API 3.0 `multi_prompt`: shots as objects or strings (default 'both': the schema types
+	 * AI/ML API 3.0 and 3.0 Omni `multi_prompt`: shots as objects or strings (default 'both': the schema types
 	 * them as strings, its description speaks of per-shot durations), or only one of them.
 	 */
 	aimlShots?: 'both' | 'objects' | 'strings';

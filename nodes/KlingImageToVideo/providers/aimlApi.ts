@@ -162,6 +162,15 @@ const MODELS: ReadonlyArray<ModelRow<string>> = [
 			imageBytes: 'dataUri',
 			promptRequired: false,
 			duration: 'integer',
+			// [C] `multi_prompt`: 1–6 objects `{prompt (≤3072), duration (int 1–15)}`, mutually
+			// exclusive with `prompt`; the schema has no shot_type, so no automatic shots.
+			storyboard: {
+				field: 'multi_prompt',
+				entry: 'promptDuration',
+				shotDuration: 'integer',
+				prompt: 'either',
+				maxShotChars: 3072,
+			},
 		},
 		tiers: {
 			standard: 'klingai/video-v3-standard-turbo-image-to-video',
@@ -182,6 +191,16 @@ const MODELS: ReadonlyArray<ModelRow<string>> = [
 			guidance: 'cfg_scale',
 			sound: { field: 'generate_audio', on: true, off: false },
 			endImage: 'tail_image_url',
+			// [C] as v3: `prompt` or `multi_prompt` (typed as strings [?]: objects first, strings once
+			// after a 400/422 naming it); `shot_type` takes "intelligent" and also "intelligence".
+			storyboard: {
+				field: 'multi_prompt',
+				entry: 'promptDuration',
+				shotDuration: 'integer',
+				shotType: { field: 'shot_type', custom: 'customize', auto: 'intelligent' },
+				prompt: 'either',
+				textAlternate: true,
+			},
 		},
 		tiers: {
 			standard: 'klingai/video-v3-omni-720p-image-to-video',

@@ -16,6 +16,7 @@ import {
 	type ModelRow,
 	type RequestForm,
 } from './modelTable';
+import type { StoryboardForm } from '../requestFields';
 import type {
 	ApiAction,
 	ApiCall,
@@ -64,6 +65,15 @@ const V26_FORM: RequestForm = {
 	endImage: 'end_image_url',
 };
 
+/** [3P copy of fal's docs] `multi_prompt`, a list of {prompt, duration}, with `shot_type: "customize"`. */
+const SHOTS_FORM: StoryboardForm = {
+	field: 'multi_prompt',
+	entry: 'promptDuration',
+	shotDuration: 'string',
+	shotType: { field: 'shot_type', custom: 'customize' },
+	prompt: 'either',
+};
+
 const MODELS: ReadonlyArray<ModelRow<string>> = [
 	{
 		model: 'v2.1',
@@ -105,13 +115,7 @@ const MODELS: ReadonlyArray<ModelRow<string>> = [
 		form: {
 			...V26_FORM,
 			guidance: 'cfg_scale',
-			storyboard: {
-				field: 'multi_prompt',
-				entry: 'promptDuration',
-				shotDuration: 'string',
-				shotType: { field: 'shot_type', custom: 'customize' },
-				prompt: 'either',
-			},
+			storyboard: SHOTS_FORM,
 			// [3P copy of fal's docs] `elements`, an image set each (frontal + references), named
 			// @Element1… in the prompt. Its counts are not recorded [?]: AI/ML API's (4 of 1–4) are kept,
 			// and a frontal image is asked for, which both readings take.
@@ -161,6 +165,8 @@ const MODELS: ReadonlyArray<ModelRow<string>> = [
 			promptRequired: true,
 			duration: 'string',
 			endImage: 'end_image_url',
+			// [C] `prompt` or `multi_prompt`; the shots as on 3.0.
+			storyboard: SHOTS_FORM,
 		},
 		tiers: {
 			professional: `${APP_ID}/o3/pro/image-to-video`,

@@ -19,6 +19,7 @@ import {
 	type ModelRow,
 	type RequestForm,
 } from './modelTable';
+import type { StoryboardForm } from '../requestFields';
 import type {
 	ApiCall,
 	GenerationRequest,
@@ -67,6 +68,21 @@ const IMAGE2VIDEO_FORM: RequestForm = {
 	duration: 'string',
 	negativePrompt: 'negative_prompt',
 	endImage: 'image_tail',
+};
+
+/**
+ * Legacy v3 and 3.0 Omni [3P]: `multi_shot`, `shot_type` "customize" | "intelligence",
+ * `multi_prompt: [{index, prompt, duration}]`, up to 6 shots of up to 512 characters adding up to
+ * the total.
+ */
+const MULTI_SHOT: StoryboardForm = {
+	field: 'multi_prompt',
+	entry: 'indexed',
+	shotDuration: 'string',
+	flag: 'multi_shot',
+	shotType: { field: 'shot_type', custom: 'customize', auto: 'intelligence' },
+	prompt: 'either',
+	maxShotChars: 512,
 };
 
 /** O1 names its frames in `image_list`; these two field names are turned into that list below. */
@@ -118,17 +134,7 @@ const MODELS: ReadonlyArray<ModelRow<KlingTarget>> = [
 			...IMAGE2VIDEO_FORM,
 			promptRequired: true,
 			sound: { field: 'sound', on: 'on', off: 'off' },
-			// [3P] `multi_shot`, `shot_type` "customize" | "intelligence", `multi_prompt: [{index,
-			// prompt, duration}]`, up to 6 shots of up to 512 characters adding up to the total.
-			storyboard: {
-				field: 'multi_prompt',
-				entry: 'indexed',
-				shotDuration: 'string',
-				flag: 'multi_shot',
-				shotType: { field: 'shot_type', custom: 'customize', auto: 'intelligence' },
-				prompt: 'either',
-				maxShotChars: 512,
-			},
+			storyboard: MULTI_SHOT,
 		},
 		tiers: { standard: tier('kling-v3', 'std'), professional: tier('kling-v3', 'pro') },
 		durations: THREE_TO_FIFTEEN_SECONDS,
@@ -162,6 +168,8 @@ const MODELS: ReadonlyArray<ModelRow<KlingTarget>> = [
 			promptRequired: true,
 			duration: 'string',
 			endImage: END_FRAME,
+			// [3P] as v3 (§8.3); withImageList leaves these fields as they are.
+			storyboard: MULTI_SHOT,
 		},
 		tiers: {
 			standard: { route: OMNI_VIDEO, modelName: 'kling-v3-omni', mode: 'std' },

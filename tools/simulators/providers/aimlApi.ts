@@ -46,19 +46,28 @@ const SHOT_ENTRIES = {
 	strings: ['strings'],
 } as const;
 
-/** [C] video-v3-*-image-to-video.json: `prompt` or `multi_prompt`, not both; `shot_type` "customize" | "intelligent". */
-const v3Schema = (shots: keyof typeof SHOT_ENTRIES): RequestSchema => ({
+/** `prompt` or `multi_prompt`, not both; the prompt required without shots where `promptRequired`. */
+const promptOrShots = (promptRequired: boolean): FieldRule => ({
+	kind: 'check',
+	problem: (field, value, body) =>
+		body.multi_prompt !== undefined
+			? value === undefined
+				? undefined
+				: 'prompt and multi_prompt cannot be used together'
+			: textProblem(field, value, promptRequired),
+});
+
+/**
+ * [C] video-v3-*-image-to-video.json: `prompt` or `multi_prompt`, not both; `shot_type` "customize"
+ * | "intelligent" (v3-omni-*: also "intelligence").
+ */
+const v3Schema = (
+	shots: keyof typeof SHOT_ENTRIES,
+	shotTypes: readonly string[] = ['customize', 'intelligent'],
+): RequestSchema => ({
 	model: UNUSED,
 	image_url: IMAGE_URL,
-	prompt: {
-		kind: 'check',
-		problem: (field, value, body) =>
-			body.multi_prompt !== undefined
-				? value === undefined
-					? undefined
-					: 'prompt and multi_prompt cannot be used together'
-				: textProblem(field, value, true),
-	},
+	prompt: promptOrShots(true),
 	multi_prompt: {
 		kind: 'check',
 		problem: (field, value) =>
@@ -74,20 +83,32 @@ const v3Schema = (shots: keyof typeof SHOT_ENTRIES): RequestSchema => ({
 		problem: (field, value) =>
 			elementsProblem(field, value, { maxElements: 4, maxReferences: 4, frontalRequired: false }),
 	},
-	shot_type: { kind: 'oneOf', values: ['customize', 'intelligent'] },
+	shot_type: { kind: 'oneOf', values: [...shotTypes] },
 	generate_audio: { kind: 'boolean' },
 	negative_prompt: TEXT,
 	cfg_scale: { kind: 'unitNumber' },
 	provider: UNUSED,
 });
 
+/** [C] v3-*-turbo-*: `prompt` (≤3072) or `multi_prompt`, 1–6 objects {prompt ≤3072, duration int 1–15}; no shot_type. */
 const TURBO_SCHEMA: RequestSchema = {
 	model: UNUSED,
 	image_url: IMAGE_URL,
-	prompt: TEXT,
-	multi_prompt: UNUSED,
+	prompt: promptOrShots(false),
+	multi_prompt: {
+		kind: 'check',
+		problem: (field, value) =>
+			shotsProblem(field, value, {
+				entries: ['objects'],
+				duration: 'integer',
+				maxChars: 3072,
+				maxSeconds: 15,
+			}),
+	},
 	duration: INTEGER_3_TO_15,
 };
+
+const OMNI_SHOT_TYPES = ['customize', 'intelligent', 'intelligence'];
 
 /**
  * Each model id and its request schema [C], from aimlapi/api-docs
@@ -128,8 +149,11 @@ const modelSchemas = (forms: RequestForms): Record<string, RequestSchema> => ({
 	// v3-standard-turbo-… / v3-turbo-pro-…: no audio, end frame, negative, cfg_scale or provider.
 	'klingai/video-v3-standard-turbo-image-to-video': TURBO_SCHEMA,
 	'klingai/video-v3-turbo-pro-image-to-video': TURBO_SCHEMA,
-	'klingai/video-v3-omni-720p-image-to-video': v3Schema('both'),
-	'klingai/video-v3-omni-1080p-image-to-video': v3Schema('both'),
+	'klingai/video-v3-omni-720p-image-to-video': v3Schema(forms.aimlShots ?? 'both', OMNI_SHOT_TYPES),
+	'klingai/video-v3-omni-1080p-image-to-video': v3Schema(
+		forms.aimlShots ?? 'both',
+		OMNI_SHOT_TYPES,
+	),
 });
 
 const V3_MODELS = [

@@ -23,8 +23,10 @@ interface EndpointSchema {
 	guidance: boolean;
 	negativePrompt: boolean;
 	audio: boolean;
-	/** 3.0 [3P copy of fal's docs]: `multi_prompt` with `shot_type: "customize"`, or `prompt`, not both; `elements`. */
+	/** 3.0, O3 [3P copy of fal's docs]: `multi_prompt` with `shot_type: "customize"`, or `prompt`, not both. */
 	shots?: boolean;
+	/** 3.0 [3P copy of fal's docs]: `elements`. */
+	elements?: boolean;
 }
 
 const FIVE_OR_TEN = ['5', '10'];
@@ -44,6 +46,7 @@ const V3: EndpointSchema = {
 	negativePrompt: true,
 	audio: true,
 	shots: true,
+	elements: true,
 };
 const O1: EndpointSchema = {
 	image: 'start_image_url',
@@ -54,6 +57,8 @@ const O1: EndpointSchema = {
 	audio: false,
 };
 
+const O3: EndpointSchema = { ...O1, image: 'image_url', durations: V3.durations, shots: true };
+
 /** The image-to-video endpoints under the app, by their subpath. */
 const ENDPOINTS: Record<string, EndpointSchema> = {
 	'v2.1/standard/image-to-video': V2,
@@ -61,15 +66,22 @@ const ENDPOINTS: Record<string, EndpointSchema> = {
 	'v2.1/pro/image-to-video': V2_WITH_TAIL,
 	'v2.5-turbo/standard/image-to-video': V2,
 	'v2.5-turbo/pro/image-to-video': V2_WITH_TAIL,
-	'v2.6/pro/image-to-video': { ...V3, durations: FIVE_OR_TEN, guidance: false, shots: false },
+	'v2.6/pro/image-to-video': {
+		...V3,
+		durations: FIVE_OR_TEN,
+		guidance: false,
+		shots: false,
+		elements: false,
+	},
 	'v3/standard/image-to-video': V3,
 	'v3/pro/image-to-video': V3,
 	'v3/4k/image-to-video': V3,
 	'o1/image-to-video': O1,
 	'o1/standard/image-to-video': O1,
-	// [C] O3 (3.0 Omni): `image_url`, `end_image_url`; lengths not recorded [?], 3 to 15 s here.
-	'o3/pro/image-to-video': { ...O1, image: 'image_url', durations: V3.durations },
-	'o3/4k/image-to-video': { ...O1, image: 'image_url', durations: V3.durations },
+	// [C] O3 (3.0 Omni): `image_url`, `end_image_url`, `prompt` or `multi_prompt`; lengths not
+	// recorded [?], 3 to 15 s here.
+	'o3/pro/image-to-video': O3,
+	'o3/4k/image-to-video': O3,
 };
 
 const KNOWN_FIELDS = [
@@ -106,8 +118,8 @@ function validate(
 			(field === 'generate_audio' && !schema.audio) ||
 			((field === 'image_url' || field === 'start_image_url') && field !== schema.image) ||
 			((field === 'tail_image_url' || field === 'end_image_url') && field !== schema.endImage) ||
-			((field === 'multi_prompt' || field === 'shot_type' || field === 'elements') &&
-				!schema.shots),
+			((field === 'multi_prompt' || field === 'shot_type') && !schema.shots) ||
+			(field === 'elements' && !schema.elements),
 	);
 	if (unknown) return `${unknown} is not a field of this endpoint`;
 	if (body.duration !== undefined && !schema.durations.includes(body.duration as string))

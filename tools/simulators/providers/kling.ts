@@ -250,7 +250,11 @@ function validateOmniVideo(body: Record<string, unknown>): string | undefined {
 		const problem = klingImageProblem('image_list.image_url', frame.image_url);
 		if (problem) return problem;
 	}
-	return textProblem('prompt', body.prompt, true);
+	// [3P] 3.0 Omni takes v3's multi-shot fields on the omni route; O1 none.
+	return klingMultiShotProblem(body, {
+		promptRequired: true,
+		multiShot: body.model_name === 'kling-v3-omni',
+	});
 }
 
 function taskData(task: SimTask, view: StatusView | undefined): Record<string, unknown> {

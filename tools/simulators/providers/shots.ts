@@ -8,6 +8,8 @@ export interface ShotRules {
 	duration: 'integer' | 'string';
 	maxShots?: number;
 	maxChars?: number;
+	/** Longest shot in seconds, where documented. */
+	maxSeconds?: number;
 	/** The video's duration, where the shots must add up to it. */
 	total?: unknown;
 }
@@ -41,9 +43,10 @@ function entryProblem(
 	if (
 		typeof entry.duration !== (rules.duration === 'string' ? 'string' : 'number') ||
 		!Number.isInteger(seconds) ||
-		(seconds as number) < 1
+		(seconds as number) < 1 ||
+		(seconds as number) > (rules.maxSeconds ?? Infinity)
 	)
-		return `${where}.duration must be ${rules.duration === 'string' ? 'a string of' : ''} a whole number of seconds, at least 1`;
+		return `${where}.duration must be ${rules.duration === 'string' ? 'a string of' : ''} a whole number of seconds, at least 1${rules.maxSeconds ? ` and at most ${rules.maxSeconds}` : ''}`;
 	return undefined;
 }
 

@@ -135,6 +135,8 @@ describe.each(N8N_TARGETS)('the example workflows in $name', (target) => {
 		const sim = simulators['generate-from-url.json'];
 		expect(sim.submissions()).toBe(1);
 		const task = sim.tasks[0];
+		// A version 2 node holding no model, as a user who imports the example gets: Kling 3.0.
+		expect(task.model).toBe('kling-v3.0-std-i2v');
 		// The example's Options reach the provider in every n8n release (collections resolve alike).
 		expect(task.body).toMatchObject({
 			image: EXAMPLE_IMAGE_URL,

@@ -1,0 +1,185 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { TERMINAL_STATUSES, type TaskSnapshot } from '../providers';
+import { durationClassOf } from '../waiting/durationModel';
+import { MIN_PARK_MS } from '../waiting/schedule';
+import type { TaskHints, TaskPoller, WatchedTask } from '../waiting/poller';
+import type { OperationContext } from './operationContext';
+import { describedBy, hintsFromInput, hintsJson, readTime } from './taskHints';
+import { deliverTask, snapshotJson } from './taskResults';
+
+/**
+ * A round of the push loop (Wait for Completion with "Woken By", after a Wait node resumed by the
+ * provider's call or its time limit). The call is only a hint: its tag names the item to look at,
+ * and that task is asked about like any other, never taken at the call's word. Besides the named
+ * tasks, a round asks only those due by their own schedule: a few sentinels per batch on their
+ * first round, and each task once its expected finish has passed without a call. Everything else
+ * is handed on at once, so the execution parks again. A due task found finished in a round no
+ * call named anything in means the calls are not arriving: the loop turns into the durable loop
+ * (every task asked each round) for good, so a loop whose calls never come is at worst about as
+ * late as one without push.
+ */
+
+/** First-round sentinels per duration class: the same few as the poller's scouts, or a tenth. */
+const MIN_SENTINELS = 3;
+const SENTINEL_SHARE = 0.1;
+/**
+ * How long past its expected finish a task waits for its call before it is asked about: longer
+ * than the first retry of a call n8n refused while a round ran (Novita 10 s, fal 15 s in the
+ * simulators), so a refused call is not taken for a lost one.
+ */
+const CALL_GRACE_MS = 20_000;
+/** A task this close to its check is asked now rather than after another park. */
+const DUE_TOLERANCE_MS = 1_000;
+
+interface PushEntry {
+	task: WatchedTask;
+	hints: TaskHints;
+	json: IDataObject | undefined;
+	waitingSince: number;
+	tag?: string;
+	nextCheckAt?: number;
+	named: boolean;
+}
+
+interface Left {
+	entry: PushEntry;
+	snapshot?: TaskSnapshot;
+}
+
+/** Whether an earlier round found the calls missing: then every round asks about every task. */
+export function callsMissedIn(items: Array<{ json: IDataObject }>): boolean {
+	return items.some((item) => item.json?.callbacksMissed === true);
+}
+
+/** What the next round needs to know of the item's push (added to every unfinished item). */
+export function pushJson(json: IDataObject | undefined): IDataObject {
+	return {
+		...(typeof json?.callbackTag === 'string' && { callbackTag: json.callbackTag }),
+		...(json?.callbacksMissed === true && { callbacksMissed: true }),
+	};
+}
+
+export async function pushRound(
+	ctx: OperationContext,
+	taskIds: Map<number, string>,
+	wokenTags: Set<string>,
+): Promise<void> {
+	const { run } = ctx;
+	const items = run.ctx.getInputData();
+	const poller = ctx.createPoller();
+	const now = Date.now();
+	const entries = new Map<number, PushEntry>();
+	for (const [itemIndex, taskId] of taskIds) {
+		const json = items[itemIndex]?.json;
+		const hints = hintsFromInput(json);
+		const waitingSince = hints.submittedAt ?? readTime(json?.waitingSince) ?? now;
+		const tag = typeof json?.callbackTag === 'string' ? json.callbackTag : undefined;
+		entries.set(itemIndex, {
+			task: poller.track(taskId, itemIndex, hints, waitingSince),
+			hints,
+			json,
+			waitingSince,
+			tag,
+			nextCheckAt: readTime(json?.nextCheckAt),
+			named: tag !== undefined && wokenTags.has(tag),
+		});
+	}
+	const sentinels = pickSentinels([...entries.values()]);
+	const isDue = (entry: PushEntry) =>
+		entry.named ||
+		sentinels.has(entry) ||
+		(entry.nextCheckAt !== undefined && entry.nextCheckAt <= now + DUE_TOLERANCE_MS) ||
+		entry.task.deadline <= now;
+	const wokenByKnownCall = [...entries.values()].some((entry) => entry.named);
+	let foundUncalled = false;
+	const left: Left[] = [];
+
+	await run.forEachItem([...entries.keys()], async (itemIndex) => {
+		const entry = entries.get(itemIndex)!;
+		if (!isDue(entry)) {
+			left.push({ entry });
+			return;
+		}
+		run.noteTaskStarted(itemIndex, entry.task.taskId);
+		const snapshot = await poller.checkOnce(entry.task);
+		const ended = TERMINAL_STATUSES.includes(snapshot.status);
+		// A success whose video URL is late is asked about again soon, as a task still running.
+		if (ended && (snapshot.status !== 'succeeded' || snapshot.videoUrl)) {
+			if (!entry.named) foundUncalled = true;
+			const { json, binary } = await deliverTask(ctx, poller, entry.task, snapshot, {
+				...describedBy(entry.hints),
+				done: true,
+			});
+			run.succeed(itemIndex, json, binary);
+			return;
+		}
+		if (Date.now() >= entry.task.deadline) throw poller.timeoutError(entry.task);
+		left.push({ entry, snapshot });
+	});
+
+	const callsMissed = callsMissedIn(items) || (foundUncalled && !wokenByKnownCall);
+	const checks = left.map((item) =>
+		callsMissed ? Date.now() : nextCheckAtOf(poller, item, sentinels.has(item.entry)),
+	);
+	const soonest = Math.min(...checks);
+	const checkAfterSeconds = Math.max(1, Math.ceil((soonest - Date.now()) / 1000));
+	left.forEach((item, index) =>
+		run.succeed(item.entry.task.itemIndex, {
+			...leftJson(ctx, item),
+			checkAfterSeconds,
+			nextCheckAt: new Date(checks[index]).toISOString(),
+			...(callsMissed && { callbacksMissed: true }),
+		}),
+	);
+}
+
+/** Per duration class, the first few tasks never looked at: they learn the class's span. */
+function pickSentinels(entries: PushEntry[]): Set<PushEntry> {
+	const fresh = new Map<string, PushEntry[]>();
+	for (const entry of entries) {
+		if (entry.nextCheckAt !== undefined) continue;
+		const durationClass = durationClassOf(entry.hints);
+		fresh.set(durationClass, [...(fresh.get(durationClass) ?? []), entry]);
+	}
+	const sentinels = new Set<PushEntry>();
+	for (const group of fresh.values()) {
+		const count = Math.max(MIN_SENTINELS, Math.ceil(SENTINEL_SHARE * group.length));
+		for (const entry of group.slice(0, count)) sentinels.add(entry);
+	}
+	return sentinels;
+}
+
+/**
+ * When a task is next asked about without a call: a task carrying its own check keeps it, unless
+ * it was asked now; then its own eta's finish (or, without one, its class's latest) plus the grace
+ * for its call. A sentinel without an eta is looked at again after a park. Never past the Timeout.
+ */
+function nextCheckAtOf(poller: TaskPoller, { entry, snapshot }: Left, sentinel: boolean): number {
+	const { task } = entry;
+	let at: number;
+	if (!snapshot && entry.nextCheckAt !== undefined) at = entry.nextCheckAt;
+	else {
+		const { prediction, estimate } = poller.finishOutlook(task);
+		if (prediction) at = prediction.at + prediction.errorMs + CALL_GRACE_MS;
+		else if (sentinel || snapshot) at = Date.now() + MIN_PARK_MS;
+		else at = task.timeline.startedAt + estimate.highMs + CALL_GRACE_MS;
+	}
+	return Math.min(at, task.deadline);
+}
+
+function leftJson(ctx: OperationContext, { entry, snapshot }: Left): IDataObject {
+	const { task, hints, json, waitingSince } = entry;
+	const inputStatus = json?.status === 'processing' ? 'processing' : 'queued';
+	return {
+		...(snapshot
+			? snapshotJson(ctx, snapshot)
+			: { provider: ctx.provider.id, taskId: task.taskId, status: inputStatus }),
+		done: false,
+		...hintsJson(hints),
+		...(hints.submittedAt === undefined && {
+			waitingSince: new Date(waitingSince).toISOString(),
+		}),
+		...pushJson(json),
+	};
+}

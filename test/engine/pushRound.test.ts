@@ -204,6 +204,32 @@ describe('a round of the push loop', () => {
 	});
 });
 
+describe('once a call has named a task that had ended', () => {
+	it('a due task found ended is only a late call: delivered, and the loop keeps going by calls', async () => {
+		const first = await round(await submitted(), undefined);
+		sim.finishNow(taskIdOf(first.output[6]));
+		const called = await round(first.output, { klingTag: first.output[6].json.callbackTag });
+		const left = called.output.filter((item) => item.json.done === false);
+		expect(left.every((item) => item.json.callbacksArrived === true)).toBe(true);
+
+		// Item 0 of the rest passed its expected finish, its call lost.
+		const input = left.map((item, index) =>
+			index === 0
+				? { ...item, json: { ...item.json, nextCheckAt: new Date().toISOString() } }
+				: item,
+		);
+		sim.finishNow(taskIdOf(input[0]));
+		const late = await round(input, undefined);
+
+		expect(late.asked).toHaveLength(1);
+		expect(late.output[0].json.done).toBe(true);
+		const still = late.output.filter((item) => item.json.done === false);
+		expect(still).toHaveLength(COUNT - 2);
+		expect(still.some((item) => item.json.callbacksMissed === true)).toBe(false);
+		expect(still[0].json.checkAfterSeconds).toBeGreaterThan(1);
+	});
+});
+
 describe('without Woken By', () => {
 	it('a round holds and asks as the durable loop does, and carries the tags on', async () => {
 		const tasks = await submitted();

@@ -14,15 +14,16 @@ import { deliverTask, snapshotJson } from './taskResults';
  * and that task is asked about like any other, never taken at the call's word. Besides the named
  * tasks, a round asks only those due by their own schedule: a few sentinels per batch on their
  * first round, and each task once its expected finish has passed without a call. Everything else
- * is handed on at once, so the execution parks again. A due task found finished in a round no
- * call named anything in means the calls are not arriving: the loop turns into the durable loop
- * (every task asked each round) for good, so a loop whose calls never come is at worst about as
- * late as one without push.
+ * is handed on at once, so the execution parks again. Until a call has named a task that had
+ * ended, a due task found ended in a round no call named anything in means the calls are not
+ * arriving: the loop turns into the durable loop (every task asked each round) for good, so a loop
+ * whose calls never come is at worst about as late as one without push. Once calls have arrived,
+ * such a task is only a call that came late or not at all: it is delivered, and nothing changes.
  */
 
-/** First-round sentinels per duration class: the same few as the poller's scouts, or a tenth. */
+/** First-round sentinels per duration class: the same few as the poller's scouts, or one in 20. */
 const MIN_SENTINELS = 3;
-const SENTINEL_SHARE = 0.1;
+const SENTINEL_SHARE = 0.05;
 /**
  * How long past its expected finish a task waits for its call before it is asked about: longer
  * than the first retry of a call n8n refused while a round ran (Novita 10 s, fal 15 s in the
@@ -93,6 +94,7 @@ export async function pushRound(
 		entry.task.deadline <= now;
 	const wokenByKnownCall = [...entries.values()].some((entry) => entry.named);
 	let foundUncalled = false;
+	let namedEnded = false;
 	const left: Left[] = [];
 
 	await run.forEachItem([...entries.keys()], async (itemIndex) => {
@@ -106,7 +108,8 @@ export async function pushRound(
 		const ended = TERMINAL_STATUSES.includes(snapshot.status);
 		// A success whose video URL is late is asked about again soon, as a task still running.
 		if (ended && (snapshot.status !== 'succeeded' || snapshot.videoUrl)) {
-			if (!entry.named) foundUncalled = true;
+			if (entry.named) namedEnded = true;
+			else foundUncalled = true;
 			const { json, binary } = await deliverTask(ctx, poller, entry.task, snapshot, {
 				...describedBy(entry.hints),
 				done: true,
@@ -118,9 +121,12 @@ export async function pushRound(
 		left.push({ entry, snapshot });
 	});
 
-	const callsMissed = callsMissedIn(items) || (foundUncalled && !wokenByKnownCall);
+	const callsArrived = namedEnded || items.some((item) => item.json?.callbacksArrived === true);
+	const callsMissed = callsMissedIn(items) || (foundUncalled && !wokenByKnownCall && !callsArrived);
 	const checks = left.map((item) =>
-		callsMissed ? Date.now() : nextCheckAtOf(poller, item, sentinels.has(item.entry)),
+		callsMissed
+			? Date.now()
+			: nextCheckAtOf(poller, item, item.snapshot !== undefined && !callsArrived),
 	);
 	const soonest = Math.min(...checks);
 	const checkAfterSeconds = Math.max(1, Math.ceil((soonest - Date.now()) / 1000));
@@ -130,6 +136,7 @@ export async function pushRound(
 			checkAfterSeconds,
 			nextCheckAt: new Date(checks[index]).toISOString(),
 			...(callsMissed && { callbacksMissed: true }),
+			...(callsArrived && { callbacksArrived: true }),
 		}),
 	);
 }
@@ -153,16 +160,17 @@ function pickSentinels(entries: PushEntry[]): Set<PushEntry> {
 /**
  * When a task is next asked about without a call: a task carrying its own check keeps it, unless
  * it was asked now; then its own eta's finish (or, without one, its class's latest) plus the grace
- * for its call. A sentinel without an eta is looked at again after a park. Never past the Timeout.
+ * for its call. Until a call has arrived, a task asked without an eta (a sentinel) is looked at
+ * again after each park: it is what notices calls that never come. Never past the Timeout.
  */
-function nextCheckAtOf(poller: TaskPoller, { entry, snapshot }: Left, sentinel: boolean): number {
+function nextCheckAtOf(poller: TaskPoller, { entry, snapshot }: Left, watching: boolean): number {
 	const { task } = entry;
 	let at: number;
 	if (!snapshot && entry.nextCheckAt !== undefined) at = entry.nextCheckAt;
 	else {
 		const { prediction, estimate } = poller.finishOutlook(task);
 		if (prediction) at = prediction.at + prediction.errorMs + CALL_GRACE_MS;
-		else if (sentinel || snapshot) at = Date.now() + MIN_PARK_MS;
+		else if (watching) at = Date.now() + MIN_PARK_MS;
 		else at = task.timeline.startedAt + estimate.highMs + CALL_GRACE_MS;
 	}
 	return Math.min(at, task.deadline);

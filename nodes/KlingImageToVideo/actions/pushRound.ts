@@ -30,6 +30,17 @@ const SENTINEL_SHARE = 0.05;
  * simulators), so a refused call is not taken for a lost one.
  */
 const CALL_GRACE_MS = 20_000;
+/**
+ * A task with its own eta is asked about this long after its latest plausible finish when no call
+ * came: a call n8n refused (409) while a round ran is then caught by the next round anyone's call
+ * starts, not by the provider's retry 10 s or more later.
+ */
+const ETA_MARGIN_MS = 2_000;
+/**
+ * An eta this far off at most is sharp enough to wait on; a vaguer one (asked minutes ahead) is
+ * asked again when the task may first finish, for a sharper one.
+ */
+const SHARP_ETA_ERROR_MS = 6_000;
 /** A task this close to its check is asked now rather than after another park. */
 const DUE_TOLERANCE_MS = 1_000;
 
@@ -40,6 +51,8 @@ interface PushEntry {
 	waitingSince: number;
 	tag?: string;
 	nextCheckAt?: number;
+	/** Set once the task has its own eta: its latest plausible finish. */
+	expectedFinishAt?: number;
 	named: boolean;
 }
 
@@ -83,6 +96,7 @@ export async function pushRound(
 			waitingSince,
 			tag,
 			nextCheckAt: readTime(json?.nextCheckAt),
+			expectedFinishAt: readTime(json?.expectedFinishAt),
 			named: tag !== undefined && wokenTags.has(tag),
 		});
 	}
@@ -109,7 +123,8 @@ export async function pushRound(
 		// A success whose video URL is late is asked about again soon, as a task still running.
 		if (ended && (snapshot.status !== 'succeeded' || snapshot.videoUrl)) {
 			if (entry.named) namedEnded = true;
-			else foundUncalled = true;
+			// A task checked by its own eta may just have had its call refused: no sign of lost calls.
+			else if (entry.expectedFinishAt === undefined) foundUncalled = true;
 			const { json, binary } = await deliverTask(ctx, poller, entry.task, snapshot, {
 				...describedBy(entry.hints),
 				done: true,
@@ -123,10 +138,11 @@ export async function pushRound(
 
 	const callsArrived = namedEnded || items.some((item) => item.json?.callbacksArrived === true);
 	const callsMissed = callsMissedIn(items) || (foundUncalled && !wokenByKnownCall && !callsArrived);
+	const firstChecks = firstChecksByClass(poller, left);
 	const checks = left.map((item) =>
 		callsMissed
 			? Date.now()
-			: nextCheckAtOf(poller, item, item.snapshot !== undefined && !callsArrived),
+			: nextCheckAtOf(poller, item, item.snapshot !== undefined && !callsArrived, firstChecks),
 	);
 	const soonest = Math.min(...checks);
 	const checkAfterSeconds = Math.max(1, Math.ceil((soonest - Date.now()) / 1000));
@@ -135,6 +151,7 @@ export async function pushRound(
 			...leftJson(ctx, item),
 			checkAfterSeconds,
 			nextCheckAt: new Date(checks[index]).toISOString(),
+			...expectedFinishJson(poller, item),
 			...(callsMissed && { callbacksMissed: true }),
 			...(callsArrived && { callbacksArrived: true }),
 		}),
@@ -158,22 +175,60 @@ function pickSentinels(entries: PushEntry[]): Set<PushEntry> {
 }
 
 /**
- * When a task is next asked about without a call: a task carrying its own check keeps it, unless
- * it was asked now; then its own eta's finish (or, without one, its class's latest) plus the grace
- * for its call. Until a call has arrived, a task asked without an eta (a sentinel) is looked at
- * again after each park: it is what notices calls that never come. Never past the Timeout.
+ * Per duration class, the earliest moment a task asked now may finish by its eta: a task never
+ * asked is first asked then, so that it gets an eta of its own while it is still sharp to learn.
  */
-function nextCheckAtOf(poller: TaskPoller, { entry, snapshot }: Left, watching: boolean): number {
+function firstChecksByClass(poller: TaskPoller, left: Left[]): Map<string, number> {
+	const firstChecks = new Map<string, number>();
+	for (const { entry, snapshot } of left) {
+		if (!snapshot) continue;
+		const { prediction } = poller.finishOutlook(entry.task);
+		if (!prediction) continue;
+		const durationClass = durationClassOf(entry.hints);
+		const earliest = prediction.at - prediction.errorMs;
+		firstChecks.set(durationClass, Math.min(earliest, firstChecks.get(durationClass) ?? earliest));
+	}
+	return firstChecks;
+}
+
+/**
+ * When a task is next asked about without a call. A task carrying its own check keeps it, unless
+ * it was asked now. A task with its own eta: a vague eta is asked again where the task may first
+ * finish; a sharp one just after its latest plausible finish. A task never asked, in a class
+ * whose asked tasks have an eta, is first asked where the earliest of those may finish. Otherwise
+ * its class's latest finish plus the grace for its call. Until a call has arrived, a task asked
+ * without an eta (a sentinel) is looked at again after each park: it is what notices calls that
+ * never come. Never past the Timeout.
+ */
+function nextCheckAtOf(
+	poller: TaskPoller,
+	{ entry, snapshot }: Left,
+	watching: boolean,
+	firstChecks: Map<string, number>,
+): number {
 	const { task } = entry;
 	let at: number;
 	if (!snapshot && entry.nextCheckAt !== undefined) at = entry.nextCheckAt;
 	else {
 		const { prediction, estimate } = poller.finishOutlook(task);
-		if (prediction) at = prediction.at + prediction.errorMs + CALL_GRACE_MS;
+		const firstCheck = snapshot ? undefined : firstChecks.get(durationClassOf(entry.hints));
+		if (prediction)
+			at =
+				prediction.errorMs > SHARP_ETA_ERROR_MS
+					? Math.max(Date.now() + DUE_TOLERANCE_MS, prediction.at - prediction.errorMs)
+					: prediction.at + prediction.errorMs + ETA_MARGIN_MS;
+		else if (firstCheck !== undefined) at = firstCheck;
 		else if (watching) at = Date.now() + MIN_PARK_MS;
 		else at = task.timeline.startedAt + estimate.highMs + CALL_GRACE_MS;
 	}
 	return Math.min(at, task.deadline);
+}
+
+/** The latest plausible finish by the task's own eta, kept while the task has one. */
+function expectedFinishJson(poller: TaskPoller, { entry, snapshot }: Left): IDataObject {
+	const { prediction } = snapshot ? poller.finishOutlook(entry.task) : { prediction: undefined };
+	const at = prediction ? prediction.at + prediction.errorMs : entry.expectedFinishAt;
+	return at === undefined ? {} : { expectedFinishAt: new Date(at).toISOString() };
 }
 
 function leftJson(ctx: OperationContext, { entry, snapshot }: Left): IDataObject {

@@ -204,6 +204,62 @@ describe('a round of the push loop', () => {
 	});
 });
 
+describe('tasks with an eta of their own (Novita reports one)', () => {
+	const simTaskOf = (item: INodeExecutionData) =>
+		sim.tasks.find((task) => task.id === taskIdOf(item))!;
+	const checkIn = (item: INodeExecutionData) =>
+		(Date.parse(item.json.nextCheckAt as string) - Date.now()) / 1000;
+
+	it('a sharp eta is asked about just after it, a vague one where the task may first finish; tasks never asked, short of the earliest finish their class allows', async () => {
+		const tasks = await submitted();
+		simTaskOf(tasks[0]).finishesAt = Date.now() + 5_000;
+
+		const { output, asked } = await round(tasks, undefined);
+
+		expect(asked).toHaveLength(SENTINELS);
+		// Item 0: eta 5 s (error under a second): asked 1.5 s after it, unless its call comes first.
+		expect(checkIn(output[0])).toBeGreaterThan(5);
+		expect(checkIn(output[0])).toBeLessThan(8);
+		// Item 1: eta ten minutes, off by a minute or so: asked again where it may first finish.
+		expect(checkIn(output[1])).toBeGreaterThan(400);
+		expect(checkIn(output[1])).toBeLessThan(600);
+		// Never asked: first asked before the earliest finish item 0's eta allows (4.3 s).
+		for (const item of output.slice(SENTINELS)) {
+			expect(checkIn(item)).toBeGreaterThan(2);
+			expect(checkIn(item)).toBeLessThan(4.3);
+			expect(item.json.expectedFinishAt).toBeUndefined();
+		}
+		expect(output[0].json.expectedFinishAt).toEqual(expect.stringMatching(/^\d{4}-/));
+		expect(output[0].json.checkAfterSeconds).toBeLessThanOrEqual(4);
+	});
+
+	it("a call n8n refused is caught by the next round anyone's call starts; then a round asks only the tasks named or due", async () => {
+		const tasks = await submitted();
+		simTaskOf(tasks[0]).finishesAt = Date.now() + 3_000;
+		const first = await round(tasks, undefined);
+		// Item 0 ends; its call is refused (409) while a round runs. Item 1's call comes next.
+		await new Promise((resolve) => setTimeout(resolve, 5_500));
+
+		const woken = await round(first.output, { klingTag: first.output[1].json.callbackTag });
+
+		// Item 1 (named), item 0 (past its eta) and, for their first eta, the tasks never asked.
+		expect(woken.asked).toHaveLength(COUNT - 1);
+		expect(askedAbout(woken.asked, tasks[2])).toBe(0);
+		expect(woken.output[0].json).toMatchObject({ done: true, videoUrl: expect.any(String) });
+		const left = woken.output.filter((item) => item.json.done === false);
+		expect(left).toHaveLength(COUNT - 1);
+		expect(left.some((item) => item.json.callbacksMissed === true)).toBe(false);
+		expect(left[0].json.checkAfterSeconds).toBeGreaterThan(60);
+
+		// Every task now waits on its own eta: a call naming nothing asks nothing, one naming a task asks it.
+		const forged = await round(left, { klingTag: 'n8n-forged-0-abcdefgh' });
+		expect(forged.asked).toEqual([]);
+		const named = await round(forged.output, { klingTag: left[4].json.callbackTag });
+		expect(named.asked).toHaveLength(1);
+		expect(askedAbout(named.asked, left[4])).toBe(1);
+	});
+});
+
 describe('once a call has named a task that had ended', () => {
 	it('a due task found ended is only a late call: delivered, and the loop keeps going by calls', async () => {
 		const first = await round(await submitted(), undefined);

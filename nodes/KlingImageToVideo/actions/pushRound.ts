@@ -31,16 +31,21 @@ const SENTINEL_SHARE = 0.05;
  */
 const CALL_GRACE_MS = 20_000;
 /**
- * A task with its own eta is asked about this long after its latest plausible finish when no call
- * came: a call n8n refused (409) while a round ran is then caught by the next round anyone's call
- * starts, not by the provider's retry 10 s or more later.
+ * A task with a sharp eta of its own is asked about this long after that eta when no call came: a
+ * call n8n refused (409) while a round ran is then caught by the next round anyone's call starts,
+ * not by the provider's retry 10 s or more later. Found still running, its fresher eta is sharper.
  */
-const ETA_MARGIN_MS = 2_000;
+const ETA_MARGIN_MS = 1_500;
 /**
  * An eta this far off at most is sharp enough to wait on; a vaguer one (asked minutes ahead) is
  * asked again when the task may first finish, for a sharper one.
  */
-const SHARP_ETA_ERROR_MS = 6_000;
+const SHARP_ETA_ERROR_MS = 10_000;
+/**
+ * A task never asked is first asked this far (as a share of the time left) towards the earliest
+ * finish its class's asked tasks' etas allow: a few sentinels do not show the class's whole spread.
+ */
+const FIRST_CHECK_SHARE = 0.85;
 /** A task this close to its check is asked now rather than after another park. */
 const DUE_TOLERANCE_MS = 1_000;
 
@@ -175,8 +180,8 @@ function pickSentinels(entries: PushEntry[]): Set<PushEntry> {
 }
 
 /**
- * Per duration class, the earliest moment a task asked now may finish by its eta: a task never
- * asked is first asked then, so that it gets an eta of its own while it is still sharp to learn.
+ * Per duration class, when a task never asked is first asked: short of the earliest finish the
+ * etas of the tasks asked now allow, so that it gets an eta of its own before it may finish.
  */
 function firstChecksByClass(poller: TaskPoller, left: Left[]): Map<string, number> {
 	const firstChecks = new Map<string, number>();
@@ -185,7 +190,8 @@ function firstChecksByClass(poller: TaskPoller, left: Left[]): Map<string, numbe
 		const { prediction } = poller.finishOutlook(entry.task);
 		if (!prediction) continue;
 		const durationClass = durationClassOf(entry.hints);
-		const earliest = prediction.at - prediction.errorMs;
+		const earliest =
+			Date.now() + FIRST_CHECK_SHARE * (prediction.at - prediction.errorMs - Date.now());
 		firstChecks.set(durationClass, Math.min(earliest, firstChecks.get(durationClass) ?? earliest));
 	}
 	return firstChecks;
@@ -194,8 +200,8 @@ function firstChecksByClass(poller: TaskPoller, left: Left[]): Map<string, numbe
 /**
  * When a task is next asked about without a call. A task carrying its own check keeps it, unless
  * it was asked now. A task with its own eta: a vague eta is asked again where the task may first
- * finish; a sharp one just after its latest plausible finish. A task never asked, in a class
- * whose asked tasks have an eta, is first asked where the earliest of those may finish. Otherwise
+ * finish; a sharp one just after that eta. A task never asked, in a class
+ * whose asked tasks have an eta, is first asked short of the earliest of those finishes. Otherwise
  * its class's latest finish plus the grace for its call. Until a call has arrived, a task asked
  * without an eta (a sentinel) is looked at again after each park: it is what notices calls that
  * never come. Never past the Timeout.
@@ -216,7 +222,7 @@ function nextCheckAtOf(
 			at =
 				prediction.errorMs > SHARP_ETA_ERROR_MS
 					? Math.max(Date.now() + DUE_TOLERANCE_MS, prediction.at - prediction.errorMs)
-					: prediction.at + prediction.errorMs + ETA_MARGIN_MS;
+					: prediction.at + ETA_MARGIN_MS;
 		else if (firstCheck !== undefined) at = firstCheck;
 		else if (watching) at = Date.now() + MIN_PARK_MS;
 		else at = task.timeline.startedAt + estimate.highMs + CALL_GRACE_MS;

@@ -233,6 +233,30 @@ describe('tasks with an eta of their own (Novita reports one)', () => {
 		expect(output[0].json.checkAfterSeconds).toBeLessThanOrEqual(4);
 	});
 
+	it('a task still running past its latest plausible finish is asked again no sooner than it is overdue', async () => {
+		const first = await round(await submitted(), undefined);
+		const input = first.output.map((item, index) =>
+			index === 0
+				? {
+						...item,
+						json: {
+							...item.json,
+							nextCheckAt: new Date().toISOString(),
+							expectedFinishAt: new Date(Date.now() - 30_000).toISOString(),
+						},
+					}
+				: item,
+		);
+		// Its eta says two seconds, as an eta stuck near zero would each time.
+		simTaskOf(first.output[0]).finishesAt = Date.now() + 2_000;
+
+		const { output, asked } = await round(input, undefined);
+
+		expect(asked).toHaveLength(1);
+		expect(checkIn(output[0])).toBeGreaterThan(28);
+		expect(output[0].json.expectedFinishAt).toBe(input[0].json.expectedFinishAt);
+	});
+
 	it("a call n8n refused is caught by the next round anyone's call starts; then a round asks only the tasks named or due", async () => {
 		const tasks = await submitted();
 		simTaskOf(tasks[0]).finishesAt = Date.now() + 3_000;

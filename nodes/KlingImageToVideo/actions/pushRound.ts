@@ -219,10 +219,14 @@ function nextCheckAtOf(
 		const { prediction, estimate } = poller.finishOutlook(task);
 		const firstCheck = snapshot ? undefined : firstChecks.get(durationClassOf(entry.hints));
 		if (prediction)
-			at =
+			// Running past its latest plausible finish: asked again no sooner than it is overdue,
+			// so an eta stuck at zero is not asked about in every round.
+			at = Math.max(
+				Date.now() + Math.max(DUE_TOLERANCE_MS, overdueMs(entry)),
 				prediction.errorMs > SHARP_ETA_ERROR_MS
-					? Math.max(Date.now() + DUE_TOLERANCE_MS, prediction.at - prediction.errorMs)
-					: prediction.at + ETA_MARGIN_MS;
+					? prediction.at - prediction.errorMs
+					: prediction.at + ETA_MARGIN_MS,
+			);
 		else if (firstCheck !== undefined) at = firstCheck;
 		else if (watching) at = Date.now() + MIN_PARK_MS;
 		else at = task.timeline.startedAt + estimate.highMs + CALL_GRACE_MS;
@@ -230,10 +234,16 @@ function nextCheckAtOf(
 	return Math.min(at, task.deadline);
 }
 
-/** The latest plausible finish by the task's own eta, kept while the task has one. */
+const overdueMs = (entry: PushEntry) =>
+	entry.expectedFinishAt === undefined ? 0 : Date.now() - entry.expectedFinishAt;
+
+/** The latest plausible finish by the task's own eta; once passed, kept: it measures the overdue. */
 function expectedFinishJson(poller: TaskPoller, { entry, snapshot }: Left): IDataObject {
 	const { prediction } = snapshot ? poller.finishOutlook(entry.task) : { prediction: undefined };
-	const at = prediction ? prediction.at + prediction.errorMs : entry.expectedFinishAt;
+	const at =
+		overdueMs(entry) > 0 || !prediction
+			? entry.expectedFinishAt
+			: prediction.at + prediction.errorMs;
 	return at === undefined ? {} : { expectedFinishAt: new Date(at).toISOString() };
 }
 

@@ -1,4 +1,4 @@
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import { sleep, type IDataObject, type INodeExecutionData } from 'n8n-workflow';
 
 import { startCallbackReceiver, type CallbackReceiver } from '../support/callbackReceiver';
 import { startSimulator, type Simulator } from '../../tools/simulators';
@@ -262,7 +262,7 @@ describe('tasks with an eta of their own (Novita reports one)', () => {
 		simTaskOf(tasks[0]).finishesAt = Date.now() + 3_000;
 		const first = await round(tasks, undefined);
 		// Item 0 ends; its call is refused (409) while a round runs. Item 1's call comes next.
-		await new Promise((resolve) => setTimeout(resolve, 5_500));
+		await sleep(5_500);
 
 		const woken = await round(first.output, { klingTag: first.output[1].json.callbackTag });
 

@@ -217,6 +217,13 @@ it('Novita AI: each task ends with a callback that wakes the parked loop, and it
 		Math.max(...sim.tasks.map((task) => task.firstReportedTerminalAt! - task.createdAt)),
 	).toBeLessThan(FIRST_LIMIT_SECONDS * 1000);
 	expect(sim.callbacks.filter((call) => call.status === 200).length).toBeGreaterThanOrEqual(1);
+	// Each woken round asks about the task its call names (the tag on the Callback URL), plus the
+	// first round's sentinels: not every task each round, and no minute of following them.
+	const statusAsks = sim.requests.filter((request) => request.kind === 'status').length;
+	expect(statusAsks).toBeLessThanOrEqual(2 * SHOTS.length);
+	process.stderr.write(
+		`[e2e] push, Novita: ${statusAsks} status requests for ${SHOTS.length} tasks\n`,
+	);
 	process.stderr.write(
 		`[e2e] push, Novita: lags ${lagsOf(sim)
 			.map((lag) => lag.toFixed(1))
@@ -264,8 +271,9 @@ it('a forged call to the resume URL wakes one round and changes no output', asyn
 
 	const execution = await scenario.finished!;
 	expectEveryVideoOnce(scenario, execution);
-	// The forged call woke a round before any task had ended: it asked the provider and followed
-	// the tasks as any round does (at most 60 s), and took each video from the provider's answer.
+	// The forged call (made to task 0's own tagged address) woke a round before any task had
+	// ended: it asked the provider about the task it named and the first round's sentinels, and
+	// each video was taken from the provider's answer.
 	const firstEnd = Math.min(...sim.tasks.map((task) => task.finishesAt));
 	const [woken] = execution.runData['Check for Videos'];
 	expect(woken.startTime!).toBeGreaterThanOrEqual(forgedAt);

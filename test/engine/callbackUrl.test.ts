@@ -57,6 +57,18 @@ function expectNoCallbackAddress(run: EngineRun): void {
 		expect(shown).not.toContain(secret);
 }
 
+/**
+ * The address as sent: the user's, its `signature` kept, with the node's tag for the item appended
+ * (n8n 2.x reads its token from `signature` alone, so another query parameter keeps it valid).
+ */
+function tagOf(sent: unknown): string {
+	expect(typeof sent).toBe('string');
+	const [bare, tag] = (sent as string).split('&klingTag=');
+	expect(bare).toBe(receiver.url);
+	expect(tag).toMatch(/^n8n-[A-Za-z0-9._:-]+$/);
+	return tag;
+}
+
 /** Waits until the receiver has at least `count` calls (they follow the task, not the run). */
 async function callsArrive(count: number): Promise<void> {
 	for (let waited = 0; receiver.calls.length < count && waited < 5000; waited += 50)
@@ -70,8 +82,9 @@ describe('at the routes that document a callback', () => {
 
 		expect(run.status).toBe('success');
 		expect(run.output('Kling')[0].json.status).toBe('succeeded');
-		expect((sim.tasks[0].body as Record<string, unknown>).callback_url).toBe(receiver.url);
+		const tag = tagOf((sim.tasks[0].body as Record<string, unknown>).callback_url);
 		await callsArrive(3);
+		expect(receiver.calls.every((call) => call.path.endsWith(`&klingTag=${tag}`))).toBe(true);
 		expect(
 			receiver.calls.map((call) => (call.body as { task_status: string }).task_status),
 		).toEqual(['submitted', 'processing', 'succeed']);
@@ -83,7 +96,7 @@ describe('at the routes that document a callback', () => {
 		const run = await runKling(sim, { nodes: [node('generate')] }).result;
 
 		expect(run.status).toBe('success');
-		expect(submitRequests(sim)[0].query.fal_webhook).toBe(receiver.url);
+		tagOf(submitRequests(sim)[0].query.fal_webhook);
 		expect(JSON.stringify(sim.tasks[0].body)).not.toContain(receiver.token);
 		await callsArrive(1);
 		expect(receiver.calls.map((call) => (call.body as { status: string }).status)).toEqual(['OK']);
@@ -95,12 +108,13 @@ describe('at the routes that document a callback', () => {
 		const run = await runKling(sim, { nodes: [node('submit')] }).result;
 
 		expect(run.status).toBe('success');
+		const { extra } = sim.tasks[0].body as { extra: { webhook: { url: string } } };
+		expect(Object.keys(extra)).toEqual(['webhook']);
+		// The item carries the tag its call will name: Wait for Completion's "Woken By" matches it.
 		expect(run.output('Kling')[0].json).toMatchObject({
 			status: 'queued',
 			taskId: sim.tasks[0].id,
-		});
-		expect((sim.tasks[0].body as { extra: unknown }).extra).toEqual({
-			webhook: { url: receiver.url },
+			callbackTag: tagOf(extra.webhook.url),
 		});
 		await callsArrive(1);
 		expect(receiver.calls.map((call) => (call.body as { event_type: string }).event_type)).toEqual([

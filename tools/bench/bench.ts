@@ -55,6 +55,8 @@ interface Contender {
 	waits?: number[];
 	/** The push loop: rounds whose Wait node a call resumed (the others ran out their time). */
 	wokenByCallback?: number;
+	/** The durable loops: time n8n spent running rounds (every node but the Wait), all rounds. */
+	runningMs?: number;
 }
 
 interface DownloadCase {
@@ -366,6 +368,10 @@ async function runDurables(
 			durable.wokenByCallback = (execution.runData.Wait ?? []).filter(
 				(run) => run.data?.main?.[0]?.[0]?.json.taskId === undefined,
 			).length;
+			durable.runningMs = Object.entries(execution.runData)
+				.filter(([name]) => name !== 'Wait' && name !== 'Start')
+				.flatMap(([, runs]) => runs)
+				.reduce((sum, run) => sum + (run.executionTime ?? 0), 0);
 			durable.figures = figuresOf(durable.sim);
 			const f = durable.figures;
 			log(
@@ -391,9 +397,13 @@ function durableTable(
 	];
 	const fed = (c: Contender | undefined) => {
 		const waits = c?.waits ?? [];
-		return waits.length === 0
-			? ''
-			: `${waits.join(', ')}; ${waits.filter((wait) => wait >= PARKS_FROM_SECONDS).length} of ${waits.length} parked`;
+		if (waits.length === 0) return '';
+		// A push loop resumed by each call has a round per video: the spread, not the list.
+		const listed =
+			waits.length <= 8
+				? waits.join(', ')
+				: `${Math.min(...waits)}–${Math.max(...waits)} (first ${waits.slice(0, 3).join(', ')})`;
+		return `${listed}; ${waits.filter((wait) => wait >= PARKS_FROM_SECONDS).length} of ${waits.length} parked`;
 	};
 	return table(
 		[
@@ -418,6 +428,13 @@ function durableTable(
 				'',
 				durable?.waits ? String(durable.waits.length) : '',
 				push?.waits ? `${push.waits.length} (${push.wokenByCallback} woken by a call)` : '',
+			],
+			[
+				'time running, all rounds (n8n saves and resumes between)',
+				'',
+				'',
+				durable?.runningMs !== undefined ? seconds(durable.runningMs) : '',
+				push?.runningMs !== undefined ? seconds(push.runningMs) : '',
 			],
 			[
 				'callbacks sent (answered 2xx)',

@@ -54,6 +54,18 @@ export function pushWorkflow(
 					options: {},
 				},
 			};
+		// The example's Woken By: the round asks about the task the call names.
+		if (node.name === 'Wait for Completion')
+			return {
+				...node,
+				parameters: {
+					...node.parameters,
+					waitOptions: {
+						...(node.parameters.waitOptions as Record<string, unknown>),
+						wokenBy: "={{ $('Wait').first().json.query }}",
+					},
+				},
+			};
 		return node;
 	});
 	nodes.push(

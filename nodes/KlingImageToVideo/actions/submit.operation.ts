@@ -82,6 +82,8 @@ export async function submit(ctx: OperationContext, itemIndexes: number[]): Prom
 			duration: request.duration,
 			submittedAt: new Date(submittedAt).toISOString(),
 			checkAfterSeconds,
+			// The tag on the callback address: Wait for Completion's "Woken By" matches it to the item.
+			...(request.callbackTag && { callbackTag: request.callbackTag }),
 		});
 	}
 }

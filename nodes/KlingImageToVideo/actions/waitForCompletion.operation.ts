@@ -1,10 +1,12 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { readTaskId } from '../input/readGenerationRequest';
+import { readWokenBy } from '../input/readWokenBy';
 import { invalidInput } from '../shared/itemError';
 import { TERMINAL_STATUSES, type TaskSnapshot, type TaskStatus } from '../providers';
 import type { TaskHints, WatchedTask } from '../waiting/poller';
 import type { OperationContext } from './operationContext';
+import { callsMissedIn, pushJson, pushRound } from './pushRound';
 import { describedBy, hintsFromInput, hintsJson, readTime } from './taskHints';
 import { deliverTask, snapshotJson } from './taskResults';
 
@@ -21,6 +23,7 @@ interface Unfinished {
 	hints: TaskHints;
 	inputStatus?: TaskStatus;
 	waitingSince: number;
+	input?: IDataObject;
 }
 
 const STILL_RUNNING: readonly TaskStatus[] = ['queued', 'processing'];
@@ -53,6 +56,9 @@ export async function waitForCompletion(
 		if (ctx.downloadVideo(itemIndex)) ctx.outputBinaryPropertyName(itemIndex);
 		return readTaskId(run.ctx, itemIndex, provider);
 	});
+	// The push loop: a round woken by a call asks about the task it names, not about all of them.
+	const wokenTags = hold?.passOn ? readWokenBy(run.ctx) : undefined;
+	if (wokenTags && !callsMissedIn(items)) return await pushRound(ctx, taskIds, wokenTags);
 	const poller = ctx.createPoller();
 	const startedAt = Date.now();
 	const holdUntil = hold ? startedAt + hold.seconds * 1000 : Infinity;
@@ -77,7 +83,7 @@ export async function waitForCompletion(
 		// Only a hold ends a wait early (without one, the wait ends with the task or the timeout).
 		if (hold && !hold.passOn) throw poller.stillRunningError(task, hold.seconds);
 		const inputStatus = STILL_RUNNING.find((status) => status === json?.status);
-		unfinished.push({ task, snapshot, hints, inputStatus, waitingSince });
+		unfinished.push({ task, snapshot, hints, inputStatus, waitingSince, input: json });
 	});
 
 	// One value for all of them, computed once every task has had its look: the Wait node waits
@@ -89,7 +95,7 @@ export async function waitForCompletion(
 
 function unfinishedJson(
 	ctx: OperationContext,
-	{ task, snapshot, hints, inputStatus, waitingSince }: Unfinished,
+	{ task, snapshot, hints, inputStatus, waitingSince, input }: Unfinished,
 	checkAfterSeconds: number,
 ): IDataObject {
 	return {
@@ -103,5 +109,6 @@ function unfinishedJson(
 		...(hints.submittedAt === undefined && {
 			waitingSince: new Date(waitingSince).toISOString(),
 		}),
+		...pushJson(input),
 	};
 }

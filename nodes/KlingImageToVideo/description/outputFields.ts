@@ -81,6 +81,15 @@ const holdOptions: INodeProperties[] = [
 		description:
 			"What happens to an item whose task is still running when 'Hold At Most' runs out. With Pass It On, the Timeout counts from the task's submission, across every round.",
 	},
+	{
+		displayName: 'Woken By',
+		name: 'wokenBy',
+		type: 'string',
+		default: '',
+		placeholder: "{{ $('Wait for a Callback').first().json.query }}",
+		description:
+			"For a push loop (Submit Task's Callback URL set, a Wait node 'On Webhook Call' before this node): the query of the call that woke the Wait node. Submit Task tags its Callback URL per item, so a round asks only about the task the call names and the tasks due by their own schedule, and passes the rest on at once. The call is only a hint: the task is always asked about. Leave it out to ask about every task each round.",
+	},
 ];
 
 /**

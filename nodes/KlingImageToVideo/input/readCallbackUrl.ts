@@ -2,6 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { GenerationRequest, ProviderAdapter } from '../providers';
 import { takesCallback } from '../providers/callbacks';
+import { newSubmissionId } from '../transport/submission';
 import { invalidInput } from '../shared/itemError';
 
 /** Longer than any resume URL n8n makes; a longer value is a pasted mistake. */
@@ -49,7 +50,10 @@ export function readCallbackUrl(
 	return takesCallback(provider.id) ? text : undefined;
 }
 
-/** The request with the item's callback address, where there is one to send. */
+/**
+ * The request with the item's callback address, where there is one to send, and the tag the node
+ * appends to it (the item's submission id), which names the item when the call comes.
+ */
 export function withCallbackUrl(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
@@ -57,5 +61,7 @@ export function withCallbackUrl(
 	request: GenerationRequest,
 ): GenerationRequest {
 	const callbackUrl = readCallbackUrl(ctx, itemIndex, provider);
-	return callbackUrl ? { ...request, callbackUrl } : request;
+	if (!callbackUrl) return request;
+	const callbackTag = newSubmissionId(ctx.getExecutionId?.(), itemIndex);
+	return { ...request, callbackUrl, callbackTag };
 }

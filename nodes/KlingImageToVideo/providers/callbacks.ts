@@ -28,6 +28,45 @@ export function withCallback(
 }
 
 /**
+ * The query parameter that carries the node's own tag for the item (its submission id) on the
+ * callback address. n8n ignores other query parameters of a resume URL: 1.x has no token, 2.x
+ * reads its token from `signature` only [C] (n8n's waiting-webhooks.ts), so one is appended, never
+ * replaced. A tag is only a hint which task to look at: the task is always asked about.
+ */
+export const CALLBACK_TAG_PARAM = 'klingTag';
+
+/** The callback address with the item's tag appended to its query. */
+export function taggedCallbackUrl(url: string, tag: string): string {
+	const tagged = new URL(url);
+	tagged.searchParams.append(CALLBACK_TAG_PARAM, tag);
+	return tagged.toString();
+}
+
+/**
+ * The tags a woken Wait node's call carries, from whatever the user hands over: the call's query
+ * (`{ klingTag }`), the whole call (`{ query: { klingTag } }`), a URL or query string, or a list.
+ */
+export function callbackTagsIn(value: unknown, depth = 0): string[] {
+	if (depth > 3 || value === undefined || value === null) return [];
+	if (Array.isArray(value)) return value.flatMap((entry) => callbackTagsIn(entry, depth + 1));
+	if (typeof value === 'string') {
+		const query = value.includes('?') ? value.slice(value.indexOf('?') + 1) : value;
+		if (!query.includes(`${CALLBACK_TAG_PARAM}=`)) return [];
+		return new URLSearchParams(query).getAll(CALLBACK_TAG_PARAM);
+	}
+	if (typeof value !== 'object') return [];
+	const record = value as Record<string, unknown>;
+	const own = record[CALLBACK_TAG_PARAM];
+	const tags =
+		typeof own === 'string'
+			? [own]
+			: Array.isArray(own)
+				? own.filter((tag): tag is string => typeof tag === 'string')
+				: [];
+	return [...tags, ...callbackTagsIn(record.query, depth + 1)];
+}
+
+/**
  * The forms in which a callback address could come back in a provider's answer: whole, encoded
  * (fal's query parameter), and each long query value on its own (n8n's resume token).
  */

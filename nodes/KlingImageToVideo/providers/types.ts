@@ -45,6 +45,8 @@ export type GenerationRequest = {
 	prompt: string;
 	/** Where the route documents a callback: the address it calls when the task changes. */
 	callbackUrl?: string;
+	/** The node's own tag for the item, appended to the callback address (its submission id). */
+	callbackTag?: string;
 } & FieldRequests;
 
 /**

@@ -1,5 +1,5 @@
 import type { AlternateForm, GenerationRequest, RefusalAdvice, SubmitPlan } from '../providers';
-import { callbackSecrets, withCallback } from '../providers/callbacks';
+import { callbackSecrets, taggedCallbackUrl, withCallback } from '../providers/callbacks';
 import { sleepUnlessAborted } from './cancellation';
 import { isThrottle, parseRetryAfterMs, type ProviderHttp, type ReadAnswer } from './http';
 import type { TransportMessages } from './messages';
@@ -36,7 +36,9 @@ export class Submission {
 
 	async submit(request: GenerationRequest, itemIndex: number): Promise<string> {
 		const { provider } = this.http;
-		const submissionId = this.newSubmissionId(itemIndex);
+		// The item's tag on the callback address is its submission id: one id for both.
+		const submissionId =
+			request.callbackTag ?? newSubmissionId(this.http.ctx.getExecutionId?.(), itemIndex);
 		const alternates = new Set<AlternateForm>();
 		/** What the provider said about each form it refused before the one sent now. */
 		const refusedForms: string[] = [];
@@ -44,10 +46,12 @@ export class Submission {
 		const startedAt = Date.now();
 		const capabilities = { findsSubmissions: provider.findSubmission !== undefined };
 		// The callback address carries n8n's resume token: kept out of every message like a key.
+		// The tag is not secret (it is the submission id that messages name): hidden is the bare URL.
 		if (request.callbackUrl) this.http.hideSecrets(callbackSecrets(request.callbackUrl));
+		const callbackUrl = request.callbackUrl && taggedCallbackUrl(request.callbackUrl, submissionId);
 		for (;;) {
 			const built = provider.submit.build(request, { submissionId, alternates });
-			const call = withCallback(provider.id, built.call, request.callbackUrl);
+			const call = withCallback(provider.id, built.call, callbackUrl);
 			const plan = { ...built, call };
 			const { outcome, answer, failure, advice } = await this.attempt(plan);
 			state.elapsedMs = Date.now() - startedAt;
@@ -122,16 +126,6 @@ export class Submission {
 		};
 		const advice = plan.refusalAdvice?.find(({ fields }) => namesAField(said, fields));
 		return { outcome, answer, ...(advice && { advice }) };
-	}
-
-	/**
-	 * Unique per submission: lets a provider that records it (tracing, lookup) tell our attempts
-	 * apart. At most 128 characters from [A-Za-z0-9._:-], which every client-id field we send fits.
-	 */
-	private newSubmissionId(itemIndex: number): string {
-		const executionId = String(this.http.ctx.getExecutionId?.() ?? 'run').slice(0, 64);
-		const random = Math.random().toString(36).slice(2, 10).padEnd(8, '0');
-		return `n8n-${executionId}-${itemIndex}-${random}`.replace(/[^A-Za-z0-9._:-]/g, '_');
 	}
 
 	/**
@@ -214,6 +208,16 @@ export class Submission {
 			submissionId,
 		);
 	}
+}
+
+/**
+ * Unique per submission: lets a provider that records it (tracing, lookup) tell our attempts
+ * apart. At most 128 characters from [A-Za-z0-9._:-], which every client-id field we send fits.
+ */
+export function newSubmissionId(executionId: string | undefined, itemIndex: number): string {
+	const execution = String(executionId ?? 'run').slice(0, 64);
+	const random = Math.random().toString(36).slice(2, 10).padEnd(8, '0');
+	return `n8n-${execution}-${itemIndex}-${random}`.replace(/[^A-Za-z0-9._:-]/g, '_');
 }
 
 function escapeRegExp(text: string): string {

@@ -12,13 +12,16 @@ import { SleepGroup } from './abortableSleep';
 import { durationClassOf, DurationModel } from './durationModel';
 import { RequestBudget } from './requestBudget';
 import { statusUnavailableError, stillRunningError, timeoutError } from './taskErrors';
+import type { DurationEstimate } from './durationModel';
 import {
 	batchCheckAfterMs,
 	etaDrift,
 	etaErrors,
 	nextCheck,
 	nextPollAt,
+	predictFinish,
 	recordObservation,
+	type FinishPrediction,
 	type ScheduleSettings,
 	type TaskTimeline,
 } from './schedule';
@@ -161,13 +164,7 @@ export class TaskPoller {
 			const now = Date.now();
 			const lastLookDone =
 				task.timeline.lastPollAt !== undefined && task.timeline.lastPollAt >= task.deadline;
-			if (lastLookDone)
-				throw timeoutError(
-					this.ctx.getNode(),
-					this.client.provider.displayName,
-					task,
-					this.options.timeoutMs,
-				);
+			if (lastLookDone) throw this.timeoutError(task);
 			const target = Math.min(task.retryAt ?? this.scheduledAt(task, now), task.deadline);
 			// A task that succeeded is not handed on unfinished: its late video URL is a few seconds away.
 			const holds = task.timeline.last?.snapshot.status !== 'succeeded';
@@ -204,6 +201,18 @@ export class TaskPoller {
 			nextCheck(task.timeline, this.model, now, this.scheduleSettings(task)),
 		);
 		return Math.ceil(batchCheckAfterMs(checks) / 1000);
+	}
+
+	/** What the run knows of a task's finish: its own eta where it gave one, and its class's span. */
+	finishOutlook(task: WatchedTask): { prediction?: FinishPrediction; estimate: DurationEstimate } {
+		const prediction = predictFinish(task.timeline, this.model.etaRelativeError());
+		return { prediction, estimate: this.model.estimate(task.timeline.durationClass) };
+	}
+
+	/** The error of a task still running at its deadline (its Timeout), as waiting raises it. */
+	timeoutError(task: WatchedTask): NodeOperationError {
+		const name = this.client.provider.displayName;
+		return timeoutError(this.ctx.getNode(), name, task, this.options.timeoutMs);
 	}
 
 	/** One answer about the task, retrying briefly when the provider or the network stumbles. */

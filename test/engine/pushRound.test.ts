@@ -338,3 +338,21 @@ describe('without Woken By', () => {
 		expect(output.every((item) => item.json.nextCheckAt === undefined)).toBe(true);
 	});
 });
+
+describe('where the route reports no eta (fal.ai)', () => {
+	it('a round woken by a call asks about every task due, as without Woken By: a refused call costs no lateness', async () => {
+		await sim.close();
+		sim = await startSimulator({ provider: 'fal', latency: { meanMs: 600_000 } });
+		// Submitted five minutes ago, as the loop's items are by the time videos finish: all due.
+		const submittedAt = new Date(Date.now() - 300_000).toISOString();
+		const input = (await submitted()).map((item) => ({
+			...item,
+			json: { ...item.json, submittedAt },
+		}));
+		const named = input[4];
+		const { output, asked } = await round(input, { klingTag: named.json.callbackTag as string }, 3);
+		for (const item of input) expect(askedAbout(asked, item)).toBeGreaterThanOrEqual(1);
+		expect(output).toHaveLength(COUNT);
+		expect(output.every((item) => item.json.done === false)).toBe(true);
+	});
+});

@@ -65,6 +65,24 @@ describe('subject references, sent inline', () => {
 		},
 	);
 
+	it('AI/ML API, Kling 3.0 Omni: its schema takes them as v3 does [C]', async () => {
+		await withSimulator('aimlApi', async (sim) => {
+			const run = await generate(
+				sim,
+				withElements([{ frontalImageUrl: FRONT, referenceImageUrls: SIDE }], {
+					model: 'v3.0-omni',
+				}),
+			);
+
+			expect(run.error).toBeUndefined();
+			expect(sim.submissions()).toBe(1);
+			expect(sim.tasks[0].model).toBe('klingai/video-v3-omni-720p-image-to-video');
+			expect((sim.tasks[0].body as IDataObject).elements).toEqual([
+				{ frontal_image_url: FRONT, reference_image_urls: [SIDE] },
+			]);
+		});
+	});
+
 	it('AI/ML API: the frontal image is optional there, so an element may carry references only', async () => {
 		await withSimulator('aimlApi', async (sim) => {
 			const run = await generate(sim, withElements([{ referenceImageUrls: SIDE }]));

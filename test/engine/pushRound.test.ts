@@ -345,7 +345,7 @@ describe('where the route reports no eta (fal.ai)', () => {
 		sim = await startSimulator({ provider: 'fal', latency: { meanMs: 600_000 } });
 		// Submitted five minutes ago, as the loop's items are by the time videos finish: all due.
 		const submittedAt = new Date(Date.now() - 300_000).toISOString();
-		const input = (await submitted()).map((item) => ({
+		const input: INodeExecutionData[] = (await submitted()).map((item) => ({
 			...item,
 			json: { ...item.json, submittedAt },
 		}));

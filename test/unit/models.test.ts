@@ -145,6 +145,8 @@ const EXPECTED: Record<Exclude<ProviderId, 'kling' | 'fal'>, Record<string, Row>
 			endFrameWithSound: false,
 			shotModes: ['single', 'auto', 'custom'],
 			storyboard: { prompt: 'either', maxShotChars: 2500, minShotSeconds: 1, withEndFrame: true },
+			// As v3 [C]: subject references too.
+			elements: { maxElements: 4, maxReferences: 4, frontalRequired: false },
 		},
 	},
 	// GMI documents no O1, and no image-to-video payload for 3.0 Omni.

@@ -16,6 +16,7 @@ import {
 	THREE_TO_FIFTEEN_SECONDS,
 	type ModelRow,
 } from './modelTable';
+import type { ElementsForm, StoryboardForm } from '../requestFields';
 import type { ProviderAdapter, ProviderError, TaskSnapshot, TaskStatus } from './types';
 
 /** AI/ML API: one generations endpoint, the model and tier chosen by model id. No eta. */
@@ -32,6 +33,33 @@ const PUBLISHED_SECONDS = {
 	'v3.0': { standard: 118, professional: 200 },
 	o1: { professional: 79 },
 } as const;
+
+/**
+ * [C] 3.0's `prompt` or `multi_prompt`, not both; `shot_type` "customize" | "intelligent". The
+ * schema types multi_prompt items as strings, its description speaks of per-shot durations [?]:
+ * objects first, strings once after a 400/422 naming the field.
+ */
+const V3_STORYBOARD: StoryboardForm = {
+	field: 'multi_prompt',
+	entry: 'promptDuration',
+	shotDuration: 'integer',
+	shotType: { field: 'shot_type', custom: 'customize', auto: 'intelligent' },
+	prompt: 'either',
+	textAlternate: true,
+};
+
+/**
+ * [C] 3.0's `elements`: up to 4, each `reference_image_urls` (1–4, required) and an optional
+ * `frontal_image_url` (a `video_url` too, which the node does not send).
+ */
+const V3_ELEMENTS: ElementsForm = {
+	field: 'elements',
+	frontal: 'frontal_image_url',
+	references: 'reference_image_urls',
+	maxElements: 4,
+	maxReferences: 4,
+	frontalRequired: false,
+};
 
 /**
  * Every Kling image-to-video schema in aimlapi/api-docs, docs/api-references/video-models/Kling-AI
@@ -109,27 +137,8 @@ const MODELS: ReadonlyArray<ModelRow<string>> = [
 			guidance: 'cfg_scale',
 			sound: { field: 'generate_audio', on: true, off: false },
 			endImage: ['tail_image_url', 'last_image_url'],
-			// [C] `prompt` or `multi_prompt`, not both; `shot_type` "customize" | "intelligent". The
-			// schema types multi_prompt items as strings, its description speaks of per-shot durations
-			// [?]: objects first, strings once after a 400/422 naming the field.
-			storyboard: {
-				field: 'multi_prompt',
-				entry: 'promptDuration',
-				shotDuration: 'integer',
-				shotType: { field: 'shot_type', custom: 'customize', auto: 'intelligent' },
-				prompt: 'either',
-				textAlternate: true,
-			},
-			// [C] `elements`: up to 4, each `reference_image_urls` (1–4, required) and an optional
-			// `frontal_image_url` (a `video_url` too, which the node does not send).
-			elements: {
-				field: 'elements',
-				frontal: 'frontal_image_url',
-				references: 'reference_image_urls',
-				maxElements: 4,
-				maxReferences: 4,
-				frontalRequired: false,
-			},
+			storyboard: V3_STORYBOARD,
+			elements: V3_ELEMENTS,
 		},
 		tiers: {
 			standard: 'klingai/video-v3-standard-image-to-video',
@@ -191,16 +200,9 @@ const MODELS: ReadonlyArray<ModelRow<string>> = [
 			guidance: 'cfg_scale',
 			sound: { field: 'generate_audio', on: true, off: false },
 			endImage: 'tail_image_url',
-			// [C] as v3: `prompt` or `multi_prompt` (typed as strings [?]: objects first, strings once
-			// after a 400/422 naming it); `shot_type` takes "intelligent" and also "intelligence".
-			storyboard: {
-				field: 'multi_prompt',
-				entry: 'promptDuration',
-				shotDuration: 'integer',
-				shotType: { field: 'shot_type', custom: 'customize', auto: 'intelligent' },
-				prompt: 'either',
-				textAlternate: true,
-			},
+			// [C] as v3 (subject references included); `shot_type` also takes "intelligence".
+			storyboard: V3_STORYBOARD,
+			elements: V3_ELEMENTS,
 		},
 		tiers: {
 			standard: 'klingai/video-v3-omni-720p-image-to-video',

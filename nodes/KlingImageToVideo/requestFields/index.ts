@@ -50,4 +50,5 @@ export type { AlternateForm, CoreOffer, ImageInput } from './core';
 export type { BodyWriter, FieldInput, PerForm } from './field';
 export type { SoundForm } from './sound';
 export { shotsReplacePrompt, type StoryboardForm } from './storyboard';
+export type { ElementsForm } from './elements';
 export * from './imageFrames';

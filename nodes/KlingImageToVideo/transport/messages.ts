@@ -152,7 +152,7 @@ export class TransportMessages {
 	}
 }
 
-/** The last model in catalogue order the provider offers, other than the refused one. */
+/** The most recently released model the provider offers, other than the refused one. */
 function newestOfferedBut(provider: ProviderAdapter, refused: KlingModel): KlingModel | undefined {
 	return newestOf(
 		KLING_MODELS.filter(

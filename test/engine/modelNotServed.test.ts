@@ -39,6 +39,9 @@ describe.each(CASES)('a model %s no longer serves (%s)', (provider, retired, new
 		expect(run.error?.description).toContain(`The newest model the node offers at `);
 		expect(run.error?.description).toContain(`is ${newest}`);
 		expect(run.error?.description).toContain('No task was created and nothing was charged');
+		// A 404 is also what a wrong Base URL gets: the description says so only then.
+		const answered404 = submitRequests(sim)[0].status === 404;
+		expect(run.error?.description?.includes('wrong Base URL')).toBe(answered404);
 		expect(submitRequests(sim)).toHaveLength(1);
 		expect(sim.tasks).toHaveLength(0);
 		expect(statusRequests(sim)).toHaveLength(0);

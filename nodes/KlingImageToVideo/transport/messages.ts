@@ -96,7 +96,12 @@ export class TransportMessages {
 			const instead = newest
 				? ` The newest model the node offers at ${name} is ${MODEL_NAMES[newest]} ("${newest}"): choose it, or another, under "Model".`
 				: ` Choose another provider for ${model}.`;
-			description = `No task was created and nothing was charged; it was not sent again.${instead}`;
+			// The Novita family and fal answer an unknown model's path with a 404, as any unknown path.
+			const path =
+				statusCode === 404
+					? ' A wrong Base URL in the credential is answered the same way: check it if you changed it.'
+					: '';
+			description = `No task was created and nothing was charged; it was not sent again.${instead}${path}`;
 		} else if (context.action === 'submit') {
 			const earlier = context.refusedForms?.length
 				? ` Another documented form of that field was refused first (${context.refusedForms.join('; ')}).`

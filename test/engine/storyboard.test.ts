@@ -199,6 +199,36 @@ describe('AI/ML API: shots as its schema types them, once the API refuses object
 	);
 });
 
+describe('Novita and MyRouter 3.0: shots under both readings of the prompt', () => {
+	// [C] novita.ai kling-v3.0-pro-i2v: prompt required, multi_prompt "Mutually exclusive with
+	// prompt"; the std page: prompt required. Either way one task, one video.
+	it.each([
+		['novita', 'professional', 'promptAlongside', [200]],
+		['novita', 'professional', 'promptExclusive', [400, 200]],
+		['myRouter', 'standard', 'promptExclusive', [400, 200]],
+		['myRouter', 'professional', 'promptAlongside', [200]],
+	] as Array<[ProviderId, string, RequestForms['novitaShots'], number[]]>)(
+		'%s, %s, %s: submissions answered %j, one task',
+		async (provider, mode, novitaShots, statuses) => {
+			await withSimulator(
+				provider,
+				async (sim) => {
+					const run = await generate(sim, customShots({ mode, prompt: 'A perfume ad' }));
+
+					expect(run.error).toBeUndefined();
+					expect(submitRequests(sim).map((request) => request.status)).toEqual(statuses);
+					expect(sim.submissions()).toBe(1);
+					const body = sim.tasks[0].body as IDataObject;
+					expect(body.multi_prompt).toEqual(objectShots(Number));
+					expect(body.prompt).toBe(statuses.length === 1 ? 'A perfume ad' : undefined);
+					expect(run.output('Kling')[0].json).toMatchObject({ status: 'succeeded' });
+				},
+				{ novitaShots },
+			);
+		},
+	);
+});
+
 describe('automatic shots: the route cuts the prompt itself', () => {
 	it.each([
 		['aimlApi', 'v3.0', { shot_type: 'intelligent' }],

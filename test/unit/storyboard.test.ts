@@ -207,4 +207,19 @@ describe('storyboard', () => {
 		expect(second.alternates).toEqual([]);
 		expect(body(custom, NOVITA_LIKE).alternates).toEqual([]);
 	});
+
+	it('sends the shots without the prompt once, where a page calls the two mutually exclusive', () => {
+		const form = { ...NOVITA_LIKE, promptAlternate: true };
+		const withPrompt = { ...custom, prompt: 'an ad' };
+		const first = body(withPrompt, form);
+		expect(first.fields.prompt).toBe('an ad');
+		expect(first.alternates).toEqual([
+			{ form: 'shotsWithoutPrompt', fields: ['prompt', 'multi_prompt'] },
+		]);
+		const second = body(withPrompt, form, ['shotsWithoutPrompt']);
+		expect(second.fields).not.toHaveProperty('prompt');
+		expect(second.fields.multi_prompt).toEqual(first.fields.multi_prompt);
+		expect(second.alternates).toEqual([]);
+		expect(body({ prompt: 'an ad' }, form).alternates).toEqual([]);
+	});
 });

@@ -190,7 +190,16 @@ export interface RequestForms {
 	 * them as strings, its description speaks of per-shot durations), or only one of them.
 	 */
 	aimlShots?: 'both' | 'objects' | 'strings';
+	/**
+	 * The Novita family's 3.0 endpoints and a prompt with `multi_prompt` (every page marks `prompt`
+	 * required, the pro pages call the two "Mutually exclusive" [C]): 'both' (default) takes the
+	 * shots with or without a prompt; 'promptAlongside' refuses shots without a prompt;
+	 * 'promptExclusive' refuses a prompt with shots (a 400 naming both).
+	 */
+	novitaShots?: NovitaShots;
 }
+
+export type NovitaShots = 'both' | 'promptAlongside' | 'promptExclusive';
 
 /** Task latency: uniform around a mean, or any function of the task's creation index. */
 export type LatencyOption =

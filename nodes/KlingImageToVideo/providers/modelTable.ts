@@ -159,6 +159,9 @@ export function requestFields(
 		set: (field, value) => {
 			fields[field] = value;
 		},
+		omit: (field) => {
+			delete fields[field];
+		},
 		image: (field, image) => {
 			fields[field] = encodeImage(image, encoding);
 			images.push({ field, image });

@@ -107,12 +107,17 @@ const MODELS: ReadonlyArray<ModelRow<NovitaTarget>> = [
 			sound: { field: 'sound', on: true, off: false },
 			endImage: 'end_image',
 			// [C] `multi_prompt: [{prompt, duration}]` (std page; the pro page's example shows strings
-			// [?]); prompt still required; "Cannot be used together with end_image".
+			// [?]); "Cannot be used together with end_image". `prompt` is required on every tier's
+			// page, but the pro page (novita.ai/docs …kling-v3.0-pro-i2v; MyRouter's pro page is
+			// reported to say the same) calls multi_prompt "Mutually exclusive with prompt" [C]:
+			// the prompt goes along first, then once the shots alone after a 400 naming either. Every
+			// tier: the body is the same, the pages disagree between tiers.
 			storyboard: {
 				field: 'multi_prompt',
 				entry: 'promptDuration',
 				shotDuration: 'integer',
 				prompt: 'alongside',
+				promptAlternate: true,
 				withEndFrame: false,
 			},
 		},

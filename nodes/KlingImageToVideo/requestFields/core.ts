@@ -30,4 +30,4 @@ export interface CoreOffer {
  * Request forms an adapter can switch to when the provider refuses the primary one with a 400
  * naming the field (a 400 creates no task, so trying the other form cannot charge twice).
  */
-export type AlternateForm = 'imageEncoding' | 'soundValues' | 'shotsAsText';
+export type AlternateForm = 'imageEncoding' | 'soundValues' | 'shotsAsText' | 'shotsWithoutPrompt';

@@ -101,6 +101,8 @@ export interface FieldInput {
 /** A provider's request body as the fields write it. */
 export interface BodyWriter {
 	set(field: string, value: IDataObject[string]): void;
+	/** Leaves out a field written before (the core's prompt, where an alternate sends none). */
+	omit(field: string): void;
 	/** Writes an image in the encoding in use: the imageEncoding alternate switches every image. */
 	image(field: string, image: ImageInput): void;
 	/** Whether the provider refused the primary form, so this alternate is sent now. */

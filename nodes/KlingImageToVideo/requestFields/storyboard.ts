@@ -31,6 +31,11 @@ export interface StoryboardForm {
 	 * prompt or shots, not both, so with custom shots the prompt is left empty.
 	 */
 	prompt: 'alongside' | 'either';
+	/**
+	 * With 'alongside': after a 400/422 naming `prompt` or the shots' field, the same shots sent
+	 * without the prompt, where one source says the two are mutually exclusive.
+	 */
+	promptAlternate?: boolean;
 	/** After a 400/422 naming the field, shots sent as plain strings: a schema types them so [?]. */
 	textAlternate?: boolean;
 	/** Characters a shot's text may have (default: a prompt's limit). */
@@ -208,6 +213,10 @@ export const storyboard: RequestField<StoryboardShape> = {
 				: board.shots.map((shot, index) => shotEntry(shot, index, shape)),
 		);
 		if (shape.textAlternate && !asText) body.couldSwitch('shotsAsText', [shape.field]);
+		if (shape.promptAlternate && shape.prompt === 'alongside') {
+			if (body.uses('shotsWithoutPrompt')) body.omit('prompt');
+			else body.couldSwitch('shotsWithoutPrompt', ['prompt', shape.field]);
+		}
 	},
 	readme: {
 		header: 'Storyboard',

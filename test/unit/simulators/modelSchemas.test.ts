@@ -66,6 +66,31 @@ describe('Novita family model endpoints', () => {
 		});
 	});
 
+	// [C] every 3.0 page marks prompt required; the pro page calls multi_prompt "Mutually exclusive with prompt".
+	it.each([
+		['both', 200, 200],
+		['promptAlongside', 200, 'prompt is required'],
+		['promptExclusive', 'prompt is mutually exclusive with multi_prompt', 200],
+	] as const)(
+		'3.0 shots under the %s reading: with a prompt %s, without one %s',
+		async (novitaShots, withPrompt, withoutPrompt) => {
+			await withSimulator({ provider: 'novita', requestForms: { novitaShots } }, async (client) => {
+				const shots = [1, 2, 2].map((duration) => ({ prompt: 'shot', duration }));
+				const post = async (body: Record<string, unknown>) => {
+					const answer = await client.call('POST', '/v3/async/kling-v3.0-pro-i2v', {
+						body: { ...v3, multi_prompt: shots, ...body },
+					});
+					return answer.status === 200 ? 200 : answer.json.message;
+				};
+				expect(await post({})).toBe(withPrompt);
+				expect(await post({ prompt: undefined })).toBe(withoutPrompt);
+				expect(await post({ prompt: undefined, multi_prompt: undefined })).toBe(
+					'prompt is required',
+				);
+			});
+		},
+	);
+
 	it('serves each white label only the endpoints its docs list', async () => {
 		const post = (client: SimulatorClient, slug: string) =>
 			client.call('POST', `/v3/async/${slug}`, { body: { image: URL, prompt: 'p', duration: 5 } });

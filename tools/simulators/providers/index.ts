@@ -16,7 +16,7 @@ export function adapterFor(
 		case 'novita':
 		case 'myRouter':
 		case 'highwayApi':
-			return novitaAdapter(provider, shapes);
+			return novitaAdapter(provider, shapes, forms);
 		case 'aimlApi':
 			return aimlApiAdapter(forms);
 		case 'gmiCloud':

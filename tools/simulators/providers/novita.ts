@@ -1,9 +1,9 @@
 import type { SimTask } from '../tasks';
-import type { ProviderId, ResponseShapes } from '../types';
+import type { NovitaShots, ProviderId, RequestForms, ResponseShapes } from '../types';
 import { defaultMessage, isObject } from './adapter';
 import type { ApiError, ApiRoute, ProviderAdapter, StatusView } from './adapter';
 import { shotsProblem } from './shots';
-import { schemaProblem, type FieldRule, type RequestSchema } from './validation';
+import { schemaProblem, textProblem, type FieldRule, type RequestSchema } from './validation';
 
 const IMAGE = { kind: 'image', accepted: ['url', 'rawBase64'], required: true } satisfies FieldRule;
 const OPTIONAL_IMAGE: FieldRule = { ...IMAGE, required: false };
@@ -19,9 +19,26 @@ const UNIT: FieldRule = { kind: 'unitNumber' };
 /** `extra.webhook` (Novita's completion callback) is documented on every async endpoint. */
 const EXTRA: FieldRule = { kind: 'unused' };
 
-const V3_SCHEMA: RequestSchema = {
+/**
+ * [C] `prompt` required on every 3.0 page; the pro page also calls `multi_prompt` "Mutually
+ * exclusive with prompt". Which of the two the API enforces is the `novitaShots` reading.
+ */
+function v3Prompt(reading: NovitaShots): FieldRule {
+	return {
+		kind: 'check',
+		problem: (field, value, body) => {
+			if (body.multi_prompt === undefined || reading === 'promptAlongside')
+				return textProblem(field, value, true);
+			if (reading === 'promptExclusive' && value !== undefined)
+				return `${field} is mutually exclusive with multi_prompt`;
+			return textProblem(field, value, false);
+		},
+	};
+}
+
+const v3Schema = (reading: NovitaShots): RequestSchema => ({
 	image: IMAGE,
-	prompt: PROMPT,
+	prompt: v3Prompt(reading),
 	negative_prompt: TEXT,
 	duration: INTEGER_3_TO_15,
 	cfg_scale: UNIT,
@@ -36,7 +53,7 @@ const V3_SCHEMA: RequestSchema = {
 				: shotsProblem(field, value, { entries: ['objects'], duration: 'integer' }),
 	},
 	extra: EXTRA,
-};
+});
 
 /**
  * Each documented endpoint: its slug (the task's model) and request schema [C], from
@@ -44,7 +61,7 @@ const V3_SCHEMA: RequestSchema = {
  */
 const SUBMIT_ENDPOINTS: Record<
 	string,
-	{ model: string; schema: RequestSchema; notAt?: ProviderId[] }
+	{ model: string; schema: RequestSchema | typeof v3Schema; notAt?: ProviderId[] }
 > = {
 	'/v3/async/kling-v2.1-i2v': {
 		model: 'kling-v2.1-i2v',
@@ -95,11 +112,11 @@ const SUBMIT_ENDPOINTS: Record<
 			extra: EXTRA,
 		},
 	},
-	'/v3/async/kling-v3.0-std-i2v': { model: 'kling-v3.0-std-i2v', schema: V3_SCHEMA },
-	'/v3/async/kling-v3.0-pro-i2v': { model: 'kling-v3.0-pro-i2v', schema: V3_SCHEMA },
+	'/v3/async/kling-v3.0-std-i2v': { model: 'kling-v3.0-std-i2v', schema: v3Schema },
+	'/v3/async/kling-v3.0-pro-i2v': { model: 'kling-v3.0-pro-i2v', schema: v3Schema },
 	'/v3/async/kling-v3.0-4k-i2v': {
 		model: 'kling-v3.0-4k-i2v',
-		schema: V3_SCHEMA,
+		schema: v3Schema,
 		notAt: ['myRouter'],
 	},
 	'/v3/async/kling-o1-i2v': {
@@ -130,9 +147,13 @@ const STATUS_NAMES = {
  * Novita's v3 async API, which MyRouter and HighwayAPI serve unchanged (white labels), each with
  * the endpoints its docs list; `shapes` picks how a failed task is reported.
  */
-export function novitaAdapter(provider: ProviderId, shapes: ResponseShapes): ProviderAdapter {
+export function novitaAdapter(
+	provider: ProviderId,
+	shapes: ResponseShapes,
+	forms: RequestForms = {},
+): ProviderAdapter {
 	return {
-		...novitaApi(provider),
+		...novitaApi(provider, forms.novitaShots ?? 'both'),
 		// [C] Novita answers 400 BILLING_BALANCE_NOT_ENOUGH; JieKou/HighwayAPI (and Novita, in [3P]
 		// quotes) 403 NOT_ENOUGH_BALANCE; MyRouter is taken to answer like the gateway.
 		balanceRefusal:
@@ -150,7 +171,7 @@ function taskFailed(task: SimTask, view: StatusView) {
 }
 
 /** The endpoints and answers the three share; `provider` decides which model endpoints exist. */
-function novitaApi(provider: ProviderId): ProviderAdapter {
+function novitaApi(provider: ProviderId, shots: NovitaShots): ProviderAdapter {
 	const endpoint = (path: string) => {
 		const found = Object.prototype.hasOwnProperty.call(SUBMIT_ENDPOINTS, path)
 			? SUBMIT_ENDPOINTS[path]
@@ -176,7 +197,8 @@ function novitaApi(provider: ProviderId): ProviderAdapter {
 				const problem = webhookProblem(body.extra);
 				if (problem) return { error: problem };
 			}
-			const problem = schemaProblem(body, found.schema, checks);
+			const schema = typeof found.schema === 'function' ? found.schema(shots) : found.schema;
+			const problem = schemaProblem(body, schema, checks);
 			return problem ? { error: problem } : { model: found.model };
 		},
 

@@ -4,8 +4,9 @@
  * (`n8n worker`, one execution at a time) with Redis and PostgreSQL from Debian's packages. A
  * webhook on main starts the workflow, the worker runs it: several items to several videos in n8n's
  * database binary store; an execution stopped from main while the node waits, whose wait on the
- * worker must end at once; and the durable loop of examples/, whose parked executions free the
- * worker's one slot, where waiting in memory holds it.
+ * worker must end at once; the durable loop of examples/, whose parked executions free the
+ * worker's one slot, where waiting in memory holds it; and its push variant, whose resumes (the
+ * provider's callbacks, answered by main) become worker jobs like any other.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -26,6 +27,12 @@ const GENERATE_WORKFLOW = 'kqGenerate';
 const SLOW_WORKFLOW = 'kqSlow';
 const ONE_AT_A_TIME_WORKFLOW = 'kqInMemory';
 const DURABLE_EXAMPLE = readExample('durable-loop.json');
+const PUSH_EXAMPLE = readExample('durable-loop-push.json');
+const PUSH_PATH = 'kling-queue-push';
+/** Submit Tasks' first checkAfterSeconds (the Wait node parks from 65 s). */
+const PUSH_FIRST_LIMIT_SECONDS = 66;
+/** Staggered, well inside the first limit: each callback should wake the parked loop. */
+const PUSH_TASK_MS = (index: number) => 15_000 + index * 6_000;
 /** The worker runs one execution at a time: what a parked execution frees shows. */
 const WORKER_CONCURRENCY = 1;
 /** Just past the park (66 s): the durable loop's first round finds the video. */
@@ -94,6 +101,7 @@ describe('the packed node in n8n queue mode (main + worker, Redis, PostgreSQL)',
 	let slowSim: Simulator;
 	let inMemorySim: Simulator;
 	let durableSim: Simulator;
+	let pushSim: Simulator;
 
 	const up = (): QueueStack => {
 		if (!stack) throw new Error('the queue-mode stack did not start (see the error of beforeAll)');
@@ -175,6 +183,16 @@ describe('the packed node in n8n queue mode (main + worker, Redis, PostgreSQL)',
 			videoBytes: VIDEO_BYTES,
 			seed: 14,
 		});
+		// Novita calls back when a task ends, and retries a call n8n refuses (409 while a round runs).
+		pushSim = await startSimulator({
+			provider: 'novita',
+			apiKey: 'dummy-e2e-queue-push-key',
+			latency: PUSH_TASK_MS,
+			queueMs: 2_000,
+			videoBytes: VIDEO_BYTES,
+			callbacks: { retryDelaysMs: [1000, 2000, 4000, 8000, 16_000] },
+			seed: 15,
+		});
 		stack = await startQueueStack(
 			'queue',
 			async (suite) => {
@@ -194,17 +212,24 @@ describe('the packed node in n8n queue mode (main + worker, Redis, PostgreSQL)',
 					'kqDurableCredential',
 					'Queue durable simulator',
 				);
+				const pushCredential = simulatorCredential(
+					pushSim,
+					'kqPushCredential',
+					'Queue push simulator',
+				);
 				await suite.cli.importCredentials([
 					credential,
 					slowCredential,
 					inMemoryCredential,
 					durableCredential,
+					pushCredential,
 				]);
 				await suite.cli.importWorkflows([
 					imagesToVideos(GENERATE_WORKFLOW, 'kling-queue-generate', credential.ref),
 					imagesToVideos(SLOW_WORKFLOW, 'kling-queue-slow', slowCredential.ref),
 					imagesToVideos(ONE_AT_A_TIME_WORKFLOW, 'kling-queue-in-memory', inMemoryCredential.ref),
 					adaptExample(DURABLE_EXAMPLE, durableCredential.ref),
+					adaptExample(PUSH_EXAMPLE, pushCredential.ref, { 'kling-push-videos': PUSH_PATH }),
 				]);
 				// Published before main starts: main registers their webhooks as it comes up.
 				for (const id of [
@@ -212,6 +237,7 @@ describe('the packed node in n8n queue mode (main + worker, Redis, PostgreSQL)',
 					SLOW_WORKFLOW,
 					ONE_AT_A_TIME_WORKFLOW,
 					DURABLE_EXAMPLE.id!,
+					PUSH_EXAMPLE.id!,
 				])
 					await suite.cli.runOk(['publish:workflow', `--id=${id}`]);
 			},
@@ -224,10 +250,11 @@ describe('the packed node in n8n queue mode (main + worker, Redis, PostgreSQL)',
 				2 * 60_000,
 			);
 		}
-		await stack.main.waitFor(
-			`Added webhook "POST Shots" for workflow "${DURABLE_EXAMPLE.name}"`,
-			2 * 60_000,
-		);
+		for (const example of [DURABLE_EXAMPLE, PUSH_EXAMPLE])
+			await stack.main.waitFor(
+				`Added webhook "POST Shots" for workflow "${example.name}"`,
+				2 * 60_000,
+			);
 	}, 30 * 60_000);
 
 	afterAll(async () => {
@@ -236,6 +263,7 @@ describe('the packed node in n8n queue mode (main + worker, Redis, PostgreSQL)',
 		await slowSim?.close();
 		await inMemorySim?.close();
 		await durableSim?.close();
+		await pushSim?.close();
 	});
 
 	it('runs a webhook-started workflow of several items on the worker and stores each video in the database', async () => {
@@ -444,6 +472,104 @@ describe('the packed node in n8n queue mode (main + worker, Redis, PostgreSQL)',
 		expect(jobs.slice(0, 2).sort()).toEqual([...ids].sort());
 		process.stderr.write(
 			`[e2e] queue mode, two durable loops on one worker slot: ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+		);
+	});
+
+	/** How many times `needle` occurs in `text`. */
+	const occurrences = (text: string, needle: string) => text.split(needle).length - 1;
+
+	it("push: the provider's callbacks reach main, each accepted one becomes a worker job, and every video is found seconds after its end", async () => {
+		const { main, worker } = up();
+		const mainOutputBefore = main.output.length;
+		const workerOutputBefore = worker.output.length;
+		const shots = IMAGES.map((image) => ({ imageUrl: image.url, prompt: image.prompt }));
+		await callWebhook(PUSH_PATH, { shots });
+		const [executionId] = await waitFor(
+			'the push execution to be created',
+			async () => (await executionIds(PUSH_EXAMPLE.id!))[0],
+			30_000,
+		);
+		const execution = await finishedExecution(executionId, 4 * 60_000);
+		expect({ status: execution.status, error: execution.data.resultData.error?.message }).toEqual({
+			status: 'success',
+			error: undefined,
+		});
+
+		// Submit Tasks ran on the worker, yet its $execution.resumeUrl names main (WEBHOOK_URL).
+		const resumePrefix = `${up().baseUrl}/webhook-waiting/${executionId}?`;
+		for (const task of pushSim.tasks) {
+			const { url } = (task.body as { extra: { webhook: { url: string } } }).extra.webhook;
+			expect(url.slice(0, resumePrefix.length)).toBe(resumePrefix);
+		}
+		// One task per shot, with its own image and prompt; every video delivered once, in the database.
+		expect(pushSim.submissions()).toBe(shots.length);
+		for (const shot of shots)
+			expect(
+				pushSim.tasks.filter(
+					(task) =>
+						JSON.stringify(task.body).includes(shot.imageUrl) &&
+						JSON.stringify(task.body).includes(shot.prompt),
+				),
+			).toHaveLength(1);
+		const ready = execution.data.resultData.runData['Video Ready'].flatMap(
+			(run) => run.data?.main?.[0] ?? [],
+		);
+		expect(ready.map((item) => item.json.taskId).sort()).toEqual(
+			pushSim.tasks.map((task) => task.id).sort(),
+		);
+		const fileIds = new Set<string>();
+		for (const item of ready) {
+			expect(item.json).toMatchObject({ status: 'succeeded', done: true });
+			const video = item.binary?.data;
+			expect(video?.id).toMatch(/^database:/);
+			fileIds.add(video!.id!);
+			expect((await up().binary(video!.id!)).equals(expectedVideoBytes(VIDEO_BYTES))).toBe(true);
+		}
+		expect(fileIds.size).toBe(shots.length);
+
+		// The rounds ran on the worker. Main answers a callback only once it has set the execution
+		// running and enqueued its resume (n8n 2.40.7 webhook-helpers.js: an onReceived response is
+		// deferred until WorkflowRunner.run returns), so each accepted call is one job; a call that
+		// comes while a round runs gets 409 (waiting-webhooks.js: "is running already") and is retried.
+		await worker.waitFor(`Worker finished execution ${executionId} `, 30_000, workerOutputBefore);
+		const mainOutput = main.output.slice(mainOutputBefore);
+		const workerOutput = worker.output.slice(workerOutputBefore);
+		const jobs = workerJobs(workerOutput).filter((id) => id === executionId);
+		const calls = pushSim.callbacks;
+		const accepted = calls.filter((call) => call.status === 200);
+		// Resumes by the Wait node's time limit (main's wait tracker), should any come.
+		const timerResumes = (
+			mainOutput.match(new RegExp(`Resuming execution ${executionId}(?!\\d)`, 'g')) ?? []
+		).length;
+		expect(accepted.length).toBeGreaterThanOrEqual(1);
+		expect(jobs.length).toBeGreaterThan(1);
+		expect(occurrences(mainOutput, `Enqueued execution ${executionId} `)).toBe(jobs.length);
+		expect(jobs.length).toBe(1 + accepted.length + timerResumes);
+		expect(occurrences(workerOutput, `Worker finished execution ${executionId} `)).toBe(
+			jobs.length,
+		);
+		expect(
+			occurrences(mainOutput, `Received waiting-webhook "POST" for execution "${executionId}"`),
+		).toBe(calls.length);
+		expect([...new Set(calls.map((call) => call.status))].sort()).toEqual(
+			accepted.length === calls.length ? [200] : [200, 409],
+		);
+		expect(workerOutput).toContain('Start executing node "Check for Videos"');
+		expect(mainOutput).not.toContain('Start executing node "Check for Videos"');
+
+		// Push did its job: each video found seconds after its end, long before the first time limit.
+		const lags = pushSim.tasks.map(
+			(task) => (task.firstReportedTerminalAt! - task.finishesAt) / 1000,
+		);
+		for (const lag of lags) expect(lag).toBeLessThan(20);
+		for (const task of pushSim.tasks)
+			expect(task.firstReportedTerminalAt! - task.createdAt).toBeLessThan(
+				PUSH_FIRST_LIMIT_SECONDS * 1000,
+			);
+		const statusAsks = pushSim.requests.filter((request) => request.kind === 'status').length;
+		expect(statusAsks).toBeLessThanOrEqual(2 * shots.length);
+		process.stderr.write(
+			`[e2e] queue mode, push: lags ${lags.map((lag) => lag.toFixed(1)).join(', ')} s; ${statusAsks} status requests for ${shots.length} tasks; ${jobs.length} worker jobs; callbacks ${calls.map((call) => call.status).join(', ')}; ${timerResumes} timer resumes\n`,
 		);
 	});
 });

@@ -226,15 +226,19 @@ export async function startQueueStack(
 
 		const mainPort = await freePort();
 		const baseUrl = `http://127.0.0.1:${mainPort}`;
+		// The address resume URLs are built from, on the worker too (it runs the node that sends
+		// $execution.resumeUrl): callbacks must reach main, which serves /webhook-waiting.
+		const webhookUrl = `${baseUrl}/`;
 		const main = new N8nProcess(
 			'main',
-			await suite.cli.spawn(['start'], { N8N_PORT: String(mainPort) }),
+			await suite.cli.spawn(['start'], { N8N_PORT: String(mainPort), WEBHOOK_URL: webhookUrl }),
 		);
 		// The worker's health server stays off, but give it a port of its own all the same.
 		const worker = new N8nProcess(
 			'worker',
 			await suite.cli.spawn(['worker', `--concurrency=${options.workerConcurrency ?? 5}`], {
 				QUEUE_HEALTH_CHECK_PORT: String(await freePort()),
+				WEBHOOK_URL: webhookUrl,
 			}),
 		);
 		await Promise.all([

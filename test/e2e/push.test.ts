@@ -304,16 +304,25 @@ describe.each(N8N_TARGETS)('the push loop in $name', (target) => {
 				.join(', ')} s\n`,
 		);
 
-	it('Novita AI: each task ends with a callback that wakes the parked loop, and its video is found seconds later', async () => {
-		const scenario = run.scenarios.novita;
+	/** The scenario once its loop ended, shown to have delivered every video once. */
+	async function deliveredEveryVideo(name: ScenarioName) {
+		const scenario = run.scenarios[name];
 		const execution = await scenario.finished;
 		expectEveryVideoOnce(scenario, execution);
-		// Without push the first look comes after 66 s; here every video is found within seconds.
-		const { sim } = scenario;
-		for (const lag of lagsOf(sim)) expect(lag).toBeLessThan(20);
+		return { scenario, sim: scenario.sim, execution };
+	}
+
+	/** Every video found before the Wait node's first time limit would have run out. */
+	const expectFoundBeforeFirstLimit = (sim: Simulator) =>
 		expect(
 			Math.max(...sim.tasks.map((task) => task.firstReportedTerminalAt! - task.createdAt)),
 		).toBeLessThan(FIRST_LIMIT_SECONDS * 1000);
+
+	it('Novita AI: each task ends with a callback that wakes the parked loop, and its video is found seconds later', async () => {
+		const { sim } = await deliveredEveryVideo('novita');
+		// Without push the first look comes after 66 s; here every video is found within seconds.
+		for (const lag of lagsOf(sim)) expect(lag).toBeLessThan(20);
+		expectFoundBeforeFirstLimit(sim);
 		expect(sim.callbacks.filter((call) => call.status === 200).length).toBeGreaterThanOrEqual(1);
 		// Each woken round asks about the task its call names (the tag on the Callback URL), plus the
 		// first round's sentinels: not every task each round, and no minute of following them.
@@ -326,10 +335,7 @@ describe.each(N8N_TARGETS)('the push loop in $name', (target) => {
 	});
 
 	it('the official Kling API: calls on every status change, each sent twice, still deliver every video once', async () => {
-		const scenario = run.scenarios.kling;
-		const execution = await scenario.finished;
-		expectEveryVideoOnce(scenario, execution);
-		const { sim } = scenario;
+		const { scenario, sim, execution } = await deliveredEveryVideo('kling');
 		const events = new Set(sim.callbacks.map((call) => call.event));
 		expect(events).toEqual(new Set(['submitted', 'processing', 'finished']));
 		// n8n refuses a call while the execution runs (Submit Task still submitting, a round under way)
@@ -359,19 +365,12 @@ describe.each(N8N_TARGETS)('the push loop in $name', (target) => {
 		process.stderr.write(
 			`[e2e] push in ${target.name}, Kling: ${sim.callbacks.length} calls answered 200 ${answered(200)}, 409 ${answered(409)}, 500 ${answered(500)} times; n8n ran ${ran} rounds, saved ${saved}\n`,
 		);
-		// Every video was found before the first time limit would have run out.
-		for (const task of sim.tasks)
-			expect(task.firstReportedTerminalAt! - task.createdAt).toBeLessThan(
-				FIRST_LIMIT_SECONDS * 1000,
-			);
+		expectFoundBeforeFirstLimit(sim);
 		printLags('Kling', sim);
 	});
 
 	it('fal.ai with every callback lost: the loop finishes by its time limits', async () => {
-		const scenario = run.scenarios.dropped;
-		const execution = await scenario.finished;
-		expectEveryVideoOnce(scenario, execution);
-		const { sim } = scenario;
+		const { sim, execution } = await deliveredEveryVideo('dropped');
 		expect(sim.callbacks).toEqual([]);
 		// Nothing woke it: the first status request came when the Wait node's limit ran out.
 		const firstLook = sim.requests.find((request) => request.kind === 'status')!;
@@ -382,8 +381,7 @@ describe.each(N8N_TARGETS)('the push loop in $name', (target) => {
 	});
 
 	it('a forged call to the resume URL wakes one round and changes no output', async () => {
-		const scenario = run.scenarios.forged;
-		const { sim } = scenario;
+		const { sim } = run.scenarios.forged;
 		const forgery = await run.forgery;
 		const signed = new URL(forgery.callbackUrl).searchParams.has('signature');
 		if (target.major === 2) {
@@ -399,8 +397,7 @@ describe.each(N8N_TARGETS)('the push loop in $name', (target) => {
 			expect(forgery.unsignedStatus).toBe(200);
 		}
 
-		const execution = await scenario.finished;
-		expectEveryVideoOnce(scenario, execution);
+		const { execution } = await deliveredEveryVideo('forged');
 		// The forged call woke a round before any task had ended; the round asked the provider and
 		// handed every task on as still running: nothing was taken from the forged body.
 		const firstEnd = Math.min(...sim.tasks.map((task) => task.finishesAt));

@@ -51,6 +51,7 @@ async function round(
 	input: INodeExecutionData[],
 	query: IDataObject | string | undefined,
 	holdAtMostSeconds = 60,
+	moreWaitOptions: IDataObject = {},
 ) {
 	// Indented: a JSON object ending in "}}" would end the expression early.
 	const wokenBy = query === undefined ? '' : `={{ ${JSON.stringify(query, null, 1)} }}`;
@@ -64,6 +65,7 @@ async function round(
 				stillRunningAfterHold: 'passOn',
 				timeoutSeconds: 1800,
 				wokenBy,
+				...moreWaitOptions,
 			},
 		},
 		{},
@@ -354,5 +356,28 @@ describe('where the route reports no eta (fal.ai)', () => {
 		for (const item of input) expect(askedAbout(asked, item)).toBeGreaterThanOrEqual(1);
 		expect(output).toHaveLength(COUNT);
 		expect(output.every((item) => item.json.done === false)).toBe(true);
+	});
+
+	it("with 'Calls Come Through a Relay' a round asks about the task its call names and the first round's sentinels, not every task", async () => {
+		await sim.close();
+		sim = await startSimulator({ provider: 'fal', latency: { meanMs: 600_000 } });
+		const first = await round(await submitted(), undefined, 60, { callbacksRelayed: true });
+		expect(first.asked).toHaveLength(SENTINELS);
+		expect(first.seconds).toBeLessThan(20);
+		const named = first.output[7];
+		sim.finishNow(taskIdOf(named));
+		const { output, asked } = await round(
+			first.output,
+			{ klingTag: named.json.callbackTag as string },
+			60,
+			{ callbacksRelayed: true },
+		);
+		expect(asked).toHaveLength(1);
+		expect(askedAbout(asked, named)).toBe(1);
+		expect(output.find((item) => item.json.taskId === named.json.taskId)?.json).toMatchObject({
+			status: 'succeeded',
+			done: true,
+		});
+		expect(output.filter((item) => item.json.done === false)).toHaveLength(COUNT - 1);
 	});
 });

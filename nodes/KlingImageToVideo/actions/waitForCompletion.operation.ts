@@ -14,6 +14,8 @@ import { deliverTask, snapshotJson } from './taskResults';
 interface Hold {
 	seconds: number;
 	passOn: boolean;
+	/** The push loop's calls come through a relay that resends a refused call within seconds. */
+	callbacksRelayed: boolean;
 }
 
 /** An item whose task was still running when the hold ended, handed on for another round. */
@@ -35,7 +37,11 @@ function readHold(ctx: IExecuteFunctions): Hold | undefined {
 	const value = Number(seconds);
 	if (!Number.isFinite(value) || value <= 0)
 		throw invalidInput(ctx, 0, '"Hold At Most (Seconds)" must be a number of seconds above 0');
-	return { seconds: value, passOn: options.stillRunningAfterHold === 'passOn' };
+	return {
+		seconds: value,
+		passOn: options.stillRunningAfterHold === 'passOn',
+		callbacksRelayed: options.callbacksRelayed === true,
+	};
 }
 
 /**
@@ -57,10 +63,12 @@ export async function waitForCompletion(
 		return readTaskId(run.ctx, itemIndex, provider);
 	});
 	// The push loop: a round woken by a call asks about the task it names, not about all of them,
-	// where the route reports an eta to time each task's own check by. Without one (fal, Kling) a
-	// call n8n refused while a round ran would wait for the provider's resend (a p95 lag of 51 to
-	// 109 s at fal, against 12.8 s), so there every round asks about every task, as without push.
-	const wokenTags = hold?.passOn && provider.reportsProgress ? readWokenBy(run.ctx) : undefined;
+	// where a call n8n refused (409) while a round ran still comes soon: through a relay that sends
+	// it again each second, or where the route's eta times each task's own check. Otherwise (fal,
+	// Kling without a relay) it would wait for the provider's resend (a p95 lag of 51 to 109 s at
+	// fal, against 12.8 s), so there every round asks about every task, as without push.
+	const narrowed = hold?.passOn && (provider.reportsProgress || hold.callbacksRelayed);
+	const wokenTags = narrowed ? readWokenBy(run.ctx) : undefined;
 	if (wokenTags && !callsMissedIn(items)) return await pushRound(ctx, taskIds, wokenTags);
 	const poller = ctx.createPoller();
 	const startedAt = Date.now();

@@ -88,7 +88,15 @@ const holdOptions: INodeProperties[] = [
 		default: '',
 		placeholder: "{{ $('Wait for a Callback').first().json.query }}",
 		description:
-			"For a push loop (Submit Task's Callback URL set, a Wait node 'On Webhook Call' before this node): the query of the call that woke the Wait node. Submit Task tags its Callback URL per item, so a round asks only about the task the call names and the tasks due by their own schedule, and passes the rest on at once. The call is only a hint: the task is always asked about. Leave it out to ask about every task each round.",
+			"For a push loop (Submit Task's Callback URL set, a Wait node 'On Webhook Call' before this node): the query of the call that woke the Wait node. Submit Task tags its Callback URL per item, so a round asks only about the task the call names and the tasks due by their own schedule, and passes the rest on at once. The call is only a hint: the task is always asked about. Without 'Calls Come Through a Relay' this is done only where the provider reports an eta (Novita AI); elsewhere every round asks about every task. Leave it out to ask about every task each round.",
+	},
+	{
+		displayName: 'Calls Come Through a Relay',
+		name: 'callbacksRelayed',
+		type: 'boolean',
+		default: false,
+		description:
+			"Whether Submit Task's Callback URL is a relay: a Webhook node that answers the provider at once and forwards each call to the resume URL, sending it again every second while n8n refuses it because a round is running, as in the example workflow durable-loop-push-relay. Then 'Woken By' narrows each round at every route, fal.ai and the official Kling API included. Without a relay a refused call waits for the provider's own resend, so there every round asks about every task.",
 	},
 ];
 

@@ -16,9 +16,10 @@ import path from 'node:path';
 import { startSimulator, type Simulator } from '../simulators';
 import { N8N_VERSION } from '../n8n/installN8n';
 import type { CredentialImport, WorkflowJson } from '../n8n/n8nCli';
-import { N8nServer } from '../n8n/n8nServer';
+import { N8nServer, type SavedExecution } from '../n8n/n8nServer';
 import { PACKAGE_NAME, REPO_ROOT } from '../n8n/packageInstall';
 import { runCommand } from '../n8n/processes';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describeRun, simulatorCredential, startN8nSuite, type N8nSuite } from '../n8n/suite';
 import type { ProviderId } from '../n8n/workflows';
 import { figuresOf, median, rawRecords, type RunFigures } from './metrics';
@@ -55,6 +56,8 @@ interface Contender {
 	waits?: number[];
 	/** The push loop: rounds whose Wait node a call resumed (the others ran out their time). */
 	wokenByCallback?: number;
+	/** The push loop's relay: executions (one per call), calls forwarded, forwards given up. */
+	relay?: { executions: number; forwarded: number; givenUp: number };
 	/** The durable loops: time n8n spent running rounds (every node but the Wait), all rounds. */
 	runningMs?: number;
 }
@@ -368,6 +371,7 @@ async function runDurables(
 			durable.wokenByCallback = (execution.runData.Wait ?? []).filter(
 				(run) => run.data?.main?.[0]?.[0]?.json.taskId === undefined,
 			).length;
+			if (durable.label === 'push') durable.relay = await relayFigures(server, durable, execution);
 			durable.runningMs = Object.entries(execution.runData)
 				.filter(([name]) => name !== 'Wait' && name !== 'Start')
 				.flatMap(([, runs]) => runs)
@@ -381,6 +385,26 @@ async function runDurables(
 	} finally {
 		await server.stop();
 	}
+}
+
+/**
+ * The push loop's relay executions (every one after the loop's own): each call starts one, which
+ * forwards it to the resume URL unless it names a step before the end, sending it again each
+ * second while n8n refuses it; given up after the last try, the call is lost to the loop.
+ */
+async function relayFigures(
+	server: N8nServer,
+	push: Contender,
+	loop: SavedExecution,
+): Promise<Contender['relay']> {
+	// A relay execution may still be forwarding a late call: let it end.
+	await sleep(8_000);
+	const relays = (await server.executions(push.workflow.id!)).filter((e) => e.id !== loop.id);
+	const forwards = relays.flatMap((e) => e.runData['Wake the Loop'] ?? []);
+	const givenUp = forwards.filter((run) =>
+		(run.data?.main?.[0] ?? []).some((item) => item.json.error !== undefined),
+	).length;
+	return { executions: relays.length, forwarded: forwards.length, givenUp };
 }
 
 /** The durable loop next to the in-memory node and the plain loop. */
@@ -443,6 +467,15 @@ function durableTable(
 				'',
 				push
 					? `${push.sim.callbacks.length} (${push.sim.callbacks.filter((call) => typeof call.status === 'number' && call.status < 300).length})`
+					: '',
+			],
+			[
+				'relay executions: calls forwarded, given up',
+				'',
+				'',
+				'',
+				push?.relay
+					? `${push.relay.executions}: ${push.relay.forwarded}, ${push.relay.givenUp}`
 					: '',
 			],
 		],

@@ -57,7 +57,7 @@ const HELP = `npm run bench -- [--name=value ...]   (or BENCH_<NAME>=value)
                             nearby seeds give the same latencies in another order: use e.g. 1, 1001, 2001)
   --parts=loop,node,durable,push,download,startup   which parts to run (durable: the Wait-node loop of
                             examples/durable-loop.json, run by n8n as a server; push: the same loop
-                            woken by the provider's callback, examples/durable-loop-push.json)
+                            woken by the provider's callback through the relay of examples/durable-loop-push-relay.json)
   --poll-interval=0         the node's "Poll Interval (Seconds)" (0: the node decides)
   --video-mb=200            size(s) of the large video in the download-memory part (e.g. 200,1000)
   --download-reps=2         runs of each download-memory case (median reported)

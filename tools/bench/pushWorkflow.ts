@@ -1,14 +1,23 @@
 /**
- * The push loop of examples/durable-loop-push.json for the bench's items: the durable loop with
- * Submit Task's Callback URL set to `{{ $execution.resumeUrl }}`, a Wait node resumed "On Webhook
- * Call" within `checkAfterSeconds`, and the pending tasks taken back after it (Pending Tasks, Tasks
- * Again), as the example does.
+ * The push loop of examples/durable-loop-push-relay.json for the bench's items: the durable loop with
+ * Submit Task's Callback URL set to the example's Callback Relay (which forwards each call to
+ * `{{ $execution.resumeUrl }}`, again each second while n8n refuses it), a Wait node resumed "On
+ * Webhook Call" within `checkAfterSeconds`, and the pending tasks taken back after it (Pending
+ * Tasks, Tasks Again), as the example does. The relay's nodes are the example's own.
  */
 import type { WorkflowJson } from '../n8n/n8nCli';
-import { PROVIDER_IDS, type CredentialRef, type ProviderId } from '../n8n/workflows';
+import { PROVIDER_IDS, readExample, type CredentialRef, type ProviderId } from '../n8n/workflows';
 import { durableWorkflow } from './workflows';
 
 export const pushWebhookPath = (provider: ProviderId) => `bench-push-${provider}`;
+const relayPath = (provider: ProviderId) => `bench-push-relay-${provider}`;
+
+const EXAMPLE = readExample('durable-loop-push-relay.json');
+const RELAY_NODES = ['Callback Relay', 'Worth Waking the Loop?', 'Wake the Loop'];
+const exampleNode = (name: string) => EXAMPLE.nodes.find((node) => node.name === name)!;
+const EXAMPLE_CALLBACK_URL = (
+	exampleNode('Submit Tasks').parameters.options as { callbackUrl: string }
+).callbackUrl;
 
 type Connections = Record<
 	string,
@@ -37,7 +46,9 @@ export function pushWorkflow(
 				...node,
 				parameters: {
 					...node.parameters,
-					options: { callbackUrl: '={{ $execution.resumeUrl }}' },
+					options: {
+						callbackUrl: EXAMPLE_CALLBACK_URL.replace('kling-callback-relay', relayPath(provider)),
+					},
 				},
 			};
 		if (node.name === 'Wait')
@@ -63,12 +74,23 @@ export function pushWorkflow(
 					waitOptions: {
 						...(node.parameters.waitOptions as Record<string, unknown>),
 						wokenBy: "={{ $('Wait').first().json.query }}",
+						callbacksRelayed: true,
 					},
 				},
 			};
 		return node;
 	});
+	const relay = RELAY_NODES.map(exampleNode).map((node) =>
+		node.name === 'Callback Relay'
+			? {
+					...node,
+					webhookId: `0d0e5a0c-0000-4000-8004-${providerIndex}`,
+					parameters: { ...node.parameters, path: relayPath(provider) },
+				}
+			: node,
+	);
 	nodes.push(
+		...relay,
 		{
 			name: 'Pending Tasks',
 			type: 'n8n-nodes-base.noOp',
@@ -96,6 +118,10 @@ export function pushWorkflow(
 			Wait: { main: [to('Tasks Again')] },
 			'Tasks Again': { main: [to('Wait for Completion')] },
 			'Still Running?': { main: [to('Pending Tasks')] },
+			'Callback Relay': EXAMPLE.connections['Callback Relay'] as Connections[string],
+			'Worth Waking the Loop?': EXAMPLE.connections[
+				'Worth Waking the Loop?'
+			] as Connections[string],
 		},
 	};
 }

@@ -127,6 +127,9 @@ export async function freePort(): Promise<number> {
 	if (portCursor < 0) portCursor = (process.pid * 7919) % PORT_BLOCK_SIZE;
 	for (let tried = 0; tried < PORT_BLOCK_SIZE; tried++) {
 		const port = base + (portCursor++ % PORT_BLOCK_SIZE);
+		// A process told its n8n port (npm run dev under test) must not hand that port to the task
+		// broker it starts before n8n binds it: the broker would answer the editor's requests.
+		if (String(port) === process.env.N8N_PORT) continue;
 		if (await isPortFree(port)) return port;
 	}
 	throw new Error(`no free TCP port in ${base}-${base + PORT_BLOCK_SIZE - 1}`);

@@ -12,6 +12,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { startSimulator, type Simulator } from '../simulators';
 import { N8N_VERSION } from '../n8n/installN8n';
@@ -19,7 +20,6 @@ import type { CredentialImport, WorkflowJson } from '../n8n/n8nCli';
 import { N8nServer, type SavedExecution } from '../n8n/n8nServer';
 import { PACKAGE_NAME, REPO_ROOT } from '../n8n/packageInstall';
 import { runCommand } from '../n8n/processes';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describeRun, simulatorCredential, startN8nSuite, type N8nSuite } from '../n8n/suite';
 import type { ProviderId } from '../n8n/workflows';
 import { figuresOf, median, rawRecords, type RunFigures } from './metrics';
